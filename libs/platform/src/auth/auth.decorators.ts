@@ -1,0 +1,15 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { AuthUser } from './auth-user.js';
+
+export const IS_PUBLIC = 'auth:public';
+export const ADMIN_ONLY = 'auth:admin-only';
+
+/** The route needs no access token (every other route does). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route is for administrators: a user's token answers 403. */
+export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<{ user: AuthUser }>().user,
+);

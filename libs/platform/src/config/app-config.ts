@@ -1,0 +1,160 @@
+import { cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { isKnownCurrency } from '../money/currency.js';
+
+export interface CommissionRule {
+  bps: number;
+  min: number;
+  max?: number;
+}
+export type CommissionSchedule = Record<'TRANSFER' | 'WITHDRAWAL' | 'DEPOSIT', CommissionRule>;
+
+export const DEFAULT_COMMISSION_SCHEDULE: CommissionSchedule = {
+  TRANSFER: { bps: 50, min: 1 },
+  WITHDRAWAL: { bps: 100, min: 50 },
+  DEPOSIT: { bps: 0, min: 0 },
+};
+
+/** A configuration value that is missing or malformed; main.ts prints its message as one line. */
+export class ConfigError extends Error {}
+
+const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+const duration = makeValidator<number>((input) => {
+  const match = durationPattern.exec(input.trim());
+  if (!match) throw new Error('expected a duration such as 15m, 12h or 7d');
+  return Number(match[1]) * durationUnits[match[2]];
+});
+
+const currencyList = makeValidator<string[]>((input) => {
+  const codes = input.split(',').map((code) => code.trim().toUpperCase()).filter(Boolean);
+  if (codes.length === 0) throw new Error('expected a comma-separated list of ISO 4217 codes');
+  const unknown = codes.filter((code) => !isKnownCurrency(code));
+  if (unknown.length) throw new Error(`unknown currency code(s): ${unknown.join(', ')}`);
+  return [...new Set(codes)];
+});
+
+const positiveInt = makeValidator<number>((input) => {
+  if (!/^[1-9][0-9]*$/.test(input.trim())) throw new Error('expected a positive integer');
+  return Number(input);
+});
+
+const commissionSchedule = makeValidator<CommissionSchedule>((input) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input);
+  } catch {
+    throw new Error('expected JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('expected a JSON object');
+  const schedule: CommissionSchedule = { ...DEFAULT_COMMISSION_SCHEDULE };
+  for (const [type, rule] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!(type in DEFAULT_COMMISSION_SCHEDULE)) throw new Error(`unknown payment type ${type}`);
+    const { bps, min = 0, max } = (rule ?? {}) as Record<string, unknown>;
+    const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    if (!isCount(bps) || !isCount(min) || (max !== undefined && !isCount(max))) {
+      throw new Error(`${type}: bps, min and max must be non-negative integers`);
+    }
+    if (max !== undefined && (max as number) < (min as number)) throw new Error(`${type}: max is below min`);
+    schedule[type as keyof CommissionSchedule] = { bps: bps as number, min: min as number, ...(max !== undefined ? { max: max as number } : {}) };
+  }
+  return schedule;
+});
+
+/**
+ * The whole configuration, read and validated once at start-up. Nothing else reads process.env.
+ */
+export class AppConfig {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly workerPort: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly jwtSecret: string;
+  readonly tokenTtlMs: number;
+  readonly smtpUrl?: string;
+  readonly publicUrl: string;
+  readonly adminEmail?: string;
+  readonly adminPassword?: string;
+  readonly currencies: string[];
+  readonly workerConcurrency: number;
+  readonly sweepIntervalMs: number;
+  readonly sweepStaleAfterMs: number;
+  readonly queuePrefix: string;
+  readonly loginLimitPerEmail: number;
+  readonly loginLimitPerIp: number;
+  readonly commissionSchedule: CommissionSchedule;
+  readonly logLevel: string;
+  readonly corsOrigins: string[];
+  readonly dbPoolSize: number;
+
+  constructor(values: Omit<AppConfig, never>) {
+    Object.assign(this, values);
+  }
+
+  static fromEnv(env: Record<string, string | undefined>): AppConfig {
+    const e = cleanEnv(
+      env,
+      {
+        NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
+        PORT: port({ default: 3000 }),
+        WORKER_PORT: port({ default: 3001 }),
+        DATABASE_URL: url({ default: 'postgres://postgres@127.0.0.1:5432/billing' }),
+        REDIS_URL: url({ default: 'redis://127.0.0.1:6379' }),
+        JWT_SECRET: str({ default: undefined }),
+        TOKEN_TTL: duration({ default: 7 * durationUnits.d }),
+        SMTP_URL: url({ default: undefined }),
+        PUBLIC_URL: url({ default: 'http://localhost:3000' }),
+        ADMIN_EMAIL: str({ default: undefined }),
+        ADMIN_PASSWORD: str({ default: undefined }),
+        CURRENCIES: currencyList({ default: ['USD', 'EUR', 'GBP', 'RUB', 'JPY'] }),
+        WORKER_CONCURRENCY: positiveInt({ default: 16 }),
+        SWEEP_INTERVAL_MS: positiveInt({ default: 30_000 }),
+        SWEEP_STALE_AFTER_MS: num({ default: 60_000 }),
+        QUEUE_PREFIX: str({ default: 'billing' }),
+        LOGIN_LIMIT_PER_EMAIL: positiveInt({ default: 10 }),
+        LOGIN_LIMIT_PER_IP: positiveInt({ default: 300 }),
+        COMMISSION_SCHEDULE: commissionSchedule({ default: DEFAULT_COMMISSION_SCHEDULE }),
+        LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+        CORS_ORIGINS: str({ default: '' }),
+        DB_POOL_SIZE: positiveInt({ default: 20 }),
+      },
+      {
+        reporter: ({ errors }) => {
+          const [name, error] = Object.entries(errors)[0] ?? [];
+          if (name) throw new ConfigError(`Invalid configuration: ${name}: ${error?.message ?? 'invalid'}`);
+        },
+      },
+    );
+    const jwtSecret = e.JWT_SECRET ?? (e.NODE_ENV === 'production' ? undefined : 'dev-only-secret-change-me');
+    if (!jwtSecret) throw new ConfigError('Invalid configuration: JWT_SECRET: required in production');
+    if (e.SWEEP_STALE_AFTER_MS < 0) throw new ConfigError('Invalid configuration: SWEEP_STALE_AFTER_MS: must not be negative');
+    if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
+      throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD go together');
+    }
+    return new AppConfig({
+      nodeEnv: e.NODE_ENV as AppConfig['nodeEnv'],
+      port: e.PORT,
+      workerPort: e.WORKER_PORT,
+      databaseUrl: e.DATABASE_URL,
+      redisUrl: e.REDIS_URL,
+      jwtSecret,
+      tokenTtlMs: e.TOKEN_TTL,
+      smtpUrl: e.SMTP_URL,
+      publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+      adminEmail: e.ADMIN_EMAIL,
+      adminPassword: e.ADMIN_PASSWORD,
+      currencies: e.CURRENCIES,
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+      sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
+      queuePrefix: e.QUEUE_PREFIX,
+      loginLimitPerEmail: e.LOGIN_LIMIT_PER_EMAIL,
+      loginLimitPerIp: e.LOGIN_LIMIT_PER_IP,
+      commissionSchedule: e.COMMISSION_SCHEDULE,
+      logLevel: e.LOG_LEVEL,
+      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      dbPoolSize: e.DB_POOL_SIZE,
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LoggerService } from '@nestjs/common';
+import pino, { type Logger as Pino } from 'pino';
+
+/** The request a log line is about: set by the HTTP logging middleware, read by every logger call. */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * Nest's logger interface over pino: JSON lines, each carrying the current request's id.
+ * (nestjs-pino does the same but is CommonJS, which jest cannot load next to ESM-only NestJS 12.)
+ */
+export class AppLogger implements LoggerService {
+  readonly pino: Pino;
+
+  constructor(level: string) {
+    this.pino = pino({ level, base: { pid: process.pid } });
+  }
+
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
+
+  private write(level: Level, message: unknown, params: unknown[]) {
+    if (!this.pino.isLevelEnabled(level)) return;
+    const context = typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
+    const bindings: Record<string, unknown> = { context, reqId: requestContext.getStore()?.requestId };
+    if (level === 'error' && typeof params[0] === 'string') bindings.stack = params.shift();
+    if (message instanceof Error) this.pino[level]({ ...bindings, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null) this.pino[level]({ ...bindings, ...message }, typeof params[0] === 'string' ? params[0] : undefined);
+    else this.pino[level](bindings, String(message));
+  }
+}

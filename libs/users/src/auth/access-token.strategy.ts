@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ACCESS_TOKEN_STRATEGY, AppConfig, type AuthUser } from '#platform';
+import { AccessTokens, type AccessTokenClaims } from './access-tokens.js';
+
+@Injectable()
+export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
+  constructor(
+    config: AppConfig,
+    private readonly tokens: AccessTokens,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(claims: AccessTokenClaims): Promise<AuthUser | false> {
+    return this.tokens.resolve(claims);
+  }
+}

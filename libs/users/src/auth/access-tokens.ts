@@ -1,0 +1,61 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import jwt from 'jsonwebtoken';
+import { isUuid, AppConfig, type AuthUser, type Role } from '#platform';
+import { DataSource } from 'typeorm';
+
+export interface AccessTokenClaims {
+  sub: string;
+  jti: string;
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Signs access tokens and resolves them to users. Every request checks the token row, so a
+ * revocation is seen at once by every api instance; `lastUsedAt` is written at most once a minute.
+ */
+@Injectable()
+export class AccessTokens {
+  private readonly logger = new Logger('AccessTokens');
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  sign(userId: string, tokenId: string, expiresAt: Date): string {
+    return jwt.sign({ sub: userId, jti: tokenId, exp: Math.floor(expiresAt.getTime() / 1000) }, this.config.jwtSecret, { algorithm: 'HS256' });
+  }
+
+  /** For sockets and anything else that holds a raw token: verify the signature, then the row. */
+  async authenticate(rawToken: unknown): Promise<AuthUser | false> {
+    if (typeof rawToken !== 'string') return false;
+    let claims: AccessTokenClaims;
+    try {
+      claims = jwt.verify(rawToken, this.config.jwtSecret, { algorithms: ['HS256'] }) as AccessTokenClaims;
+    } catch {
+      return false;
+    }
+    return this.resolve(claims);
+  }
+
+  async resolve(claims: AccessTokenClaims): Promise<AuthUser | false> {
+    if (!isUuid(claims.jti) || !isUuid(claims.sub)) return false;
+    const rows: Array<{ role: Role; confirmed: boolean; stale: boolean }> = await this.db.query(
+      `SELECT u.role, u.confirmed,
+              (t.last_used_at IS NULL OR t.last_used_at < now() - $3 * interval '1 millisecond') AS stale
+         FROM access_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.id = $1 AND t.user_id = $2 AND t.revoked_at IS NULL AND t.expires_at > now()`,
+      [claims.jti, claims.sub, LAST_USED_RESOLUTION_MS],
+    );
+    const row = rows[0];
+    if (!row) return false;
+    if (row.stale) {
+      this.db
+        .query(`UPDATE access_tokens SET last_used_at = now() WHERE id = $1`, [claims.jti])
+        .catch((error: Error) => this.logger.warn(`lastUsedAt not recorded: ${error.message}`));
+    }
+    return { id: claims.sub, role: row.role, confirmed: row.confirmed, tokenId: claims.jti };
+  }
+}

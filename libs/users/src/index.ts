@@ -1,0 +1,6 @@
+export { AccessTokens } from './auth/access-tokens.js';
+export { Mailer } from './mail/mailer.js';
+export type { MailMessage } from './mail/mailer.js';
+export { UsersHttpModule } from './users-http.module.js';
+export { UsersModule } from './users.module.js';
+export type { UserView } from './domain/user.view.js';

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuthController } from './http/auth.controller.js';
+import { UsersController } from './http/users.controller.js';
+import { UsersModule } from './users.module.js';
+
+@Module({ imports: [CqrsModule, UsersModule], controllers: [AuthController, UsersController] })
+export class UsersHttpModule {}

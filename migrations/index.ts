@@ -1,0 +1,4 @@
+import { Users1795766400000 } from './1795766400000-users.js';
+
+/** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
+export const migrations = [Users1795766400000];

@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { AppConfig, configureHttpApp, migrateDatabase } from '#platform';
+import { Mailer, type MailMessage } from '#users';
+import { migrations } from '#migrations';
+import { ApiModule } from '../../apps/api/src/api.module.js';
+
+/** The test run's database; refuses anything whose name lacks "test" so no real data is ever touched. */
+export function testDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL ?? '';
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!name.includes('test')) throw new Error(`refusing to run tests against database "${name}": its name must contain "test"`);
+  return url;
+}
+
+let migrated: Promise<unknown> | undefined;
+export function migrateTestDatabase(): Promise<unknown> {
+  migrated ??= migrateDatabase(testDatabaseUrl(), migrations);
+  return migrated;
+}
+
+export function testConfig(env: Record<string, string> = {}): AppConfig {
+  return AppConfig.fromEnv({ ...process.env, DATABASE_URL: testDatabaseUrl(), ...env });
+}
+
+/** Captures what the app would have e-mailed. */
+export class Outbox extends Mailer {
+  readonly sent: MailMessage[] = [];
+
+  async send(message: MailMessage): Promise<void> {
+    this.sent.push(message);
+  }
+
+  /** The confirmation token in the last message to `to`. */
+  confirmationToken(to: string): string {
+    const message = this.sent.filter((m) => m.to === to).at(-1);
+    const token = message?.text.match(/token=([A-Za-z0-9_-]+)/)?.[1];
+    if (!token) throw new Error(`no confirmation mail to ${to}`);
+    return token;
+  }
+}
+
+export interface RunningApp {
+  app: INestApplication;
+  url: string;
+  outbox: Outbox;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** Boots an app module in-process against the real PostgreSQL and Redis, listening on a free port. */
+export async function startApp(
+  module: Type = ApiModule,
+  options: { env?: Record<string, string>; customise?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {},
+): Promise<RunningApp> {
+  await migrateTestDatabase();
+  const config = testConfig(options.env);
+  const outbox = new Outbox();
+  let builder = Test.createTestingModule({ imports: [module] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .overrideProvider(Mailer)
+    .useValue(outbox);
+  if (options.customise) builder = options.customise(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  configureHttpApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, outbox, config, close: () => app.close() };
+}
