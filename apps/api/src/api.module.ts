@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuthGuardModule, HealthModule, MetricsModule, PlatformModule } from '#platform';
 import { UsersHttpModule } from '#users';
+import { AccountsHttpModule } from '#accounts';
+import { LedgerHttpModule } from '#ledger';
 
 @Module({
-  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule],
+  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule],
 })
 export class ApiModule {}

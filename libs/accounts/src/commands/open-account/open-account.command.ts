@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import type { AccountView } from '../../domain/account.js';
+
+export class OpenAccount extends Command<AccountView> {
+  constructor(
+    readonly userId: string,
+    readonly currency: string,
+    readonly name: string | undefined,
+  ) {
+    super();
+  }
+}

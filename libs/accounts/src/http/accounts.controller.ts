@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { OpenAccount } from '../commands/open-account/open-account.command.js';
+import { GetAccount } from '../queries/get-account/get-account.query.js';
+import { ListAccounts } from '../queries/list-accounts/list-accounts.query.js';
+import { ACCOUNT_LIST } from '../queries/list-accounts/list-accounts.handler.js';
+import { AccountDto, AccountPageDto, OpenAccountDto } from './dto/account.dto.js';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('accounts')
+export class AccountsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: AccountDto, description: 'A new account with a zero balance' })
+  @ApiProblems({ 400: 'VALIDATION_FAILED, UNSUPPORTED_CURRENCY', 401: 'UNAUTHORIZED' })
+  open(@CurrentUser() user: AuthUser, @Body() body: OpenAccountDto) {
+    return this.commands.execute(new OpenAccount(user.id, body.currency, body.name));
+  }
+
+  @Get()
+  @ApiListQuery(Object.keys(ACCOUNT_LIST.fields), ACCOUNT_LIST.defaultSort)
+  @ApiOkResponse({ type: AccountPageDto, description: 'Own accounts; an administrator sees all' })
+  @ApiProblems({ 400: 'INVALID_QUERY', 401: 'UNAUTHORIZED' })
+  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+    return this.queries.execute(new ListAccounts(user, query));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AccountDto })
+  @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND' })
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return this.queries.execute(new GetAccount(user, id));
+  }
+}

@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsCurrencyCode } from '#platform';
+
+export class OpenAccountDto {
+  @IsCurrencyCode()
+  currency: string;
+
+  @ApiPropertyOptional({ maxLength: 100, example: 'Savings' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+}
+
+export class AccountDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) userId: string | null;
+  @ApiProperty({ enum: ['USER', 'TECHNICAL'] }) type: string;
+  @ApiProperty({ type: String, nullable: true, example: null }) code: string | null;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({ example: 'USD account' }) name: string;
+  @ApiProperty({ type: String, example: '12.50', description: 'Decimal string in the currency\'s precision' }) balance: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class AccountPageDto {
+  @ApiProperty({ type: [AccountDto] }) data: AccountDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

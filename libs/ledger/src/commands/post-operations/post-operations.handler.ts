@@ -1,0 +1,125 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { DataSource, type EntityManager } from 'typeorm';
+import { assertBalanced } from '../../domain/balance-check.js';
+import type { FailureReason, Posting, PostingOutcome } from '../../domain/posting.js';
+import { PostOperations } from './post-operations.command.js';
+
+interface LockedAccount {
+  type: 'USER' | 'TECHNICAL';
+  currency: string;
+  balance: bigint;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 3;
+
+@CommandHandler(PostOperations)
+export class PostOperationsHandler implements ICommandHandler<PostOperations> {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async execute({ postings }: PostOperations): Promise<PostingOutcome[]> {
+    postings.forEach(assertBalanced);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => this.post(tx, postings));
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string } }).driverError?.code;
+        if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async post(tx: EntityManager, postings: Posting[]): Promise<PostingOutcome[]> {
+    // Lock order, the same in every transaction so none can deadlock another: payments by id,
+    // then accounts by id. A payment that is no longer INITIATED is left alone (exactly once).
+    const paymentIds = [...new Set(postings.map((p) => p.paymentId))].sort();
+    const initiated = new Set(
+      ((await tx.query(`SELECT id FROM payments WHERE id = ANY($1::uuid[]) AND status = 'INITIATED' ORDER BY id FOR UPDATE`, [paymentIds])) as Array<{ id: string }>).map(
+        (r) => r.id,
+      ),
+    );
+    const live = postings.filter((p) => initiated.delete(p.paymentId));
+    const accountIds = [...new Set(live.flatMap((p) => p.legs.map((l) => l.accountId)))].sort();
+    const accounts = new Map<string, LockedAccount>(
+      ((await tx.query(`SELECT id, type, currency, balance FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [accountIds])) as Array<{
+        id: string;
+        type: LockedAccount['type'];
+        currency: string;
+        balance: string;
+      }>).map((r) => [r.id, { type: r.type, currency: r.currency.trim(), balance: BigInt(r.balance) }]),
+    );
+
+    const operations: Array<{ id: string; paymentId: string; leg: number; accountId: string; type: string; amount: bigint; currency: string; balanceAfter: bigint }> = [];
+    const decisions: Array<{ paymentId: string; failureReason: FailureReason | null }> = [];
+    for (const posting of live) {
+      const failureReason = this.refusal(posting, accounts);
+      decisions.push({ paymentId: posting.paymentId, failureReason });
+      if (failureReason) continue;
+      posting.legs.forEach((leg, index) => {
+        const account = accounts.get(leg.accountId)!;
+        account.balance += leg.amount;
+        operations.push({ id: uuidv7(), paymentId: posting.paymentId, leg: index, ...leg, balanceAfter: account.balance });
+      });
+    }
+
+    if (operations.length) {
+      await tx.query(
+        `INSERT INTO operations (id, payment_id, leg, account_id, type, amount, currency, balance_after)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int2[], $4::uuid[], $5::text[], $6::int8[], $7::text[], $8::int8[])`,
+        [
+          operations.map((o) => o.id),
+          operations.map((o) => o.paymentId),
+          operations.map((o) => o.leg),
+          operations.map((o) => o.accountId),
+          operations.map((o) => o.type),
+          operations.map((o) => o.amount.toString()),
+          operations.map((o) => o.currency),
+          operations.map((o) => o.balanceAfter.toString()),
+        ],
+      );
+      const touched = [...new Set(operations.map((o) => o.accountId))];
+      await tx.query(`UPDATE accounts a SET balance = v.balance FROM unnest($1::uuid[], $2::int8[]) AS v(id, balance) WHERE a.id = v.id`, [
+        touched,
+        touched.map((id) => accounts.get(id)!.balance.toString()),
+      ]);
+    }
+    if (!decisions.length) return postings.map((p) => ({ paymentId: p.paymentId, status: 'ALREADY_FINAL' as const }));
+
+    const finished = (await tx.query(
+      `UPDATE payments p SET status = v.status, failure_reason = v.reason, processed_at = clock_timestamp()
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, status, reason)
+        WHERE p.id = v.id
+        RETURNING p.id, p.processed_at`,
+      [decisions.map((d) => d.paymentId), decisions.map((d) => (d.failureReason ? 'FAILED' : 'COMPLETED')), decisions.map((d) => d.failureReason)],
+    )) as [Array<{ id: string; processed_at: Date }>, number];
+    const processedAt = new Map(finished[0].map((r) => [r.id, r.processed_at]));
+    const decided = new Map(decisions.map((d) => [d.paymentId, d]));
+    return postings.map((p): PostingOutcome => {
+      const decision = decided.get(p.paymentId);
+      decided.delete(p.paymentId);
+      if (!decision) return { paymentId: p.paymentId, status: 'ALREADY_FINAL' };
+      const at = processedAt.get(p.paymentId)!;
+      return decision.failureReason
+        ? { paymentId: p.paymentId, status: 'FAILED', failureReason: decision.failureReason, processedAt: at }
+        : { paymentId: p.paymentId, status: 'COMPLETED', processedAt: at };
+    });
+  }
+
+  /** Why a posting cannot be applied to the balances as they stand, or null when it can. */
+  private refusal(posting: Posting, accounts: Map<string, LockedAccount>): FailureReason | null {
+    const net = new Map<string, bigint>();
+    for (const leg of posting.legs) {
+      const account = accounts.get(leg.accountId);
+      if (!account) return 'ACCOUNT_NOT_FOUND';
+      if (account.currency !== leg.currency) throw new Error(`leg in ${leg.currency} on a ${account.currency} account ${leg.accountId}`);
+      net.set(leg.accountId, (net.get(leg.accountId) ?? 0n) + leg.amount);
+    }
+    for (const [accountId, delta] of net) {
+      const account = accounts.get(accountId)!;
+      if (account.type === 'USER' && account.balance + delta < 0n) return 'INSUFFICIENT_FUNDS';
+    }
+    return null;
+  }
+}

@@ -1,0 +1,38 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { CheckTrialBalance } from '../queries/check-trial-balance/check-trial-balance.query.js';
+import { STATEMENT } from '../queries/get-statement/get-statement.handler.js';
+import { GetStatement } from '../queries/get-statement/get-statement.query.js';
+import { OperationPageDto, TrialBalanceDto } from './dto/ledger.dto.js';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('accounts')
+export class StatementController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id/operations')
+  @ApiListQuery(Object.keys(STATEMENT.fields), STATEMENT.defaultSort)
+  @ApiOkResponse({ type: OperationPageDto, description: 'The account\'s statement' })
+  @ApiProblems({ 400: 'INVALID_QUERY', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND' })
+  statement(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
+    return this.queries.execute(new GetStatement(user, id, query));
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@AdminOnly()
+@Controller('admin/ledger')
+export class TrialBalanceController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('check')
+  @ApiOkResponse({ type: TrialBalanceDto })
+  @ApiProblems({ 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' })
+  check() {
+    return this.queries.execute(new CheckTrialBalance());
+  }
+}

@@ -1,0 +1,42 @@
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Currencies } from '#platform';
+import { DataSource } from 'typeorm';
+import { CheckTrialBalance, type TrialBalance } from './check-trial-balance.query.js';
+
+/**
+ * The trial balance: operations sum to zero in every currency, and every account's balance equals
+ * the sum of its operations. Read in one snapshot so postings in flight cannot skew it.
+ */
+@QueryHandler(CheckTrialBalance)
+export class CheckTrialBalanceHandler implements IQueryHandler<CheckTrialBalance> {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly currencies: Currencies,
+  ) {}
+
+  execute(): Promise<TrialBalance> {
+    return this.db.transaction('REPEATABLE READ', async (tx) => {
+      const sums = (await tx.query(`SELECT currency, sum(amount)::text AS sum FROM operations GROUP BY currency`)) as Array<{ currency: string; sum: string }>;
+      const mismatched = (await tx.query(
+        `SELECT a.id, a.currency, a.balance::text AS balance, coalesce(s.total, 0)::text AS total
+           FROM accounts a
+           LEFT JOIN (SELECT account_id, sum(amount) AS total FROM operations GROUP BY account_id) s ON s.account_id = a.id
+          WHERE a.balance <> coalesce(s.total, 0)
+          ORDER BY a.id`,
+      )) as Array<{ id: string; currency: string; balance: string; total: string }>;
+      const sumOf = new Map(sums.map((s) => [s.currency, s.sum]));
+      const codes = new Set([...this.currencies.all.map((c) => c.code), ...sumOf.keys()]);
+      const currencies = [...codes].map((currency) => ({ currency, sum: this.currencies.format(sumOf.get(currency) ?? '0', currency) }));
+      return {
+        balanced: mismatched.length === 0 && [...sumOf.values()].every((s) => BigInt(s) === 0n),
+        currencies,
+        mismatchedAccounts: mismatched.map((m) => ({
+          accountId: m.id,
+          balance: this.currencies.format(m.balance, m.currency),
+          operationsSum: this.currencies.format(m.total, m.currency),
+        })),
+      };
+    });
+  }
+}

@@ -1,0 +1,9 @@
+import { Query } from '@nestjs/cqrs';
+
+export interface TrialBalance {
+  balanced: boolean;
+  currencies: Array<{ currency: string; sum: string }>;
+  mismatchedAccounts: Array<{ accountId: string; balance: string; operationsSum: string }>;
+}
+
+export class CheckTrialBalance extends Query<TrialBalance> {}
