@@ -1,5 +1,6 @@
 import { Users1795766400000 } from './1795766400000-users.js';
 import { Ledger1795766400100 } from './1795766400100-ledger.js';
+import { FxRates1795766400200 } from './1795766400200-fx-rates.js';
 
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
-export const migrations = [Users1795766400000, Ledger1795766400100];
+export const migrations = [Users1795766400000, Ledger1795766400100, FxRates1795766400200];
