@@ -50,19 +50,20 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  env?: Record<string, string>;
+  customise?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Keep the app's own Mailer (SMTP when SMTP_URL is set) instead of the in-memory outbox, which then stays empty. */
+  realMailer?: boolean;
+}
+
 /** Boots an app module in-process against the real PostgreSQL and Redis, listening on a free port. */
-export async function startApp(
-  module: Type = ApiModule,
-  options: { env?: Record<string, string>; customise?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {},
-): Promise<RunningApp> {
+export async function startApp(module: Type = ApiModule, options: StartOptions = {}): Promise<RunningApp> {
   await migrateTestDatabase();
   const config = testConfig(options.env);
   const outbox = new Outbox();
-  let builder = Test.createTestingModule({ imports: [module] })
-    .overrideProvider(AppConfig)
-    .useValue(config)
-    .overrideProvider(Mailer)
-    .useValue(outbox);
+  let builder = Test.createTestingModule({ imports: [module] }).overrideProvider(AppConfig).useValue(config);
+  if (!options.realMailer) builder = builder.overrideProvider(Mailer).useValue(outbox);
   if (options.customise) builder = options.customise(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
