@@ -1,0 +1,39 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { SetRate } from '../commands/set-rate/set-rate.command.js';
+import { ListRates } from '../queries/list-rates/list-rates.query.js';
+import { RateDto, RatePageDto, SetRateDto } from './dto/rate.dto.js';
+
+@ApiTags('rates')
+@ApiBearerAuth()
+@Controller()
+export class RatesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('rates')
+  @ApiListQuery(['from', 'to', 'rate', 'updatedAt'], 'from,to')
+  @ApiOkResponse({ type: RatePageDto, description: 'The current rate of every pair that has one' })
+  @ApiProblems({ 400: 'INVALID_QUERY', 401: 'UNAUTHORIZED' })
+  list(@ListQueryString() query: string) {
+    return this.queries.execute(new ListRates(query));
+  }
+
+  @AdminOnly()
+  @Put('admin/rates/:from/:to')
+  @ApiParam({ name: 'from', example: 'USD', description: 'Source currency, one of the configured codes' })
+  @ApiParam({ name: 'to', example: 'EUR', description: 'Target currency, one of the configured codes, not `from`' })
+  @ApiOkResponse({ type: RateDto, description: 'The rate in force from now on; earlier rates stay in the history' })
+  @ApiProblems({
+    400: 'INVALID_RATE, UNSUPPORTED_CURRENCY, VALIDATION_FAILED (from equals to, unknown field), INVALID_JSON',
+    401: 'UNAUTHORIZED',
+    403: 'FORBIDDEN',
+  })
+  set(@CurrentUser() admin: AuthUser, @Param('from') from: string, @Param('to') to: string, @Body() body: SetRateDto) {
+    return this.commands.execute(new SetRate(from, to, body.rate, admin.id));
+  }
+}
