@@ -3,8 +3,10 @@ import { AuthGuardModule, HealthModule, MetricsModule, PlatformModule } from '#p
 import { UsersHttpModule } from '#users';
 import { AccountsHttpModule } from '#accounts';
 import { LedgerHttpModule } from '#ledger';
+import { FxHttpModule } from '#fx';
+import { PaymentsHttpModule } from '#payments';
 
 @Module({
-  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule],
+  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule],
 })
 export class ApiModule {}

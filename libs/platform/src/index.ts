@@ -32,3 +32,4 @@ export { ApiListQuery, ListQueryString } from './list-query/list-query.decorator
 export { isUniqueViolation } from './errors/unique-violation.js';
 export { isUuid } from './http/uuid.js';
 export { AppLogger } from './logging/app-logger.js';
+export { QueueModule } from './queue/queue.module.js';

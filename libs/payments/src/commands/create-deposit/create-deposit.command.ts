@@ -1,0 +1,15 @@
+import { Command } from '@nestjs/cqrs';
+import type { AuthUser } from '#platform';
+import type { Acceptance } from '../../intake/payment-intake.js';
+
+export class CreateDeposit extends Command<Acceptance> {
+  constructor(
+    readonly admin: AuthUser,
+    readonly accountId: string,
+    readonly amount: string,
+    readonly externalRef: string,
+    readonly idempotencyKey: string | undefined,
+  ) {
+    super();
+  }
+}

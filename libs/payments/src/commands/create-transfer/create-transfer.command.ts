@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import type { AuthUser } from '#platform';
+import type { Acceptance } from '../../intake/payment-intake.js';
+
+export class CreateTransfer extends Command<Acceptance> {
+  constructor(
+    readonly user: AuthUser,
+    readonly fromAccountId: string,
+    readonly toAccountId: string,
+    readonly amount: string,
+    readonly description: string | undefined,
+    readonly idempotencyKey: string | undefined,
+  ) {
+    super();
+  }
+}

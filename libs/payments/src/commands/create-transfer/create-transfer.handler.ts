@@ -1,0 +1,48 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { FxQuotes } from '#fx';
+import { AppConfig, Currencies } from '#platform';
+import { commissionFor } from '../../domain/commission.js';
+import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
+import { SameAccount } from '../../domain/payments.errors.js';
+import { PayerAccounts } from '../../intake/payer-accounts.js';
+import { type Acceptance, PaymentIntake } from '../../intake/payment-intake.js';
+import { CreateTransfer } from './create-transfer.command.js';
+
+/** A transfer to any user's account; across currencies at the rate in force now, fixed on the payment. */
+@CommandHandler(CreateTransfer)
+export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
+  constructor(
+    private readonly accounts: PayerAccounts,
+    private readonly intake: PaymentIntake,
+    private readonly currencies: Currencies,
+    private readonly fx: FxQuotes,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(command: CreateTransfer): Promise<Acceptance> {
+    const idempotencyKey = parseIdempotencyKey(command.idempotencyKey);
+    if (command.fromAccountId === command.toAccountId) throw new SameAccount();
+    const from = await this.accounts.ownForPaying(command.user, command.fromAccountId);
+    const to = await this.accounts.anyUserAccount(command.toAccountId);
+    const amount = this.currencies.parse(command.amount, from.currency);
+    const conversion = from.currency === to.currency ? undefined : await this.fx.quote(from.currency, to.currency, amount);
+    return this.intake.accept(
+      {
+        type: 'TRANSFER',
+        initiatorId: command.user.id,
+        payerUserId: from.user_id,
+        payeeUserId: to.user_id,
+        fromAccountId: from.id,
+        toAccountId: to.id,
+        amount,
+        currency: from.currency,
+        commission: commissionFor(this.config.commissionSchedule.TRANSFER, amount),
+        targetAmount: conversion?.targetAmount ?? amount,
+        targetCurrency: to.currency,
+        rate: conversion?.rate ?? null,
+        description: command.description?.trim() || null,
+      },
+      idempotencyKey,
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { Command } from '@nestjs/cqrs';
+
+export interface SweepResult {
+  examined: number;
+  completed: number;
+  failed: number;
+}
+
+/**
+ * Finishes payments still INITIATED after `olderThanMs` (their job was lost, or a worker died
+ * mid-job) by posting them directly. `wait` makes it queue behind a sweep already running.
+ */
+export class SweepPayments extends Command<SweepResult> {
+  constructor(
+    readonly olderThanMs: number,
+    readonly wait: boolean,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,81 @@
+import type { Currencies } from '#platform';
+
+export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL';
+export type PaymentStatus = 'INITIATED' | 'COMPLETED' | 'FAILED';
+export const PAYMENT_TYPES: readonly PaymentType[] = ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL'];
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['INITIATED', 'COMPLETED', 'FAILED'];
+
+export interface PaymentRow {
+  id: string;
+  type: PaymentType;
+  status: PaymentStatus;
+  payer_user_id: string | null;
+  payee_user_id: string | null;
+  from_account_id: string;
+  to_account_id: string;
+  amount: string;
+  currency: string;
+  commission: string;
+  target_amount: string;
+  target_currency: string;
+  rate: string | null;
+  description: string | null;
+  destination: string | null;
+  external_ref: string | null;
+  failure_reason: string | null;
+  request_hash: string;
+  created_at: Date;
+  processed_at: Date | null;
+}
+
+export const PAYMENT_COLUMNS =
+  'p.id, p.type, p.status, p.payer_user_id, p.payee_user_id, p.from_account_id, p.to_account_id, p.amount, p.currency, p.commission, ' +
+  'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.request_hash, ' +
+  'p.created_at, p.processed_at';
+
+export interface PaymentView {
+  id: string;
+  type: PaymentType;
+  status: PaymentStatus;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  currency: string;
+  commission: string;
+  targetAmount: string;
+  targetCurrency: string;
+  rate: string | null;
+  description: string | null;
+  destination: string | null;
+  externalRef: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  processedAt: string | null;
+}
+
+export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentView {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    fromAccountId: row.from_account_id,
+    toAccountId: row.to_account_id,
+    amount: currencies.format(row.amount, row.currency),
+    currency: row.currency,
+    commission: currencies.format(row.commission, row.currency),
+    targetAmount: currencies.format(row.target_amount, row.target_currency),
+    targetCurrency: row.target_currency,
+    rate: row.rate,
+    description: row.description,
+    destination: row.destination,
+    externalRef: row.external_ref,
+    failureReason: row.failure_reason,
+    createdAt: row.created_at.toISOString(),
+    processedAt: row.processed_at?.toISOString() ?? null,
+  };
+}
+
+/** The users a payment concerns: they may read it and hear about it. */
+export function partiesOf(row: Pick<PaymentRow, 'payer_user_id' | 'payee_user_id'>): string[] {
+  return [...new Set([row.payer_user_id, row.payee_user_id].filter((id): id is string => id !== null))];
+}

@@ -1,0 +1,50 @@
+import { DomainError } from '#platform';
+
+export class SameAccount extends DomainError {
+  readonly code = 'SAME_ACCOUNT';
+  readonly kind = 'invalid';
+  constructor() {
+    super('the payer and payee accounts must differ');
+  }
+}
+
+export class EmailNotConfirmed extends DomainError {
+  readonly code = 'EMAIL_NOT_CONFIRMED';
+  readonly kind = 'forbidden';
+  constructor() {
+    super('confirm your e-mail address before moving money out');
+  }
+}
+
+export class InvalidIdempotencyKey extends DomainError {
+  readonly code = 'INVALID_IDEMPOTENCY_KEY';
+  readonly kind = 'invalid';
+  constructor() {
+    super('Idempotency-Key must be 1 to 255 printable ASCII characters');
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly kind = 'conflict';
+  constructor() {
+    super('this Idempotency-Key was used with a different request');
+  }
+}
+
+export class IdempotencyKeyInUse extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+  readonly kind = 'conflict';
+  override readonly retryAfterSeconds = 1;
+  constructor() {
+    super('a request with this Idempotency-Key is still being processed; retry later');
+  }
+}
+
+export class ExternalRefReused extends DomainError {
+  readonly code = 'EXTERNAL_REF_REUSED';
+  readonly kind = 'conflict';
+  constructor() {
+    super('this externalRef belongs to a different deposit');
+  }
+}

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
+import { IsAmount } from '#platform';
+
+export class CreateTransferDto {
+  @ApiProperty({ format: 'uuid', description: 'One of the caller\'s accounts' })
+  @IsUUID('all')
+  fromAccountId: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Any user\'s account' })
+  @IsUUID('all')
+  toAccountId: string;
+
+  @IsAmount('What leaves the payer\'s account before commission, in its currency')
+  amount: string;
+
+  @ApiPropertyOptional({ maxLength: 500, example: 'Dinner' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+export class CreateWithdrawalDto {
+  @ApiProperty({ format: 'uuid', description: 'One of the caller\'s accounts' })
+  @IsUUID('all')
+  accountId: string;
+
+  @IsAmount()
+  amount: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 255, description: 'The e-wallet\'s id', example: 'wallet-42' })
+  @IsString()
+  @Length(1, 255)
+  destination: string;
+}
+
+export class CreateDepositDto {
+  @ApiProperty({ format: 'uuid', description: 'The user account credited' })
+  @IsUUID('all')
+  accountId: string;
+
+  @IsAmount()
+  amount: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 255, description: 'The bank\'s reference; unique', example: 'BANK-2026-0001' })
+  @IsString()
+  @Length(1, 255)
+  externalRef: string;
+}
+
+export class SweepDto {
+  @ApiPropertyOptional({ description: 'Payments INITIATED for longer than this are finished (default SWEEP_STALE_AFTER_MS)', minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  olderThanMs?: number;
+}
+
+export class PaymentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL'] }) type: string;
+  @ApiProperty({ enum: ['INITIATED', 'COMPLETED', 'FAILED'] }) status: string;
+  @ApiProperty({ format: 'uuid' }) fromAccountId: string;
+  @ApiProperty({ format: 'uuid' }) toAccountId: string;
+  @ApiProperty({ example: '10.00' }) amount: string;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({ example: '0.05', description: 'Charged to the payer on top, in the payer\'s currency' }) commission: string;
+  @ApiProperty({ example: '9.20' }) targetAmount: string;
+  @ApiProperty({ example: 'EUR' }) targetCurrency: string;
+  @ApiProperty({ type: String, nullable: true, example: '0.92' }) rate: string | null;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ type: String, nullable: true }) destination: string | null;
+  @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND, …' }) failureReason: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) processedAt: string | null;
+}
+
+export class PaymentPageDto {
+  @ApiProperty({ type: [PaymentDto] }) data: PaymentDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class SweepResultDto {
+  @ApiProperty() examined: number;
+  @ApiProperty() completed: number;
+  @ApiProperty() failed: number;
+}

@@ -1,0 +1,8 @@
+export { GetPayment } from './queries/get-payment/get-payment.query.js';
+export { PaymentCompleted, PaymentFailed, PaymentInitiated } from './domain/payment-events.js';
+export type { PaymentStatus, PaymentType, PaymentView } from './domain/payment.js';
+export { SweepPayments } from './commands/sweep-payments/sweep-payments.command.js';
+export type { SweepResult } from './commands/sweep-payments/sweep-payments.command.js';
+export { PaymentsHttpModule } from './payments-http.module.js';
+export { PaymentsModule } from './payments.module.js';
+export { PaymentsWorkerModule } from './payments-worker.module.js';

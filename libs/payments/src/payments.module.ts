@@ -1,0 +1,38 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AccountsModule } from '#accounts';
+import { FxModule } from '#fx';
+import { LedgerModule } from '#ledger';
+import { QueueModule } from '#platform';
+import { CreateDepositHandler } from './commands/create-deposit/create-deposit.handler.js';
+import { CreateTransferHandler } from './commands/create-transfer/create-transfer.handler.js';
+import { CreateWithdrawalHandler } from './commands/create-withdrawal/create-withdrawal.handler.js';
+import { PostPaymentsHandler } from './commands/post-payments/post-payments.handler.js';
+import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
+import { PayerAccounts } from './intake/payer-accounts.js';
+import { PaymentIntake } from './intake/payment-intake.js';
+import { PaymentMetrics } from './processing/payment-metrics.js';
+import { PAYMENTS_QUEUE, PaymentQueue } from './processing/payment-queue.js';
+import { GetPaymentHandler } from './queries/get-payment/get-payment.handler.js';
+import { ListPaymentsHandler } from './queries/list-payments/list-payments.handler.js';
+
+/** Payments' core, imported by both apps: creating, posting, sweeping and reading payments. */
+@Module({
+  imports: [CqrsModule, AccountsModule, LedgerModule, FxModule, QueueModule, BullModule.registerQueue({ name: PAYMENTS_QUEUE })],
+  providers: [
+    PaymentIntake,
+    PayerAccounts,
+    PaymentQueue,
+    PaymentMetrics,
+    CreateTransferHandler,
+    CreateWithdrawalHandler,
+    CreateDepositHandler,
+    PostPaymentsHandler,
+    SweepPaymentsHandler,
+    GetPaymentHandler,
+    ListPaymentsHandler,
+  ],
+  exports: [PaymentQueue],
+})
+export class PaymentsModule {}
