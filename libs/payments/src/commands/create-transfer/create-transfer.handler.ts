@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { FxQuotes } from '#fx';
-import { AppConfig, Currencies } from '#platform';
+import { AppConfig, Currencies, InvalidAmount } from '#platform';
 import { commissionFor } from '../../domain/commission.js';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
 import { SameAccount } from '../../domain/payments.errors.js';
@@ -26,6 +26,7 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
     const to = await this.accounts.anyUserAccount(command.toAccountId);
     const amount = this.currencies.parse(command.amount, from.currency);
     const conversion = from.currency === to.currency ? undefined : await this.fx.quote(from.currency, to.currency, amount);
+    if (conversion?.targetAmount === 0n) throw new InvalidAmount(`amount converts to nothing in ${to.currency} at ${conversion.rate}`);
     return this.intake.accept(
       {
         type: 'TRANSFER',
