@@ -72,3 +72,12 @@ export async function startApp(module: Type = ApiModule, options: StartOptions =
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, outbox, config, close: () => app.close() };
 }
+
+/** Boots library modules without HTTP (for testing commands directly), start-up hooks included. */
+export async function startContext(module: Type, env: Record<string, string> = {}): Promise<INestApplication> {
+  await migrateTestDatabase();
+  const moduleRef = await Test.createTestingModule({ imports: [module] }).overrideProvider(AppConfig).useValue(testConfig(env)).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  await app.init();
+  return app;
+}

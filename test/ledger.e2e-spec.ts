@@ -1,0 +1,181 @@
+import type { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import fc from 'fast-check';
+import { type Leg, LedgerModule, PostOperations, type PostingOutcome, UnbalancedPosting } from '#ledger';
+import { PlatformModule } from '#platform';
+import type { DataSource } from 'typeorm';
+import { startContext } from './support/harness.js';
+import { LedgerFixtures } from './support/ledger-fixtures.js';
+
+@Module({ imports: [PlatformModule, LedgerModule] })
+class LedgerTestModule {}
+
+const transfer = (from: string, to: string, amount: bigint, currency = 'USD'): Leg[] => [
+  { accountId: from, currency, amount: -amount, type: 'TRANSFER' },
+  { accountId: to, currency, amount, type: 'TRANSFER' },
+];
+
+describe('the ledger (PostOperations against real PostgreSQL)', () => {
+  let app: INestApplication;
+  let commands: CommandBus;
+  let db: DataSource;
+  let fx: LedgerFixtures;
+  let bank: string;
+  let initiator: string;
+
+  const post = (paymentId: string, legs: Leg[]): Promise<PostingOutcome[]> => commands.execute(new PostOperations([{ paymentId, legs }]));
+
+  /** A user account funded from external:bank through a posted deposit. */
+  const funded = async (amount: bigint, currency = 'USD') => {
+    const account = await fx.account(await fx.user(), currency);
+    const source = currency === 'USD' ? bank : await fx.technical('external:bank', currency);
+    const payment = await fx.payment(initiator, source, account, currency);
+    expect(await post(payment, transfer(source, account, amount, currency))).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    return account;
+  };
+
+  beforeAll(async () => {
+    app = await startContext(LedgerTestModule);
+    commands = app.get(CommandBus);
+    db = app.get<DataSource>(getDataSourceToken());
+    fx = new LedgerFixtures(db);
+    bank = await fx.technical('external:bank');
+    initiator = await fx.user();
+  });
+  afterAll(() => app.close());
+
+  afterEach(async () => {
+    expect(await fx.invariants()).toEqual({ negativeUserAccounts: 0, mismatched: 0, unbalancedCurrencies: 0, unbalancedPayments: 0 });
+  });
+
+  it('appends operations with balance_after, updates balances and completes the payment', async () => {
+    const alice = await funded(10_000n);
+    const bob = await fx.account(await fx.user());
+    const payment = await fx.payment(initiator, alice, bob);
+    const [outcome] = await post(payment, transfer(alice, bob, 2_500n));
+    expect(outcome).toEqual({ paymentId: payment, status: 'COMPLETED', processedAt: expect.any(Date) });
+    expect(await fx.balance(alice)).toBe(7_500n);
+    expect(await fx.balance(bob)).toBe(2_500n);
+    const ops = await db.query(`SELECT account_id, amount, balance_after FROM operations WHERE payment_id = $1 ORDER BY leg`, [payment]);
+    expect(ops).toEqual([
+      { account_id: alice, amount: '-2500', balance_after: '7500' },
+      { account_id: bob, amount: '2500', balance_after: '2500' },
+    ]);
+    expect(await fx.status(payment)).toEqual({ status: 'COMPLETED', failure_reason: null });
+  });
+
+  it('fails a payment the payer cannot afford without touching any balance', async () => {
+    const alice = await funded(100n);
+    const bob = await fx.account(await fx.user());
+    const payment = await fx.payment(initiator, alice, bob);
+    const [outcome] = await post(payment, transfer(alice, bob, 101n));
+    expect(outcome).toMatchObject({ status: 'FAILED', failureReason: 'INSUFFICIENT_FUNDS' });
+    expect(await fx.balance(alice)).toBe(100n);
+    expect(await fx.operationCount(payment)).toBe(0);
+    expect(await fx.status(payment)).toEqual({ status: 'FAILED', failure_reason: 'INSUFFICIENT_FUNDS' });
+  });
+
+  it('refuses legs that do not sum to zero per currency before touching anything', async () => {
+    const alice = await funded(1_000n);
+    const bob = await fx.account(await fx.user());
+    const payment = await fx.payment(initiator, alice, bob);
+    const unbalanced: Leg[] = [
+      { accountId: alice, currency: 'USD', amount: -100n, type: 'TRANSFER' },
+      { accountId: bob, currency: 'USD', amount: 99n, type: 'TRANSFER' },
+    ];
+    await expect(post(payment, unbalanced)).rejects.toBeInstanceOf(UnbalancedPosting);
+    const mixed: Leg[] = [
+      { accountId: alice, currency: 'USD', amount: -100n, type: 'EXCHANGE' },
+      { accountId: bob, currency: 'EUR', amount: 100n, type: 'EXCHANGE' },
+    ];
+    await expect(post(payment, mixed)).rejects.toBeInstanceOf(UnbalancedPosting);
+    expect(await fx.status(payment)).toEqual({ status: 'INITIATED', failure_reason: null });
+    expect(await fx.balance(alice)).toBe(1_000n);
+  });
+
+  it('posts a payment once however often it is posted, also concurrently', async () => {
+    const alice = await funded(1_000n);
+    const bob = await fx.account(await fx.user());
+    const payment = await fx.payment(initiator, alice, bob);
+    const outcomes = (await Promise.all(Array.from({ length: 10 }, () => post(payment, transfer(alice, bob, 300n))))).flat();
+    expect(outcomes.filter((o) => o.status === 'COMPLETED')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'ALREADY_FINAL')).toHaveLength(9);
+    expect(await fx.operationCount(payment)).toBe(2);
+    expect(await fx.balance(alice)).toBe(700n);
+    expect(await post(payment, transfer(alice, bob, 300n))).toEqual([{ paymentId: payment, status: 'ALREADY_FINAL' }]);
+  });
+
+  it('survives hundreds of concurrent postings over a few accounts, in both directions, without deadlock or overdraft', async () => {
+    const accounts = await Promise.all([funded(5_000n), funded(5_000n), funded(5_000n), funded(5_000n)]);
+    const fees = await fx.technical('fees');
+    const feesBefore = await fx.balance(fees);
+    // i → i+1, i+2, i+3 over four accounts: every pair is paid in both directions.
+    const jobs = Array.from({ length: 300 }, (_, i) => ({ from: accounts[i % 4], to: accounts[(i + 1 + (i % 3)) % 4], amount: BigInt(100 + (i % 7) * 150) }));
+    const paymentIds = await Promise.all(jobs.map((j) => fx.payment(initiator, j.from, j.to)));
+    const postingOf = (i: number) => ({
+      paymentId: paymentIds[i],
+      legs: [
+        ...transfer(jobs[i].from, jobs[i].to, jobs[i].amount),
+        { accountId: jobs[i].from, currency: 'USD', amount: -1n, type: 'COMMISSION' as const },
+        { accountId: fees, currency: 'USD', amount: 1n, type: 'COMMISSION' as const },
+      ],
+    });
+    const indexes = jobs.map((_, i) => i);
+    const odd = indexes.filter((i) => i % 2 === 1);
+    // Half are posted alone, half in batches of five, as the sweeper and the worker's batcher do.
+    const outcomes = (
+      await Promise.all([
+        ...indexes.filter((i) => i % 2 === 0).map((i) => commands.execute(new PostOperations([postingOf(i)]))),
+        ...Array.from({ length: odd.length / 5 }, (_, b) => commands.execute(new PostOperations(odd.slice(b * 5, b * 5 + 5).map(postingOf)))),
+      ])
+    ).flat();
+
+    expect(outcomes).toHaveLength(300);
+    expect(outcomes.every((o) => o.status === 'COMPLETED' || o.status === 'FAILED')).toBe(true);
+    const [{ initiated }] = await db.query(`SELECT count(*)::int AS initiated FROM payments WHERE id = ANY($1::uuid[]) AND status = 'INITIATED'`, [paymentIds]);
+    expect(initiated).toBe(0);
+    const held = (await Promise.all(accounts.map((a) => fx.balance(a)))).reduce((a, b) => a + b, 0n);
+    const completed = outcomes.filter((o) => o.status === 'COMPLETED').length;
+    expect(completed).toBeGreaterThan(0);
+    expect((await fx.balance(fees)) - feesBefore).toBe(BigInt(completed));
+    expect(held + BigInt(completed)).toBe(20_000n);
+  });
+
+  it('keeps every invariant over random sequences of postings (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ from: fc.nat(3), to: fc.nat(3), amount: fc.bigInt({ min: 1n, max: 3_000n }), batch: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        async (steps) => {
+          const accounts = await Promise.all([funded(2_000n), funded(2_000n), fx.account(await fx.user()), funded(500n)]);
+          const expected = [2_000n, 2_000n, 0n, 500n];
+          const valid = steps.filter((s) => s.from !== s.to);
+          const postings = await Promise.all(
+            valid.map(async (s) => ({ step: s, paymentId: await fx.payment(initiator, accounts[s.from], accounts[s.to]) })),
+          );
+          for (const { step, paymentId } of postings) {
+            const [outcome] = await post(paymentId, transfer(accounts[step.from], accounts[step.to], step.amount));
+            if (expected[step.from] >= step.amount) {
+              expect(outcome.status).toBe('COMPLETED');
+              expected[step.from] -= step.amount;
+              expected[step.to] += step.amount;
+            } else {
+              expect(outcome).toMatchObject({ status: 'FAILED', failureReason: 'INSUFFICIENT_FUNDS' });
+            }
+          }
+          expect(await Promise.all(accounts.map((a) => fx.balance(a)))).toEqual(expected);
+          expect(await fx.invariants()).toEqual({ negativeUserAccounts: 0, mismatched: 0, unbalancedCurrencies: 0, unbalancedPayments: 0 });
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('lets the database itself refuse changes to operations and negative user balances', async () => {
+    const alice = await funded(100n);
+    await expect(db.query(`UPDATE operations SET amount = amount * 2 WHERE account_id = $1`, [alice])).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM operations WHERE account_id = $1`, [alice])).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE accounts SET balance = -1 WHERE id = $1`, [alice])).rejects.toThrow(/accounts_user_balance_not_negative/);
+  });
+});
