@@ -1,6 +1,6 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, ApiListQuery, ApiProblems, AppConfig, type AuthUser, CurrentUser, ListQueryString } from '#platform';
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
@@ -19,13 +19,19 @@ function answer(res: Response, acceptance: Acceptance) {
   return acceptance.payment;
 }
 
-function ApiPaymentCreation(problems: Record<number, string>) {
+function ApiPaymentCreation(summary: string, description: string, problems: Record<number, string[]>) {
   return applyDecorators(
     HttpCode(202),
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: '1..255 printable ASCII; a repeat with the same body returns the same payment', schema: { type: 'string', maxLength: 255 } }),
-    ApiAcceptedResponse({ type: PaymentDto, description: 'Accepted, INITIATED: poll GET /payments/{id} or listen on /events' }),
+    ApiOperation({ summary, description }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Same key and same body (amounts compared as money) → the same payment, charged once; same key, another body → 409. Kept at least 24 h.',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$', example: '6f1c2b0e-transfer-1' },
+    }),
+    ApiAcceptedResponse({ type: PaymentDto, description: 'Accepted, INITIATED: poll GET /api/v1/payments/{id} or listen on /events' }),
     ApiOkResponse({ type: PaymentDto, description: 'A repeat of an earlier request: that payment as it stands now' }),
-    ApiProblems({ 401: 'UNAUTHORIZED', 409: 'IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_USE', ...problems }),
+    ApiProblems({ 401: ['UNAUTHORIZED'], 409: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'], ...problems }),
   );
 }
 
@@ -40,40 +46,56 @@ export class PaymentsController {
   ) {}
 
   @Post('payments')
-  @ApiPaymentCreation({
-    400: 'VALIDATION_FAILED, INVALID_AMOUNT, SAME_ACCOUNT, INVALID_IDEMPOTENCY_KEY',
-    403: 'EMAIL_NOT_CONFIRMED',
-    404: 'NOT_FOUND',
-    422: 'RATE_NOT_AVAILABLE',
-  })
+  @ApiPaymentCreation(
+    'Transfer',
+    'From one of the caller\'s accounts to any user account, converted at the current rate when the currencies differ. Confirmed users only.',
+    {
+      400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'SAME_ACCOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
+      403: ['EMAIL_NOT_CONFIRMED'],
+      404: ['NOT_FOUND'],
+      422: ['RATE_NOT_AVAILABLE'],
+    },
+  )
   async transfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, key)));
   }
 
   @Post('withdrawals')
-  @ApiPaymentCreation({ 400: 'VALIDATION_FAILED, INVALID_AMOUNT, INVALID_IDEMPOTENCY_KEY', 403: 'EMAIL_NOT_CONFIRMED', 404: 'NOT_FOUND' })
+  @ApiPaymentCreation('Withdraw', 'From one of the caller\'s accounts to an e-wallet. Confirmed users only.', {
+    400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
+    403: ['EMAIL_NOT_CONFIRMED'],
+    404: ['NOT_FOUND'],
+  })
   async withdraw(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, key)));
   }
 
   @Post('deposits')
   @AdminOnly()
-  @ApiPaymentCreation({ 400: 'VALIDATION_FAILED, INVALID_AMOUNT, INVALID_IDEMPOTENCY_KEY', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'EXTERNAL_REF_REUSED, IDEMPOTENCY_KEY_REUSED' })
+  @ApiPaymentCreation('Deposit', 'A bank transfer into a user account. Administrators only; `externalRef` is unique.', {
+    400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
+    403: ['FORBIDDEN'],
+    404: ['NOT_FOUND'],
+    409: ['EXTERNAL_REF_REUSED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
+  })
   async deposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, key)));
   }
 
   @Get('payments')
-  @ApiListQuery(Object.keys(PAYMENT_LIST.fields), PAYMENT_LIST.defaultSort)
+  @ApiOperation({ summary: 'List payments', description: 'Payments the caller pays or is paid by; an administrator sees all.' })
+  @ApiListQuery(PAYMENT_LIST.fields, PAYMENT_LIST.defaultSort)
   @ApiOkResponse({ type: PaymentPageDto, description: 'Payments the caller pays or is paid by; an administrator sees all' })
-  @ApiProblems({ 400: 'INVALID_QUERY', 401: 'UNAUTHORIZED' })
+  @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
   list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListPayments(user, query));
   }
 
   @Get('payments/:id')
+  @ApiOperation({ summary: 'Get a payment', description: 'Payer, payee or administrator; the polling endpoint.' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: PaymentDto, description: 'The payment as it stands now (the polling endpoint)' })
-  @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND' })
+  @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
   get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.queries.execute(new GetPayment(user, id));
   }
@@ -81,8 +103,10 @@ export class PaymentsController {
   @Post('admin/sweep')
   @AdminOnly()
   @HttpCode(200)
+  @ApiTags('admin')
+  @ApiOperation({ summary: 'Sweep now', description: 'Finishes payments still INITIATED after `olderThanMs`.' })
   @ApiOkResponse({ type: SweepResultDto })
-  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' })
+  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
   sweep(@Body() body: SweepDto) {
     return this.commands.execute(new SweepPayments(body.olderThanMs ?? this.config.sweepStaleAfterMs, true));
   }

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiResponse } from '@nestjs/swagger';
+import { problem } from '../errors/problem-details.js';
 
 class FieldProblemDto {
   @ApiProperty({ example: 'amount' }) field: string;
@@ -7,23 +8,57 @@ class FieldProblemDto {
 }
 
 export class ProblemDetailsDto {
-  @ApiProperty({ example: 'https://billing-gateway.dev/problems/not-found' }) type: string;
+  @ApiProperty({ format: 'uri', example: 'https://billing-gateway.dev/problems/not-found' }) type: string;
   @ApiProperty({ example: 'Not Found' }) title: string;
-  @ApiProperty({ example: 404 }) status: number;
+  @ApiProperty({ type: 'integer', example: 404 }) status: number;
   @ApiProperty({ example: 'account not found' }) detail: string;
   @ApiProperty({ example: 'NOT_FOUND', description: 'A stable error code from the API contract' }) code: string;
-  @ApiProperty({ type: [FieldProblemDto], required: false }) errors?: FieldProblemDto[];
+  @ApiProperty({ type: [FieldProblemDto], required: false, description: 'The fields at fault, for 400 validation failures' }) errors?: FieldProblemDto[];
 }
 
-/** Documents the problem-details answers of an endpoint: `ApiProblems({ 404: 'NOT_FOUND' })`. */
-export function ApiProblems(answers: Record<number, string>) {
-  return applyDecorators(
-    ...Object.entries(answers).map(([status, codes]) =>
-      ApiResponse({
-        status: Number(status),
-        description: `Problem details; code ${codes}`,
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetailsDto' } } },
-      }),
-    ),
-  );
+const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemDetailsDto' };
+
+/** The answer of `status` with each of `codes`, one example per code. */
+export function problemResponse(status: number, codes: readonly string[]) {
+  return {
+    description: `Problem details; code ${codes.join(', ')}`,
+    ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
+    content: {
+      'application/problem+json': {
+        schema: PROBLEM_SCHEMA,
+        examples: Object.fromEntries(codes.map((code) => [code, { value: problem(status, code, EXAMPLE_DETAILS[code] ?? code.toLowerCase().replace(/_/g, ' ')) }])),
+      },
+    },
+  };
+}
+
+const EXAMPLE_DETAILS: Record<string, string> = {
+  VALIDATION_FAILED: 'email: email must be an email',
+  INVALID_JSON: 'the body is not valid JSON',
+  INVALID_QUERY: 'unknown filter colour',
+  INVALID_AMOUNT: 'amount: amount must be a positive decimal string such as "12.50"',
+  UNSUPPORTED_CURRENCY: 'currency XYZ is not supported',
+  UNAUTHORIZED: 'a valid access token is required',
+  FORBIDDEN: 'administrators only',
+  NOT_FOUND: 'account not found',
+  PAYLOAD_TOO_LARGE: 'the body exceeds 100kb',
+  TOO_MANY_REQUESTS: 'too many attempts; retry later',
+  SERVICE_UNAVAILABLE: 'a dependency is temporarily unavailable; retry shortly',
+  EMAIL_TAKEN: 'an account with this e-mail exists',
+  INVALID_CONFIRMATION_TOKEN: 'the confirmation token is invalid, used or expired',
+  INVALID_CREDENTIALS: 'wrong e-mail or password',
+  EMAIL_NOT_CONFIRMED: 'confirm your e-mail address before moving money',
+  SAME_ACCOUNT: 'fromAccountId and toAccountId are the same account',
+  INVALID_IDEMPOTENCY_KEY: 'Idempotency-Key must be 1..255 printable ASCII characters',
+  IDEMPOTENCY_KEY_REUSED: 'this Idempotency-Key was used with another body',
+  IDEMPOTENCY_KEY_IN_USE: 'a request with this Idempotency-Key is in progress; retry later',
+  EXTERNAL_REF_REUSED: 'this externalRef was used with another body',
+  INVALID_RATE: 'rate must be a positive decimal string with at most 12 significant digits',
+  RATE_NOT_AVAILABLE: 'no USD→EUR rate is set',
+  INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
+};
+
+/** Documents the problem-details answers of an endpoint: `ApiProblems({ 404: ['NOT_FOUND'] })`. */
+export function ApiProblems(answers: Record<number, readonly string[]>) {
+  return applyDecorators(...Object.entries(answers).map(([status, codes]) => ApiResponse({ status: Number(status), ...problemResponse(Number(status), codes) })));
 }

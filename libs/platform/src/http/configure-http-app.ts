@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AppConfig } from '../config/app-config.js';
@@ -8,7 +8,7 @@ import { AppLogger } from '../logging/app-logger.js';
 import { requestLogging } from '../logging/logging.module.js';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
 import { problem, sendProblem } from '../errors/problem-details.js';
-import { ProblemDetailsDto } from './api-problems.decorator.js';
+import { ProblemDetailsDto, problemResponse } from './api-problems.decorator.js';
 import { createValidationPipe } from './validation.js';
 
 export const API_PREFIX = 'api/v1';
@@ -26,17 +26,50 @@ function parseJsonBody(req: Request, res: Response, next: NextFunction) {
   });
 }
 
-export function buildOpenApiDocument(app: INestApplication) {
-  const config = new DocumentBuilder()
+/** `/api/v1` in front of every route but the operational ones and the queue dashboard. */
+export function useApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'admin/queues', 'admin/queues/{*path}'] });
+}
+
+const TAGS: Array<[string, string]> = [
+  ['auth', 'Registration, e-mail confirmation, login and access tokens'],
+  ['users', 'The caller'],
+  ['accounts', 'Accounts and their statements'],
+  ['payments', 'Transfers, withdrawals, deposits: accepted with 202, finished by the worker'],
+  ['rates', 'Exchange rates'],
+  ['admin', 'Administrators only'],
+];
+
+type Operation = { requestBody?: unknown; responses: Record<string, unknown> };
+
+/**
+ * The OpenAPI document of the api. Every operation also documents the answers any request may get:
+ * 500 and 503, and 413 where it takes a body.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
     .setTitle('billing-gateway')
     .setDescription(
-      'Payment gateway and double-entry ledger. Amounts are decimal strings in the currency\'s minor-unit precision; ' +
-        'errors are RFC 9457 problem details with a stable `code`.',
+      'Payment gateway and double-entry ledger. Amounts are decimal strings in the currency\'s minor-unit precision, never JSON numbers; ' +
+        'errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. ' +
+        'Log in with `POST /api/v1/auth/login` and send the `accessToken` as `Authorization: Bearer <accessToken>`. ' +
+        'Payment events arrive over Socket.IO on the namespace `/events` (auth `{ token }`).',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsDto] });
+    .addServer('/', 'This server')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` from `POST /api/v1/auth/login`' })
+    .addSecurityRequirements('bearer');
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDetailsDto] });
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as Operation[]) {
+      if (typeof operation !== 'object' || !operation.responses) continue;
+      if (operation.requestBody) operation.responses['413'] ??= problemResponse(413, ['PAYLOAD_TOO_LARGE']);
+      operation.responses['500'] = problemResponse(500, ['INTERNAL_ERROR']);
+      operation.responses['503'] = problemResponse(503, ['SERVICE_UNAVAILABLE']);
+    }
+  }
+  return document;
 }
 
 /** Everything an HTTP app needs around its modules; the api's main.ts and the e2e tests both use it. */
@@ -51,7 +84,7 @@ export function configureHttpApp(app: NestExpressApplication, options: { docs?: 
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? docsHeaders : apiHeaders)(req, res, next));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
   app.use(parseJsonBody);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'admin/queues', 'admin/queues/{*path}'] });
+  useApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

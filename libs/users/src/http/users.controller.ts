@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, type AuthUser, CurrentUser } from '#platform';
 import { GetCurrentUser } from '../queries/get-current-user/get-current-user.query.js';
 import { UserDto } from './dto/auth.dto.js';
@@ -12,8 +12,9 @@ export class UsersController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('me')
+  @ApiOperation({ summary: 'The caller' })
   @ApiOkResponse({ type: UserDto })
-  @ApiProblems({ 401: 'UNAUTHORIZED' })
+  @ApiProblems({ 401: ['UNAUTHORIZED'] })
   me(@CurrentUser() user: AuthUser) {
     return this.queries.execute(new GetCurrentUser(user.id));
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsCurrencyCode } from '#platform';
+import { ApiMoney, IsCurrencyCode } from '#platform';
 
 export class OpenAccountDto {
   @IsCurrencyCode()
@@ -17,10 +17,10 @@ export class AccountDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) userId: string | null;
   @ApiProperty({ enum: ['USER', 'TECHNICAL'] }) type: string;
-  @ApiProperty({ type: String, nullable: true, example: null }) code: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'A technical account\'s code: `external:bank`, `external:wallet`, `fees`, `fx`' }) code: string | null;
   @ApiProperty({ example: 'USD' }) currency: string;
   @ApiProperty({ example: 'USD account' }) name: string;
-  @ApiProperty({ type: String, example: '12.50', description: 'Decimal string in the currency\'s precision' }) balance: string;
+  @ApiMoney({ signed: true, example: '12.50', description: 'Decimal string in the currency\'s precision; only technical accounts go negative' }) balance: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

@@ -1,13 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiMoney } from '#platform';
 
 export class OperationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) paymentId: string;
   @ApiProperty({ format: 'uuid' }) accountId: string;
   @ApiProperty({ enum: ['TRANSFER', 'COMMISSION', 'EXCHANGE'] }) type: string;
-  @ApiProperty({ example: '-10.00', description: 'Signed: negative debits the account, positive credits it' }) amount: string;
+  @ApiMoney({ signed: true, description: 'Signed: negative debits the account, positive credits it' }) amount: string;
   @ApiProperty({ example: 'USD' }) currency: string;
-  @ApiProperty({ example: '90.00' }) balanceAfter: string;
+  @ApiMoney({ signed: true, example: '90.00', description: 'The account\'s balance after this operation' }) balanceAfter: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
@@ -18,13 +19,13 @@ export class OperationPageDto {
 
 class CurrencySumDto {
   @ApiProperty({ example: 'USD' }) currency: string;
-  @ApiProperty({ example: '0.00' }) sum: string;
+  @ApiMoney({ signed: true, example: '0.00', description: 'Sum of every account in this currency: zero when balanced' }) sum: string;
 }
 
 class MismatchedAccountDto {
   @ApiProperty({ format: 'uuid' }) accountId: string;
-  @ApiProperty() balance: string;
-  @ApiProperty() operationsSum: string;
+  @ApiMoney({ signed: true }) balance: string;
+  @ApiMoney({ signed: true, example: '12.00' }) operationsSum: string;
 }
 
 export class TrialBalanceDto {

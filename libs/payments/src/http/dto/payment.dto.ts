@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
-import { IsAmount } from '#platform';
+import { ApiMoney, IsAmount } from '#platform';
 
 export class CreateTransferDto {
   @ApiProperty({ format: 'uuid', description: 'One of the caller\'s accounts' })
@@ -50,7 +50,7 @@ export class CreateDepositDto {
 }
 
 export class SweepDto {
-  @ApiPropertyOptional({ description: 'Payments INITIATED for longer than this are finished (default SWEEP_STALE_AFTER_MS)', minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Payments INITIATED for longer than this are finished (default SWEEP_STALE_AFTER_MS)', minimum: 0, example: 60000 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -63,18 +63,18 @@ export class PaymentDto {
   @ApiProperty({ enum: ['INITIATED', 'COMPLETED', 'FAILED'] }) status: string;
   @ApiProperty({ format: 'uuid' }) fromAccountId: string;
   @ApiProperty({ format: 'uuid' }) toAccountId: string;
-  @ApiProperty({ example: '10.00' }) amount: string;
+  @ApiMoney({ example: '10.00', description: 'What leaves the payer\'s account before commission' }) amount: string;
   @ApiProperty({ example: 'USD' }) currency: string;
-  @ApiProperty({ example: '0.05', description: 'Charged to the payer on top, in the payer\'s currency' }) commission: string;
-  @ApiProperty({ example: '9.20' }) targetAmount: string;
+  @ApiMoney({ example: '0.05', description: 'Charged to the payer on top, in the payer\'s currency' }) commission: string;
+  @ApiMoney({ example: '9.20', description: 'What arrives, in the payee\'s currency' }) targetAmount: string;
   @ApiProperty({ example: 'EUR' }) targetCurrency: string;
-  @ApiProperty({ type: String, nullable: true, example: '0.92' }) rate: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '0.92', description: 'The rate fixed at creation; null without conversion' }) rate: string | null;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: String, nullable: true }) destination: string | null;
   @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
   @ApiProperty({ type: String, nullable: true, example: null, description: 'INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND, …' }) failureReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) processedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the payment became COMPLETED or FAILED' }) processedAt: string | null;
 }
 
 export class PaymentPageDto {
@@ -83,7 +83,7 @@ export class PaymentPageDto {
 }
 
 export class SweepResultDto {
-  @ApiProperty() examined: number;
-  @ApiProperty() completed: number;
-  @ApiProperty() failed: number;
+  @ApiProperty({ type: 'integer', example: 3 }) examined: number;
+  @ApiProperty({ type: 'integer', example: 2 }) completed: number;
+  @ApiProperty({ type: 'integer', example: 1 }) failed: number;
 }

@@ -21,7 +21,7 @@ export class RegisterDto {
 }
 
 export class ConfirmDto {
-  @ApiProperty({ description: 'The token from the confirmation e-mail' })
+  @ApiProperty({ minLength: 1, maxLength: 200, description: 'The token from the confirmation e-mail', example: 'q3N1nB2cX8pV0rS7tU4wY6zA9dE5fG1h' })
   @IsString()
   @Length(1, 200)
   token: string;
@@ -47,15 +47,15 @@ export class LoginDto {
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() email: string;
-  @ApiProperty({ type: String, nullable: true }) name: string | null;
+  @ApiProperty({ format: 'email', example: 'alice@example.com' }) email: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Alice' }) name: string | null;
   @ApiProperty({ enum: ['USER', 'ADMIN'] }) role: string;
   @ApiProperty() confirmed: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class IssuedTokenDto {
-  @ApiProperty({ description: 'JWT to send as `Authorization: Bearer <accessToken>`' }) accessToken: string;
+  @ApiProperty({ description: 'JWT to send as `Authorization: Bearer <accessToken>`', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl' }) accessToken: string;
   @ApiProperty({ format: 'uuid' }) tokenId: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }
