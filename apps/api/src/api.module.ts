@@ -5,8 +5,9 @@ import { AccountsHttpModule } from '#accounts';
 import { LedgerHttpModule } from '#ledger';
 import { FxHttpModule } from '#fx';
 import { PaymentsHttpModule } from '#payments';
+import { EventsGatewayModule } from '#events';
 
 @Module({
-  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule],
+  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule],
 })
 export class ApiModule {}

@@ -1,0 +1,25 @@
+import type { PaymentView } from '#payments';
+
+/** What a client may send on /events; `payment.watch` answers through its acknowledgement. */
+export interface ClientToServerEvents {
+  'payment.watch': (request: { paymentId: string }, ack: (answer: PaymentView | WatchRefused) => void) => void;
+}
+
+/** What a client receives on /events: every event about a payment in which its user pays or is paid. */
+export interface ServerToClientEvents {
+  'payment.initiated': (payment: PaymentView) => void;
+  'payment.completed': (payment: PaymentView) => void;
+  'payment.failed': (payment: PaymentView) => void;
+}
+
+export interface WatchRefused {
+  error: 'NOT_FOUND' | 'INTERNAL_ERROR';
+}
+
+export const EVENTS_NAMESPACE = '/events';
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const paymentRoom = (paymentId: string) => `payment:${paymentId}`;
+
+/** The Redis channel prefix of adapter and emitter: QUEUE_PREFIX keeps deployments (and test runs) apart. */
+export const socketIoKey = (queuePrefix: string) => `${queuePrefix}:socket.io`;

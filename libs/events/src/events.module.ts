@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ClientEvents } from './relay/client-events.js';
+import { PaymentEventsRelay } from './relay/payment-events.relay.js';
+
+/** Turns domain events into Socket.IO messages through Redis; imported by both apps. */
+@Module({
+  imports: [CqrsModule],
+  providers: [ClientEvents, PaymentEventsRelay],
+})
+export class EventsModule {}
