@@ -55,6 +55,8 @@ export interface StartOptions {
   customise?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Keep the app's own Mailer (SMTP when SMTP_URL is set) instead of the in-memory outbox, which then stays empty. */
   realMailer?: boolean;
+  /** Runs after the HTTP set-up, before listening: e.g. the api's useRedisIoAdapter. */
+  beforeListen?: (app: NestExpressApplication) => void;
 }
 
 /** Boots an app module in-process against the real PostgreSQL and Redis, listening on a free port. */
@@ -68,6 +70,7 @@ export async function startApp(module: Type = ApiModule, options: StartOptions =
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
   configureHttpApp(app);
+  options.beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, outbox, config, close: () => app.close() };

@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { testDatabaseUrl } from './harness.js';
+
+export interface RunningProcess {
+  url: string;
+  pid: number;
+  /** SIGTERM, then waits for the process to exit (a graceful shutdown). */
+  stop(): Promise<void>;
+  /** SIGKILL, then waits for the process to exit (a crash). */
+  kill(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Runs the compiled api (`npm run build` first) against this test run's database and queue prefix. */
+export async function startApiProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
+  const port = await freePort();
+  return startProcess('dist/apps/api/src/main.js', port, { PORT: String(port), ...env });
+}
+
+/** Runs the compiled worker (`npm run build` first); its url serves only /health and /metrics. */
+export async function startWorkerProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
+  const port = await freePort();
+  return startProcess('dist/apps/worker/src/main.js', port, { WORKER_PORT: String(port), ...env });
+}
+
+async function startProcess(script: string, port: number, env: Record<string, string>): Promise<RunningProcess> {
+  const child = spawn(process.execPath, [resolve(script)], {
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = once(child, 'exit');
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await untilHealthy(url, child, () => stderr);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return { url, pid: child.pid!, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+async function untilHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${child.spawnargs.join(' ')} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr()}`);
+    }
+    const healthy = await fetch(`${url}/health`).then((res) => res.ok, () => false);
+    if (healthy) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${child.spawnargs.join(' ')} not healthy at ${url} after ${READY_TIMEOUT_MS} ms:\n${stderr()}`);
+}
