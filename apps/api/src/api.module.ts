@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { AuthGuardModule, HealthModule, MetricsModule, PlatformModule } from '#platform';
+import { AuthGuardModule, HealthModule, MetricsModule, PlatformModule, QueueDashboardModule } from '#platform';
 import { UsersHttpModule } from '#users';
 import { AccountsHttpModule } from '#accounts';
 import { LedgerHttpModule } from '#ledger';
 import { FxHttpModule } from '#fx';
-import { PaymentsHttpModule } from '#payments';
+import { PAYMENTS_QUEUE, PaymentsHttpModule } from '#payments';
 import { EventsGatewayModule } from '#events';
 
 @Module({
-  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule],
+  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule, QueueDashboardModule.forQueues(PAYMENTS_QUEUE)],
 })
 export class ApiModule {}

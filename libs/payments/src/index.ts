@@ -6,3 +6,4 @@ export type { SweepResult } from './commands/sweep-payments/sweep-payments.comma
 export { PaymentsHttpModule } from './payments-http.module.js';
 export { PaymentsModule } from './payments.module.js';
 export { PaymentsWorkerModule } from './payments-worker.module.js';
+export { PAYMENTS_QUEUE } from './processing/payment-queue.js';

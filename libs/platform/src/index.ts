@@ -34,3 +34,4 @@ export { isUniqueViolation } from './errors/unique-violation.js';
 export { isUuid } from './http/uuid.js';
 export { AppLogger } from './logging/app-logger.js';
 export { QueueModule } from './queue/queue.module.js';
+export { QUEUE_DASHBOARD_PATH, QueueDashboardModule } from './http/queue-dashboard.module.js';

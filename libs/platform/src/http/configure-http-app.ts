@@ -26,9 +26,9 @@ function parseJsonBody(req: Request, res: Response, next: NextFunction) {
   });
 }
 
-/** `/api/v1` in front of every route but the operational ones and the queue dashboard. */
+/** `/api/v1` in front of every route but the operational ones (the queue dashboard is mounted on Express, outside Nest's routes). */
 export function useApiPrefix(app: INestApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'admin/queues', 'admin/queues/{*path}'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
 }
 
 const TAGS: Array<[string, string]> = [
