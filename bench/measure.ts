@@ -1,0 +1,118 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { type LoadResult, percentile } from './load.js';
+import type { BenchAccount } from './seed.js';
+
+const DRAIN_TIMEOUT_MS = 120_000;
+const DRAIN_POLL_MS = 100;
+
+export interface ScenarioResult {
+  clients?: number;
+  targetRatePerSec?: number;
+  requests: number;
+  accepted: number;
+  errors: number;
+  errorSamples: string[];
+  acceptedPerSec: number;
+  /** Payments final (COMPLETED or FAILED) per second, from the first accept to the last payment final. */
+  completedPerSec: number;
+  completed: number;
+  failed: number;
+  pending: number;
+  acceptP50Ms: number;
+  acceptP99Ms: number;
+  /** created → processedAt, from the payments table. */
+  completionP50Ms: number;
+  completionP99Ms: number;
+}
+
+/** Reads what became of a scenario's payments (tagged by their description) once none is left INITIATED. */
+export class Payments {
+  constructor(private readonly db: pg.Client) {}
+
+  async drained(): Promise<void> {
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    for (;;) {
+      const { rows } = await this.db.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM payments WHERE status = 'INITIATED'`);
+      if (rows[0].pending === 0) return;
+      if (Date.now() > deadline) throw new Error(`${rows[0].pending} payments still INITIATED ${DRAIN_TIMEOUT_MS} ms after the load stopped`);
+      await sleep(DRAIN_POLL_MS);
+    }
+  }
+
+  async outcome(tag: string, load: LoadResult): Promise<ScenarioResult> {
+    const { rows } = await this.db.query<{ completed: number; failed: number; pending: number; span_s: number; p50: number; p99: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
+              count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+              count(*) FILTER (WHERE status = 'INITIATED')::int AS pending,
+              extract(epoch FROM max(processed_at) - min(created_at))::float8 AS span_s,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - created_at) * 1000)::float8 AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - created_at) * 1000)::float8 AS p99
+         FROM payments WHERE description = $1`,
+      [tag],
+    );
+    const { completed, failed, pending, span_s, p50, p99 } = rows[0];
+    return {
+      requests: load.requests,
+      accepted: load.accepted,
+      errors: load.errors,
+      errorSamples: load.errorSamples,
+      acceptedPerSec: load.accepted / load.durationS,
+      completedPerSec: span_s > 0 ? (completed + failed) / span_s : 0,
+      completed,
+      failed,
+      pending,
+      acceptP50Ms: percentile(load.acceptMs, 0.5),
+      acceptP99Ms: percentile(load.acceptMs, 0.99),
+      completionP50Ms: p50,
+      completionP99Ms: p99,
+    };
+  }
+}
+
+export interface StatementResult {
+  operations: number;
+  depthRows: number;
+  firstPageMs: number;
+  deepPageMs: number;
+}
+
+const STATEMENT_SAMPLES = 30;
+const WALK_PAGE = 200;
+const MEASURED_PAGE = 50;
+
+/** Median time of the statement's first page, and of a page `depthRows` deep (reached by its cursor). */
+export async function statementPages(apiUrl: string, account: BenchAccount, operations: number, depthRows: number): Promise<StatementResult> {
+  const pool = new Pool(apiUrl, { connections: 1 });
+  const path = `/api/v1/accounts/${account.accountId}/operations`;
+  const get = async (query: string) => {
+    const response = await pool.request({ method: 'GET', path: `${path}?${query}`, headers: { authorization: account.authorization } });
+    const body = (await response.body.json()) as { data: unknown[]; nextCursor: string | null };
+    if (response.statusCode !== 200) throw new Error(`statement answered ${response.statusCode}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  const median = async (query: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < STATEMENT_SAMPLES; i++) {
+      const started = performance.now();
+      await get(query);
+      times.push(performance.now() - started);
+    }
+    return percentile(Float64Array.from(times).sort(), 0.5);
+  };
+  try {
+    let cursor: string | null = null;
+    for (let walked = 0; walked < depthRows; walked += WALK_PAGE) {
+      const page: { nextCursor: string | null } = await get(`limit=${WALK_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      cursor = page.nextCursor;
+      if (!cursor) throw new Error(`the statement ended before ${depthRows} rows`);
+    }
+    const firstPageMs = await median(`limit=${MEASURED_PAGE}`);
+    const deepPageMs = await median(`limit=${MEASURED_PAGE}&cursor=${encodeURIComponent(cursor!)}`);
+    return { operations, depthRows, firstPageMs, deepPageMs };
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,181 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { TransferLoad, type Transfer } from './load.js';
+import { Payments, type ScenarioResult, statementPages } from './measure.js';
+import { pgbenchReference } from './reference.js';
+import { type BenchAccount, seed, seedStatement } from './seed.js';
+import { Stack } from './stack.js';
+
+const { values: args } = parseArgs({
+  options: { clients: { type: 'string' }, duration: { type: 'string' } },
+});
+const settings = {
+  clients: Number(args.clients ?? process.env.BENCH_CLIENTS ?? 64),
+  durationS: Number(args.duration ?? process.env.BENCH_DURATION_S ?? 20),
+  users: Number(process.env.BENCH_USERS ?? 1000),
+  statementOperations: Number(process.env.BENCH_STATEMENT_OPERATIONS ?? 1_000_000),
+  statementDepthRows: 10_000,
+  pgbenchClients: 8,
+  pgbenchThreads: 2,
+  pgbenchScale: Number(process.env.PGBENCH_SCALE ?? 1),
+  serverUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  /** e.g. `--cpu-prof --cpu-prof-dir=bench/results` to profile the api and the worker. */
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+};
+const FUNDS_MINOR = 1_000_000_000n; // 10,000,000.00 USD each: a uniform run never runs dry
+const RESULTS = 'bench/results/latest.json';
+
+const progress = (message: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${message}\n`);
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+
+async function main(): Promise<number> {
+  const stack = new Stack(settings.serverUrl, settings.redisUrl);
+  const stop = () => void stack.destroy().finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    progress(`database ${stack.databaseName}, queue prefix ${stack.queuePrefix}, logs in ${stack.logDir}`);
+    await stack.start({}, settings.nodeArgs);
+    const seeded = await seed(stack.databaseUrl, stack.jwtSecret, settings.users, FUNDS_MINOR);
+    progress(`seeded ${settings.users} funded users; writing a statement of ${settings.statementOperations} operations`);
+    await seedStatement(stack.databaseUrl, seeded.statement.accountId, settings.statementOperations);
+
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const payments = new Payments(db);
+    const scenario = async (tag: string, drive: (load: TransferLoad) => Promise<Awaited<ReturnType<TransferLoad['closedLoop']>>>) => {
+      progress(`${tag}: running`);
+      const load = new TransferLoad(stack.apiUrl, settings.clients, `bench:${tag}`);
+      try {
+        const result = await drive(load);
+        await payments.drained();
+        return await payments.outcome(`bench:${tag}`, result);
+      } finally {
+        await load.close();
+      }
+    };
+    const anyOther = (payer: BenchAccount): string => {
+      for (;;) {
+        const payee = pick(seeded.users);
+        if (payee !== payer) return payee.accountId;
+      }
+    };
+    const uniformTransfer = (): Transfer => {
+      const payer = pick(seeded.users);
+      return { payer, payeeAccountId: anyOther(payer) };
+    };
+
+    const uniform = await scenario('uniform', (load) => load.closedLoop(settings.clients, settings.durationS, uniformTransfer));
+    const halfRate = Math.max(1, Math.round(uniform.completedPerSec / 2));
+    const atHalfRate = await scenario('half-rate', (load) => load.openLoop(halfRate, settings.durationS, uniformTransfer));
+    const hot = await scenario('hot', (load) =>
+      load.closedLoop(settings.clients, settings.durationS, () => ({ payer: pick(seeded.users), payeeAccountId: seeded.merchant.accountId })),
+    );
+    const hotPayer = await scenario('hot-payer', (load) =>
+      load.closedLoop(settings.clients, settings.durationS, () => ({ payer: seeded.payer, payeeAccountId: anyOther(seeded.payer) })),
+    );
+    await db.end();
+
+    progress('statement: first page vs a page 10,000 rows deep');
+    const statement = await statementPages(stack.apiUrl, seeded.statement, settings.statementOperations, settings.statementDepthRows);
+    const rssMb = stack.peakRssMb();
+    const ledger = await trialBalance(stack);
+    await stack.stop();
+
+    progress(`reference: pgbench tpcb-like, ${settings.pgbenchClients} clients, ${settings.durationS} s`);
+    const reference = await pgbenchReference(settings.serverUrl, stack.suffix, settings.durationS, settings.pgbenchClients, settings.pgbenchThreads, settings.pgbenchScale);
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { clients: settings.clients, durationS: settings.durationS, users: settings.users, env: appSettings() },
+      ratio: uniform.completedPerSec / reference.pgbenchTps,
+      uniform,
+      halfRate: { ...atHalfRate, targetRatePerSec: halfRate },
+      hot: { ...hot, onePaysMany: hotPayer },
+      statement,
+      reference,
+      rssMb: { api: rssMb.api, worker: rssMb.worker },
+      ledger,
+    };
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    printTable(results);
+
+    const unfinished = [uniform, atHalfRate, hot, hotPayer].reduce((sum, s) => sum + s.pending, 0);
+    if (unfinished) process.stderr.write(`FAIL: ${unfinished} payments never became final\n`);
+    if (!ledger.balanced) process.stderr.write(`FAIL: the trial balance is off: ${JSON.stringify(ledger)}\n`);
+    return unfinished || !ledger.balanced ? 1 : 0;
+  } finally {
+    await stack.destroy();
+  }
+}
+
+async function trialBalance(stack: Stack): Promise<{ balanced: boolean }> {
+  const post = await fetch(`${stack.apiUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: stack.adminEmail, password: stack.adminPassword }),
+  });
+  const { accessToken } = (await post.json()) as { accessToken: string };
+  const check = await fetch(`${stack.apiUrl}/api/v1/admin/ledger/check`, { headers: { authorization: `Bearer ${accessToken}` } });
+  if (check.status !== 200) throw new Error(`ledger check answered ${check.status}: ${await check.text()}`);
+  return (await check.json()) as { balanced: boolean };
+}
+
+/** The settings of the processes under test that the environment overrides, recorded with the numbers. */
+function appSettings(): Record<string, string> {
+  const names = ['LOG_LEVEL', 'DB_POOL_SIZE', 'WORKER_CONCURRENCY', 'BENCH_NODE_ARGS', 'PGBENCH_SCALE'];
+  return Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+}
+
+function printTable(r: {
+  ratio: number;
+  uniform: ScenarioResult;
+  halfRate: ScenarioResult;
+  hot: ScenarioResult & { onePaysMany: ScenarioResult };
+  statement: { firstPageMs: number; deepPageMs: number };
+  reference: { pgbenchTps: number };
+  rssMb: { api: number; worker: number };
+}): void {
+  const n = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+  const rows: Array<[string, ScenarioResult]> = [
+    ['uniform', r.uniform],
+    ['half rate', r.halfRate],
+    ['hot: all pay one', r.hot],
+    ['hot: one pays all', r.hot.onePaysMany],
+  ];
+  const header = ['scenario', 'accepted/s', 'completed/s', 'accept p50', 'accept p99', 'complete p50', 'complete p99', 'failed', 'errors'];
+  const lines = [
+    header,
+    ...rows.map(([name, s]) => [
+      name,
+      n(s.acceptedPerSec),
+      n(s.completedPerSec),
+      `${n(s.acceptP50Ms)} ms`,
+      `${n(s.acceptP99Ms)} ms`,
+      `${n(s.completionP50Ms)} ms`,
+      `${n(s.completionP99Ms)} ms`,
+      String(s.failed),
+      String(s.errors),
+    ]),
+  ];
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const format = (line: string[]) => `| ${line.map((cell, i) => (i ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(' | ')} |`;
+  console.log([format(lines[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(format)].join('\n'));
+  console.log(
+    `\nstatement: first page ${n(r.statement.firstPageMs, 2)} ms, 10,000 rows deep ${n(r.statement.deepPageMs, 2)} ms` +
+      `\npgbench tpcb-like: ${n(r.reference.pgbenchTps)} tps; ratio uniform completed/s ÷ pgbench tps = ${n(r.ratio, 2)}` +
+      `\npeak RSS: api ${r.rssMb.api} MB, worker ${r.rssMb.worker} MB`,
+  );
+  for (const [name, s] of rows) if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+});
