@@ -34,16 +34,19 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
   private async post(tx: EntityManager, postings: Posting[]): Promise<PostingOutcome[]> {
     // Lock order, the same in every transaction so none can deadlock another: payments by id,
     // then accounts by id. A payment that is no longer INITIATED is left alone (exactly once).
+    // NO KEY UPDATE, not UPDATE: only balances and statuses change, and the weaker lock lets the
+    // foreign-key checks of concurrent inserts (KEY SHARE, taken in no particular order) pass
+    // instead of deadlocking with them.
     const paymentIds = [...new Set(postings.map((p) => p.paymentId))].sort();
     const initiated = new Set(
-      ((await tx.query(`SELECT id FROM payments WHERE id = ANY($1::uuid[]) AND status = 'INITIATED' ORDER BY id FOR UPDATE`, [paymentIds])) as Array<{ id: string }>).map(
+      ((await tx.query(`SELECT id FROM payments WHERE id = ANY($1::uuid[]) AND status = 'INITIATED' ORDER BY id FOR NO KEY UPDATE`, [paymentIds])) as Array<{ id: string }>).map(
         (r) => r.id,
       ),
     );
     const live = postings.filter((p) => initiated.delete(p.paymentId));
     const accountIds = [...new Set(live.flatMap((p) => p.legs.map((l) => l.accountId)))].sort();
     const accounts = new Map<string, LockedAccount>(
-      ((await tx.query(`SELECT id, type, currency, balance FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [accountIds])) as Array<{
+      ((await tx.query(`SELECT id, type, currency, balance FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [accountIds])) as Array<{
         id: string;
         type: LockedAccount['type'];
         currency: string;
