@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ACCESS_TOKEN_STRATEGY, AppConfig, type AuthUser } from '#platform';
+import { ACCESS_TOKEN_STRATEGY, type AuthUser } from '#platform';
 import { AccessTokens, type AccessTokenClaims } from './access-tokens.js';
 
 @Injectable()
 export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
-  constructor(
-    config: AppConfig,
-    private readonly tokens: AccessTokens,
-  ) {
+  constructor(private readonly tokens: AccessTokens) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject; its types predate that.
+      secretOrKey: tokens.signingKey as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });
