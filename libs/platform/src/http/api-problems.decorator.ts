@@ -18,20 +18,6 @@ export class ProblemDetailsDto {
 
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemDetailsDto' };
 
-/** The answer of `status` with each of `codes`, one example per code. */
-export function problemResponse(status: number, codes: readonly string[]) {
-  return {
-    description: `Problem details; code ${codes.join(', ')}`,
-    ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
-    content: {
-      'application/problem+json': {
-        schema: PROBLEM_SCHEMA,
-        examples: Object.fromEntries(codes.map((code) => [code, { value: problem(status, code, EXAMPLE_DETAILS[code] ?? code.toLowerCase().replace(/_/g, ' ')) }])),
-      },
-    },
-  };
-}
-
 const EXAMPLE_DETAILS: Record<string, string> = {
   VALIDATION_FAILED: 'email: email must be an email',
   INVALID_JSON: 'the body is not valid JSON',
@@ -57,6 +43,20 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   RATE_NOT_AVAILABLE: 'no USD→EUR rate is set',
   INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
 };
+
+/** The answer of `status` with each of `codes`, one example per code. */
+export function problemResponse(status: number, codes: readonly string[]) {
+  return {
+    description: `Problem details; code ${codes.join(', ')}`,
+    ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
+    content: {
+      'application/problem+json': {
+        schema: PROBLEM_SCHEMA,
+        examples: Object.fromEntries(codes.map((code) => [code, { value: problem(status, code, EXAMPLE_DETAILS[code] ?? code.toLowerCase().replace(/_/g, ' ')) }])),
+      },
+    },
+  };
+}
 
 /** Documents the problem-details answers of an endpoint: `ApiProblems({ 404: ['NOT_FOUND'] })`. */
 export function ApiProblems(answers: Record<number, readonly string[]>) {
