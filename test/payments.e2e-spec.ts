@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { startApp, type RunningApp } from './support/harness.js';
+import { balanceOf, deposit, openAccount, settled, trialBalance } from './support/money.js';
+import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
+
+describe('payments through the api and the worker', () => {
+  let api: RunningApp;
+  let worker: RunningApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    api = await startApp(undefined, { env: ADMIN_ENV });
+    worker = await startApp(WorkerModule, { env: { ...ADMIN_ENV, SWEEP_INTERVAL_MS: '3600000' } });
+    admin = await loginAdmin(api);
+  });
+  afterAll(async () => {
+    expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+    await worker.close();
+    await api.close();
+  });
+
+  const pay = (user: TestUser, body: object, key?: string) => {
+    const req = request(api.url).post('/api/v1/payments').set(user.auth);
+    return (key === undefined ? req : req.set('Idempotency-Key', key)).send(body);
+  };
+
+  async function fundedUser(amount = '100.00', currency = 'USD') {
+    const user = await registerUser(api);
+    const account = await openAccount(api, user, currency);
+    await deposit(api, admin, account, amount);
+    return { user, account };
+  }
+
+  it('deposits, transfers with commission and withdraws with exact balances and statements', async () => {
+    const alice = await fundedUser('100.00');
+    const bob = await registerUser(api);
+    const bobAccount = await openAccount(api, bob);
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('100.00');
+
+    const accepted = await pay(alice.user, { fromAccountId: alice.account, toAccountId: bobAccount, amount: '10', description: 'lunch' }).expect(202);
+    expect(accepted.body).toMatchObject({ type: 'TRANSFER', status: 'INITIATED', amount: '10.00', commission: '0.05', targetAmount: '10.00', rate: null, processedAt: null });
+    const transfer = await settled(api, alice.user, accepted.body.id);
+    expect(transfer).toMatchObject({ status: 'COMPLETED', failureReason: null, processedAt: expect.stringMatching(/\.\d{3}Z$/) });
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('89.95');
+    expect(await balanceOf(api, bob, bobAccount)).toBe('10.00');
+
+    const withdrawal = await request(api.url).post('/api/v1/withdrawals').set(bob.auth).send({ accountId: bobAccount, amount: '5.00', destination: 'wallet-42' }).expect(202);
+    expect(withdrawal.body).toMatchObject({ type: 'WITHDRAWAL', destination: 'wallet-42', commission: '0.50' });
+    expect(await settled(api, bob, withdrawal.body.id)).toMatchObject({ status: 'COMPLETED' });
+    expect(await balanceOf(api, bob, bobAccount)).toBe('4.50');
+
+    const statement = await request(api.url).get(`/api/v1/accounts/${alice.account}/operations?sort=createdAt`).set(alice.user.auth).expect(200);
+    expect(statement.body.data.map((o: { type: string; amount: string; balanceAfter: string }) => [o.type, o.amount, o.balanceAfter])).toEqual([
+      ['TRANSFER', '100.00', '100.00'],
+      ['TRANSFER', '-10.00', '90.00'],
+      ['COMMISSION', '-0.05', '89.95'],
+    ]);
+    const bobStatement = await request(api.url).get(`/api/v1/accounts/${bobAccount}/operations?type=COMMISSION`).set(bob.auth).expect(200);
+    expect(bobStatement.body.data.map((o: { amount: string }) => o.amount)).toEqual(['-0.50']);
+  });
+
+  it('shows a payment to its payer, its payee and an admin only', async () => {
+    const alice = await fundedUser('20.00');
+    const bob = await registerUser(api);
+    const eve = await registerUser(api);
+    const bobAccount = await openAccount(api, bob);
+    const { body } = await pay(alice.user, { fromAccountId: alice.account, toAccountId: bobAccount, amount: '1.00' }).expect(202);
+    await settled(api, alice.user, body.id);
+    await request(api.url).get(`/api/v1/payments/${body.id}`).set(bob.auth).expect(200);
+    await request(api.url).get(`/api/v1/payments/${body.id}`).set(admin.auth).expect(200);
+    const hidden = await request(api.url).get(`/api/v1/payments/${body.id}`).set(eve.auth).expect(404);
+    expect(hidden.body.code).toBe('NOT_FOUND');
+    await request(api.url).get('/api/v1/payments/not-a-uuid').set(alice.user.auth).expect(404);
+    const evesList = await request(api.url).get('/api/v1/payments').set(eve.auth).expect(200);
+    expect(evesList.body.data).toEqual([]);
+    const bobsList = await request(api.url).get(`/api/v1/payments?type=TRANSFER&amount[gte]=1&status[in]=COMPLETED,FAILED`).set(bob.auth).expect(200);
+    expect(bobsList.body.data.map((p: { id: string }) => p.id)).toEqual([body.id]);
+    await request(api.url).get('/api/v1/payments?status=DONE').set(bob.auth).expect(400);
+  });
+
+  it.each([
+    ['a JSON number', 10],
+    ['null', null],
+    ['too many decimals', '1.001'],
+    ['zero', '0.00'],
+    ['negative', '-1'],
+    ['a plus sign', '+1'],
+    ['a trailing dot', '1.'],
+    ['a leading dot', '.5'],
+    ['leading zeros', '007'],
+    ['exponent notation', '1e3'],
+    ['whitespace', ' 1'],
+    ['16 integer digits', '1234567890123456'],
+  ])('refuses an amount given as %s with 400 INVALID_AMOUNT and creates nothing', async (_name, amount) => {
+    const alice = await fundedUser('5.00');
+    const bob = await registerUser(api);
+    const res = await pay(alice.user, { fromAccountId: alice.account, toAccountId: await openAccount(api, bob), amount }).expect(400);
+    expect(res.body.code).toBe('INVALID_AMOUNT');
+    const list = await request(api.url).get('/api/v1/payments?type=TRANSFER').set(alice.user.auth).expect(200);
+    expect(list.body.data).toEqual([]);
+  });
+
+  it('refuses a fraction on a JPY account and a missing amount with INVALID_AMOUNT', async () => {
+    const alice = await fundedUser('500', 'JPY');
+    const bob = await registerUser(api);
+    const target = await openAccount(api, bob, 'JPY');
+    expect((await pay(alice.user, { fromAccountId: alice.account, toAccountId: target, amount: '1.5' }).expect(400)).body.code).toBe('INVALID_AMOUNT');
+    expect((await pay(alice.user, { fromAccountId: alice.account, toAccountId: target }).expect(400)).body.code).toBe('INVALID_AMOUNT');
+    const ok = await pay(alice.user, { fromAccountId: alice.account, toAccountId: target, amount: '100' }).expect(202);
+    expect(ok.body).toMatchObject({ amount: '100', commission: '1', currency: 'JPY' });
+  });
+
+  it('refuses a payment between one account and itself, from another user\'s account, to a technical account, or to nowhere', async () => {
+    const alice = await fundedUser('5.00');
+    const bob = await fundedUser('5.00');
+    expect((await pay(alice.user, { fromAccountId: alice.account, toAccountId: alice.account, amount: '1' }).expect(400)).body.code).toBe('SAME_ACCOUNT');
+    expect((await pay(alice.user, { fromAccountId: bob.account, toAccountId: alice.account, amount: '1' }).expect(404)).body.code).toBe('NOT_FOUND');
+    expect((await pay(alice.user, { fromAccountId: alice.account, toAccountId: randomUUID(), amount: '1' }).expect(404)).body.code).toBe('NOT_FOUND');
+    const technical = await request(api.url).get('/api/v1/accounts?type=TECHNICAL&code=fees&currency=USD').set(admin.auth).expect(200);
+    await pay(alice.user, { fromAccountId: alice.account, toAccountId: technical.body.data[0].id, amount: '1' }).expect(404);
+    expect((await pay(alice.user, { fromAccountId: 'nope', toAccountId: alice.account, amount: '1' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect((await pay(alice.user, { fromAccountId: alice.account, toAccountId: bob.account, amount: '1', status: 'COMPLETED' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('5.00');
+  });
+
+  it('lets an unconfirmed user open accounts but not move money out (403 EMAIL_NOT_CONFIRMED)', async () => {
+    const user = await registerUser(api, { confirmed: false });
+    const account = await openAccount(api, user);
+    await deposit(api, admin, account, '10.00');
+    const other = await fundedUser('1.00');
+    expect((await pay(user, { fromAccountId: account, toAccountId: other.account, amount: '1' }).expect(403)).body.code).toBe('EMAIL_NOT_CONFIRMED');
+    const withdrawal = await request(api.url).post('/api/v1/withdrawals').set(user.auth).send({ accountId: account, amount: '1', destination: 'w' }).expect(403);
+    expect(withdrawal.body.code).toBe('EMAIL_NOT_CONFIRMED');
+  });
+
+  it('keeps deposits to administrators (403) and each externalRef to one deposit', async () => {
+    const alice = await fundedUser('1.00');
+    expect((await request(api.url).post('/api/v1/deposits').set(alice.user.auth).send({ accountId: alice.account, amount: '1', externalRef: 'x' }).expect(403)).body.code).toBe('FORBIDDEN');
+    const externalRef = `ref-${randomUUID()}`;
+    const first = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: alice.account, amount: '25.00', externalRef }).expect(202);
+    const repeat = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: alice.account, amount: '25.0', externalRef }).expect(200);
+    expect(repeat.body.id).toBe(first.body.id);
+    const other = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: alice.account, amount: '26.00', externalRef }).expect(409);
+    expect(other.body.code).toBe('EXTERNAL_REF_REUSED');
+    await settled(api, admin, first.body.id);
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('26.00');
+  });
+
+  it('answers 20 concurrent requests with one Idempotency-Key with exactly one payment, and a different body with 409', async () => {
+    const alice = await fundedUser('10.00');
+    const bob = await fundedUser('0.01');
+    const key = `key-${randomUUID()}`;
+    const body = { fromAccountId: alice.account, toAccountId: bob.account, amount: '1.00' };
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => pay(alice.user, i % 2 ? body : { ...body, amount: '1.0' }, key)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.every((s) => s === 202 || s === 200 || s === 409)).toBe(true);
+    const ids = new Set(answers.filter((a) => a.status !== 409).map((a) => a.body.id));
+    expect(ids.size).toBe(1);
+    const [id] = ids;
+    await settled(api, alice.user, id);
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('8.99');
+    const replay = await pay(alice.user, body, key).expect(200);
+    expect(replay.body).toMatchObject({ id, status: 'COMPLETED' });
+    expect((await pay(alice.user, { ...body, amount: '2.00' }, key).expect(409)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await pay(alice.user, body, '').expect(400)).body.code).toBe('INVALID_IDEMPOTENCY_KEY');
+    expect((await pay(alice.user, body, 'k'.repeat(256)).expect(400)).body.code).toBe('INVALID_IDEMPOTENCY_KEY');
+    // The same key belongs to each user separately.
+    await pay(bob.user, { fromAccountId: bob.account, toAccountId: alice.account, amount: '0.01' }, key).expect(202);
+  });
+
+  it('completes exactly the affordable number of concurrent overdraft attempts', async () => {
+    const alice = await fundedUser('100.00');
+    const bob = await fundedUser('0.01');
+    // Each costs 10.00 + 0.05 commission: 9 fit in 100.00.
+    const answers = await Promise.all(Array.from({ length: 25 }, () => pay(alice.user, { fromAccountId: alice.account, toAccountId: bob.account, amount: '10.00' }).expect(202)));
+    const finals = await Promise.all(answers.map((a) => settled(api, alice.user, a.body.id)));
+    expect(finals.filter((p) => p.status === 'COMPLETED')).toHaveLength(9);
+    expect(finals.filter((p) => p.status === 'FAILED').every((p) => p.failureReason === 'INSUFFICIENT_FUNDS')).toBe(true);
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('9.55');
+    expect(await balanceOf(api, bob.user, bob.account)).toBe('90.01');
+  });
+
+  it('finishes through the sweeper a payment whose job never reached the queue', async () => {
+    const alice = await fundedUser('10.00');
+    const bob = await fundedUser('0.01');
+    // An api whose Redis does not answer still accepts the payment; the row is the source of truth.
+    const isolated = await startApp(undefined, { env: { ...ADMIN_ENV, REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      const accepted = await request(isolated.url).post('/api/v1/payments').set(alice.user.auth).send({ fromAccountId: alice.account, toAccountId: bob.account, amount: '2.00' }).expect(202);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await request(api.url).get(`/api/v1/payments/${accepted.body.id}`).set(alice.user.auth).expect(200)).body.status).toBe('INITIATED');
+      await request(api.url).post('/api/v1/admin/sweep').set(alice.user.auth).send({}).expect(403);
+      expect((await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: -1 }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      const swept = await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
+      expect(swept.body).toEqual({ examined: expect.any(Number), completed: expect.any(Number), failed: expect.any(Number) });
+      expect(swept.body.completed).toBeGreaterThanOrEqual(1);
+      expect((await settled(api, alice.user, accepted.body.id)).status).toBe('COMPLETED');
+      expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');
+    } finally {
+      await isolated.close();
+    }
+  });
+
+  it('counts accepted payments on the api and finished ones on the worker', async () => {
+    const apiMetrics = await request(api.url).get('/metrics').expect(200);
+    expect(apiMetrics.text).toMatch(/billing_payments_total\{type="TRANSFER",status="INITIATED"\} \d+/);
+    expect(apiMetrics.text).toContain('billing_payment_completion_seconds_bucket');
+    expect(apiMetrics.text).toContain('billing_queue_jobs');
+    const workerMetrics = await request(worker.url).get('/metrics').expect(200);
+    expect(workerMetrics.text).toMatch(/billing_payments_total\{type="DEPOSIT",status="COMPLETED"\} \d+/);
+  });
+});
