@@ -40,6 +40,12 @@ describe('AppConfig', () => {
     expect(config.jwtSecret).toEqual(expect.any(String));
   });
 
+  it('treats an empty value (NAME= in a .env file) as unset', () => {
+    const config = AppConfig.fromEnv({ SMTP_URL: '', JWT_SECRET: '', PORT: '', ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    expect(config).toMatchObject({ port: 3000, smtpUrl: undefined, adminEmail: undefined });
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: '' }).message).toMatch(/JWT_SECRET/);
+  });
+
   it('reads every variable it is given', () => {
     const config = AppConfig.fromEnv({
       NODE_ENV: 'production',

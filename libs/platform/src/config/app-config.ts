@@ -93,8 +93,10 @@ export class AppConfig {
   }
 
   static fromEnv(env: Record<string, string | undefined>): AppConfig {
+    // `NAME=` in a .env file means "not set", so the default applies.
+    const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
     const e = cleanEnv(
-      env,
+      given,
       {
         NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
         PORT: port({ default: 3000 }),
