@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/**
+ * The arrows of ARCHITECTURE.md, enforced: which library may import which (through its `#name`
+ * public face only), no library imports an app, and no file reaches into another library's source.
+ */
+const ALLOWED: Record<string, string[]> = {
+  platform: [],
+  users: ['platform'],
+  accounts: ['platform'],
+  fx: ['platform'],
+  ledger: ['accounts', 'platform'],
+  payments: ['ledger', 'accounts', 'fx', 'platform'],
+  events: ['payments', 'users', 'platform'],
+};
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+const imports = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+
+describe('architecture', () => {
+  it.each(Object.keys(ALLOWED))('lets the %s library import only the libraries below it, through their public face', (library) => {
+    const offending: string[] = [];
+    for (const file of sources(join('libs', library, 'src'))) {
+      for (const target of imports(file)) {
+        const alias = /^#(\w+)$/.exec(target)?.[1];
+        if (alias && !ALLOWED[library].includes(alias)) offending.push(`${relative('.', file)} imports #${alias}`);
+        if (/(^|\/)(apps|libs)\//.test(target) || /\.\.\/\.\.\/\.\.\//.test(target)) offending.push(`${relative('.', file)} reaches into ${target}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('lets the apps reach libraries only through their public faces', () => {
+    const offending = sources('apps').flatMap((file) => imports(file).filter((target) => target.includes('libs/')).map((target) => `${file} imports ${target}`));
+    expect(offending).toEqual([]);
+  });
+});
