@@ -14,6 +14,7 @@ export { problem, sendProblem } from './errors/problem-details.js';
 export type { ProblemDetails } from './errors/problem-details.js';
 export { HealthModule, ReadinessCheck } from './health/health.module.js';
 export { API_PREFIX, buildOpenApiDocument, configureHttpApp, useApiPrefix } from './http/configure-http-app.js';
+export { shutDownGracefully } from './http/graceful-shutdown.js';
 export { ListQueries } from './list-query/list-query.js';
 export type { FieldSpec, ListSpec, Page, Queryable } from './list-query/list-spec.js';
 export { Counter, Gauge, Histogram, metric } from './metrics/metrics.js';
