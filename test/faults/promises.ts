@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import type { Answer, PaymentBurst, Ring } from '../support/burst.js';
+import type { RunningApp } from '../support/harness.js';
+import { openAccount } from '../support/money.js';
+import { registerUser, type TestUser } from '../support/users.js';
+
+export const DEPOSIT = '50.00';
+const cents = (amount: string) => BigInt(amount.replace('.', ''));
+
+/** Users with one funded USD account each; deposits are finished by a sweep, so no worker is needed. */
+export async function fundedRing(api: RunningApp, admin: TestUser, size: number): Promise<Ring> {
+  const users = await Promise.all(Array.from({ length: size }, () => registerUser(api)));
+  const accounts = await Promise.all(users.map((u) => openAccount(api, u)));
+  for (const accountId of accounts) {
+    await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId, amount: DEPOSIT, externalRef: `fault-${randomUUID()}` }).expect(202);
+  }
+  await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
+  return { users, accounts };
+}
+
+/** A 503 is problem details saying SERVICE_UNAVAILABLE with Retry-After, and nothing internal. */
+export function expectOutageAnswer(answer: Answer): void {
+  expect({ status: answer.status, contentType: answer.contentType, retryAfter: answer.retryAfter, body: answer.body }).toEqual({
+    status: 503,
+    contentType: expect.stringMatching(/^application\/problem\+json/),
+    retryAfter: expect.stringMatching(/^\d+$/),
+    body: { type: expect.any(String), title: 'Service Unavailable', status: 503, detail: 'a dependency is temporarily unavailable; retry shortly', code: 'SERVICE_UNAVAILABLE' },
+  });
+}
+
+/** Only 202, 200 (a retried key) or 503 problem details; never a hang, a 500 or another error. */
+export function expectOnlyAcceptedOrUnavailable(burst: PaymentBurst): void {
+  const statuses = new Set(burst.answers.map((a) => a.status));
+  expect([...statuses].filter((s) => s !== 202 && s !== 200 && s !== 503)).toEqual([]);
+  burst.answers.filter((a) => a.status === 503).forEach(expectOutageAnswer);
+}
+
+/**
+ * After one sweep: every payment of the ring is final; there is exactly one payment per
+ * Idempotency-Key the clients used; a completed transfer has its four legs, a failed one none;
+ * money is conserved and the trial balance is zero.
+ */
+export async function expectEveryPaymentFinalOnce(db: DataSource, api: { url: string }, admin: TestUser, ring: Ring, burst: PaymentBurst): Promise<void> {
+  await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).timeout(30_000).expect(200);
+
+  const payments = (await db.query(
+    `SELECT p.id, p.status, p.idempotency_key, p.failure_reason, p.commission::text AS commission,
+            (SELECT count(*)::int FROM operations o WHERE o.payment_id = p.id) AS legs
+       FROM payments p WHERE p.type = 'TRANSFER' AND p.from_account_id = ANY($1::uuid[])`,
+    [ring.accounts],
+  )) as Array<{ id: string; status: string; idempotency_key: string; failure_reason: string | null; commission: string; legs: number }>;
+
+  expect(payments.filter((p) => p.status === 'INITIATED')).toEqual([]);
+  expect(payments.map((p) => p.idempotency_key).sort()).toEqual([...burst.accepted.keys()].sort());
+  expect(payments.map((p) => p.id).sort()).toEqual([...burst.accepted.values()].sort());
+  for (const p of payments) {
+    expect({ id: p.id, status: p.status, legs: p.legs, reason: p.failure_reason }).toEqual(
+      p.status === 'COMPLETED' ? { id: p.id, status: p.status, legs: 4, reason: null } : { id: p.id, status: 'FAILED', legs: 0, reason: 'INSUFFICIENT_FUNDS' },
+    );
+  }
+
+  const [{ total }] = await db.query(`SELECT coalesce(sum(balance), 0)::text AS total FROM accounts WHERE id = ANY($1::uuid[])`, [ring.accounts]);
+  const commissions = payments.filter((p) => p.status === 'COMPLETED').reduce((sum, p) => sum + BigInt(p.commission), 0n);
+  expect(BigInt(total) + commissions).toBe(cents(DEPOSIT) * BigInt(ring.accounts.length));
+
+  const check = await request(api.url).get('/api/v1/admin/ledger/check').set(admin.auth).expect(200);
+  expect(check.body).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+  expect(check.body.currencies.every((c: { sum: string }) => /^0(\.0+)?$/.test(c.sum))).toBe(true);
+}
