@@ -5,10 +5,10 @@ import type { INestApplication } from '@nestjs/common';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * On SIGTERM or SIGINT: stop accepting connections, answer every request already sent, then run
- * Nest's shutdown (queues, pools) and exit. Nest's own shutdown hooks would close the queues and
- * the socket server first, and Node's server.close() resets connections that are accepted but
- * whose request has not been read yet: requests a client had already sent.
+ * On SIGTERM or SIGINT: answer every request already sent, stop accepting connections, then run
+ * Nest's shutdown (queues, pools) and exit. Nest's own shutdown hooks would close the queues
+ * before the HTTP server, and closing the listening socket at once resets the connections still
+ * in its backlog.
  */
 export function shutDownGracefully(app: INestApplication, { lingerMs = 1000, drainTimeoutMs = 10_000 } = {}): void {
   const server = app.getHttpServer() as Server;
