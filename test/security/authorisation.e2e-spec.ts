@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { startApp, type RunningApp } from '../support/harness.js';
+import { openAccount } from '../support/money.js';
+import { ADMIN_ENV, login, loginAdmin, registerUser, type TestUser } from '../support/users.js';
+
+/**
+ * OWASP API1 (broken object level authorisation) and API5 (broken function level authorisation),
+ * generated from the routes the app serves, so that a new route cannot escape the matrix: it fails
+ * here until the tables below say which ids and which body it takes.
+ */
+
+interface Route {
+  method: string;
+  path: string; // OpenAPI form: /api/v1/accounts/{id}
+  key: string;
+  public: boolean;
+  takesBody: boolean;
+  documentsForbidden: boolean;
+}
+
+/** Who may call what, by the contract: /admin/... and deposits are for administrators. */
+const adminOnly = (route: Route) => route.path.startsWith('/api/v1/admin/') || route.key === 'POST /api/v1/deposits';
+const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
+/** Served outside /api/v1 and the OpenAPI document. */
+const OPERATIONAL = { public: ['/health', '/metrics', '/docs', '/docs-json'], adminOnly: ['/admin/queues', '/admin/queues/api/queues'] };
+
+interface World {
+  victim: TestUser;
+  attacker: TestUser;
+  victimAccount: string;
+  attackerAccount: string;
+  victimPayment: string;
+  victimSpareToken: string;
+}
+
+/** The victim's resource that a path's `{id}` names. */
+const VICTIM_ID: Record<string, (w: World) => string> = {
+  '/api/v1/accounts/{id}': (w) => w.victimAccount,
+  '/api/v1/accounts/{id}/operations': (w) => w.victimAccount,
+  '/api/v1/payments/{id}': (w) => w.victimPayment,
+  '/api/v1/auth/tokens/{id}': (w) => w.victimSpareToken,
+};
+
+/** A body the route accepts from its rightful caller; a guard must refuse before it matters. */
+const VALID_BODY: Record<string, (w: World) => object> = {
+  'POST /api/v1/auth/register': () => ({ email: `matrix-${randomUUID().slice(0, 8)}@example.test`, password: 'long enough' }),
+  'POST /api/v1/auth/confirm': () => ({ token: 'not-a-token' }),
+  'POST /api/v1/auth/login': (w) => ({ email: w.attacker.email, password: w.attacker.password }),
+  'POST /api/v1/accounts': () => ({ currency: 'USD' }),
+  'POST /api/v1/payments': (w) => ({ fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }),
+  'POST /api/v1/withdrawals': (w) => ({ accountId: w.attackerAccount, amount: '1.00', destination: 'wallet-1' }),
+  'POST /api/v1/deposits': (w) => ({ accountId: w.attackerAccount, amount: '1000.00', externalRef: `matrix-${randomUUID()}` }),
+  'PUT /api/v1/admin/rates/{from}/{to}': () => ({ rate: '1000' }),
+  'POST /api/v1/admin/sweep': () => ({ olderThanMs: 0 }),
+};
+
+const PATH_VALUES: Record<string, string> = { from: 'USD', to: 'EUR' };
+
+describe('authorisation matrix over every route', () => {
+  let api: RunningApp;
+  let admin: TestUser;
+  let routes: Route[];
+  let w: World;
+
+  beforeAll(async () => {
+    api = await startApp(undefined, { env: { ...ADMIN_ENV, LOGIN_LIMIT_PER_EMAIL: '1000', LOGIN_LIMIT_PER_IP: '10000' } });
+    admin = await loginAdmin(api);
+    const docs = (await request(api.url).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }> }>>;
+    };
+    routes = Object.entries(docs.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        key: `${method.toUpperCase()} ${path}`,
+        public: op.security?.length === 0,
+        takesBody: op.requestBody !== undefined,
+        documentsForbidden: Object.keys(op.responses['403']?.content?.['application/problem+json']?.examples ?? {}).includes('FORBIDDEN'),
+      })),
+    );
+
+    const [victim, attacker] = await Promise.all([registerUser(api, { prefix: 'victim' }), registerUser(api, { prefix: 'attacker' })]);
+    const [victimAccount, attackerAccount] = await Promise.all([openAccount(api, victim), openAccount(api, attacker)]);
+    const funding = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: victimAccount, amount: '10.00', externalRef: `matrix-${randomUUID()}` }).expect(202);
+    await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
+    const victimPayment = funding.body.id;
+    const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
+    w = { victim, attacker, victimAccount, attackerAccount, victimPayment, victimSpareToken: spare.body.tokenId };
+  });
+  afterAll(() => api.close());
+
+  function call(route: Route, token: string | undefined, ids: (path: string) => string | undefined = () => undefined) {
+    const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? ids(route.path) ?? randomUUID());
+    const req = request(api.url)[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url).timeout(10_000);
+    if (token) req.set('Authorization', `Bearer ${token}`);
+    const body = VALID_BODY[route.key];
+    return body ? req.send(body(w)) : req;
+  }
+
+  /** Snapshot of what a refused request must not have changed. */
+  async function state() {
+    const [victimAccount, attackerAccount, rates, tokens] = await Promise.all([
+      request(api.url).get(`/api/v1/accounts/${w.victimAccount}`).set(admin.auth).expect(200),
+      request(api.url).get(`/api/v1/accounts/${w.attackerAccount}`).set(admin.auth).expect(200),
+      request(api.url).get('/api/v1/rates').set(admin.auth).expect(200),
+      request(api.url).get('/api/v1/auth/tokens').set(w.victim.auth).expect(200),
+    ]);
+    const payments = await request(api.url).get(`/api/v1/payments?limit=200`).set(w.attacker.auth).expect(200);
+    return { balances: [victimAccount.body.balance, attackerAccount.body.balance], rates: rates.body.data, tokens: tokens.body.data.length, payments: payments.body.data.length };
+  }
+
+  it('knows every route the app serves: each is documented, and each body and id is in the tables', () => {
+    const routerKeys = (api.app.getHttpAdapter().getInstance().router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
+      .filter((layer) => layer.route?.path.startsWith('/api/v1/'))
+      .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`));
+    expect([...new Set(routerKeys)].sort()).toEqual(routes.map((r) => r.key).sort());
+    for (const route of routes) {
+      expect({ route: route.key, bodyKnown: route.key in VALID_BODY }).toEqual({ route: route.key, bodyKnown: route.takesBody });
+      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) expect({ route: route.key, param: name, known: name in PATH_VALUES || route.path in VICTIM_ID }).toEqual({ route: route.key, param: name, known: true });
+    }
+    expect(routes.filter((r) => r.public).map((r) => r.key).sort()).toEqual([...PUBLIC].sort());
+  });
+
+  it('documents 403 FORBIDDEN exactly on the admin-only routes: /admin/... and POST /deposits', () => {
+    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(routes.filter(adminOnly).map((r) => r.key).sort());
+  });
+
+  it('answers 401 UNAUTHORIZED to every non-public route without a token, and with a forged one', async () => {
+    const forged = jwt.sign({ sub: w.attacker.id, jti: randomUUID() }, 'not-the-secret');
+    for (const route of routes.filter((r) => !r.public)) {
+      for (const token of [undefined, forged]) {
+        const res = await call(route, token);
+        expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 401, code: 'UNAUTHORIZED' });
+      }
+    }
+    for (const path of OPERATIONAL.adminOnly) expect({ path, status: (await request(api.url).get(path)).status }).toEqual({ path, status: 401 });
+    for (const path of OPERATIONAL.public) expect({ path, status: (await request(api.url).get(path)).status }).toEqual({ path, status: 200 });
+  });
+
+  it('answers 403 FORBIDDEN to a user\'s token on every admin-only route and changes nothing', async () => {
+    const before = await state();
+    for (const route of routes.filter(adminOnly)) {
+      const res = await call(route, w.attacker.token, (path) => VICTIM_ID[path]?.(w));
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+    }
+    for (const path of OPERATIONAL.adminOnly) {
+      const res = await request(api.url).get(path).set(w.attacker.auth);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it('answers 404 NOT_FOUND to another user\'s id on every route that takes one, never 200 or 403, and changes nothing; the owner gets it', async () => {
+    const withIds = routes.filter((r) => r.path in VICTIM_ID && !adminOnly(r));
+    expect(withIds.length).toBeGreaterThan(0);
+    const before = await state();
+    for (const route of withIds) {
+      const res = await call(route, w.attacker.token, (path) => VICTIM_ID[path](w));
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 404, code: 'NOT_FOUND' });
+      const unknown = await call(route, w.attacker.token, () => randomUUID());
+      expect({ route: route.key, unknown: unknown.status, body: Object.keys(unknown.body).sort() }).toEqual({ route: route.key, unknown: 404, body: Object.keys(res.body).sort() });
+    }
+    expect(await state()).toEqual(before);
+    for (const route of withIds) {
+      const res = await call(route, w.victim.token, (path) => VICTIM_ID[path](w));
+      expect({ route: route.key, ok: res.status >= 200 && res.status < 300 }).toEqual({ route: route.key, ok: true });
+    }
+  });
+
+  it('refuses to move money out of another user\'s account (ids in the body) with 404, creating nothing', async () => {
+    const before = await state();
+    const transfer = await request(api.url).post('/api/v1/payments').set(w.attacker.auth).send({ fromAccountId: w.victimAccount, toAccountId: w.attackerAccount, amount: '1.00' });
+    const withdrawal = await request(api.url).post('/api/v1/withdrawals').set(w.attacker.auth).send({ accountId: w.victimAccount, amount: '1.00', destination: 'wallet-x' });
+    expect([transfer.status, transfer.body.code, withdrawal.status, withdrawal.body.code]).toEqual([404, 'NOT_FOUND', 404, 'NOT_FOUND']);
+    expect(await state()).toEqual(before);
+  });
+
+  it('never shows another user\'s data through list filters', async () => {
+    for (const path of [
+      `/api/v1/payments?toAccountId=${w.victimAccount}`,
+      `/api/v1/payments?id=${w.victimPayment}`,
+      `/api/v1/accounts?id=${w.victimAccount}`,
+      `/api/v1/accounts?userId=${w.victim.id}`,
+      `/api/v1/auth/tokens?id=${w.victimSpareToken}`,
+    ]) {
+      const res = await request(api.url).get(path).set(w.attacker.auth);
+      expect({ path, leaked: res.status === 200 ? res.body.data : res.body.code }).toEqual({ path, leaked: res.status === 200 ? [] : 'INVALID_QUERY' });
+    }
+  });
+
+  it('lets an administrator through where a user is refused', async () => {
+    const res = await request(api.url).get('/api/v1/admin/ledger/check').set(admin.auth).expect(200);
+    expect(res.body.balanced).toBe(true);
+    expect(await login(api, w.attacker.email, w.attacker.password)).toEqual(expect.any(String));
+  });
+});
