@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { requestLogging } from '../logging/logging.module.js';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
+import type { FieldProblem } from '../errors/domain-error.js';
 import { problem, sendProblem } from '../errors/problem-details.js';
 import { ProblemDetailsDto, problemResponse } from './api-problems.decorator.js';
 import { createValidationPipe } from './validation.js';
@@ -16,10 +17,36 @@ const BODY_LIMIT = '100kb';
 
 const jsonParser = express.json({ limit: BODY_LIMIT, strict: true });
 
-/** JSON bodies up to 100 KiB; a body that is too large or not JSON answers problem details here. */
+const MAX_BODY_DEPTH = 32;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * What no request schema has and the validation would not see: nesting deep enough to overflow
+ * class-transformer's recursion (a 500), and keys that rewrite an object's prototype when it is
+ * copied into a DTO, hiding the field from the whitelist.
+ */
+function bodyShapeProblem(body: unknown): FieldProblem | undefined {
+  const stack: Array<[unknown, string, number]> = [[body, '', 0]];
+  while (stack.length) {
+    const [value, path, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return { field: path, message: `nested more than ${MAX_BODY_DEPTH} levels deep` };
+    for (const key of Object.keys(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) return { field, message: `property ${key} should not exist` };
+      stack.push([(value as Record<string, unknown>)[key], field, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** JSON bodies up to 100 KiB; a body that is too large, not JSON or malformed in shape answers problem details here. */
 function parseJsonBody(req: Request, res: Response, next: NextFunction) {
   jsonParser(req, res, (error?: { type?: string; message?: string }) => {
-    if (!error) return next();
+    if (!error) {
+      const shape = bodyShapeProblem(req.body);
+      return shape ? sendProblem(res, problem(400, 'VALIDATION_FAILED', `${shape.field}: ${shape.message}`, [shape])) : next();
+    }
     if (error.type === 'entity.too.large') return sendProblem(res, problem(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${BODY_LIMIT}`));
     if (error.type === 'entity.parse.failed') return sendProblem(res, problem(400, 'INVALID_JSON', 'the body is not valid JSON'));
     return sendProblem(res, problem(400, 'VALIDATION_FAILED', 'the body could not be read'));
