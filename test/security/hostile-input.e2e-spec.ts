@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { startApp, type RunningApp } from '../support/harness.js';
+import { openAccount } from '../support/money.js';
+import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from '../support/users.js';
+
+/**
+ * OWASP API3 (mass assignment), API4 (unrestricted resource consumption: body size), API2 (broken
+ * authentication: tampered tokens) and API8 (security misconfiguration: CORS). Rate limits on login
+ * and registration are proven in test/login-protection.e2e-spec.ts and test/users.e2e-spec.ts.
+ */
+describe('hostile input', () => {
+  let api: RunningApp;
+  let admin: TestUser;
+  let user: TestUser;
+  let account: string;
+  let other: string;
+
+  beforeAll(async () => {
+    api = await startApp(undefined, { env: { ...ADMIN_ENV, LOGIN_LIMIT_PER_EMAIL: '1000', LOGIN_LIMIT_PER_IP: '10000' } });
+    admin = await loginAdmin(api);
+    user = await registerUser(api, { confirmed: false });
+    account = await openAccount(api, user);
+    other = await openAccount(api, await registerUser(api));
+  });
+  afterAll(() => api.close());
+
+  const FORBIDDEN_FIELDS: Array<[string, unknown]> = [
+    ['role', 'ADMIN'],
+    ['confirmed', true],
+    ['balance', '1000000.00'],
+    ['status', 'COMPLETED'],
+    ['userId', randomUUID()],
+    ['commission', '0.00'],
+    ['id', randomUUID()],
+  ];
+
+  /** A valid body for each writing route, and who sends it. */
+  const bodies = (): Array<[string, 'post' | 'put', string, () => TestUser, object]> => [
+    ['register', 'post', '/api/v1/auth/register', () => user, { email: `mass-${randomUUID().slice(0, 8)}@example.test`, password: 'long enough' }],
+    ['open an account', 'post', '/api/v1/accounts', () => user, { currency: 'USD' }],
+    ['transfer', 'post', '/api/v1/payments', () => user, { fromAccountId: account, toAccountId: other, amount: '1.00' }],
+    ['withdraw', 'post', '/api/v1/withdrawals', () => user, { accountId: account, amount: '1.00', destination: 'wallet-1' }],
+    ['deposit', 'post', '/api/v1/deposits', () => admin, { accountId: account, amount: '1.00', externalRef: `mass-${randomUUID()}` }],
+    ['set a rate', 'put', '/api/v1/admin/rates/USD/JPY', () => admin, { rate: '150' }],
+    ['sweep', 'post', '/api/v1/admin/sweep', () => admin, { olderThanMs: 60000 }],
+  ];
+
+  async function snapshot() {
+    const [me, mine, payments, rates] = await Promise.all([
+      request(api.url).get('/api/v1/users/me').set(user.auth).expect(200),
+      request(api.url).get('/api/v1/accounts').set(user.auth).expect(200),
+      request(api.url).get('/api/v1/payments?limit=200').set(admin.auth).expect(200),
+      request(api.url).get('/api/v1/rates').set(admin.auth).expect(200),
+    ]);
+    return { me: me.body, accounts: mine.body.data, payments: payments.body.data.length, rates: rates.body.data };
+  }
+
+  it.each(FORBIDDEN_FIELDS)('refuses "%s" in every body with 400 VALIDATION_FAILED naming it, and changes nothing', async (field, value) => {
+    const before = await snapshot();
+    for (const [name, method, path, who, body] of bodies()) {
+      const res = await request(api.url)[method](path).set(who().auth).send({ ...body, [field]: value });
+      expect({ name, status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
+        name,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        fields: [field],
+      });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers a body over 100 KiB with 413 PAYLOAD_TOO_LARGE on every writing route, before authentication', async () => {
+    for (const [name, method, path, who, body] of bodies()) {
+      for (const auth of [who().auth, {}]) {
+        const res = await request(api.url)[method](path).set(auth).send({ ...body, description: 'x'.repeat(101 * 1024) });
+        expect({ name, status: res.status, code: res.body.code, type: res.headers['content-type'] }).toEqual({ name, status: 413, code: 'PAYLOAD_TOO_LARGE', type: expect.stringMatching(/^application\/problem\+json/) });
+      }
+    }
+  });
+
+  it.each([
+    ['an array 20000 levels deep', `{"currency":${'['.repeat(20_000)}"USD"${']'.repeat(20_000)}}`],
+    ['an array', '[]'],
+    ['a string', '"USD"'],
+    ['null', 'null'],
+    ['a number', '42'],
+    ['a __proto__ key', '{"__proto__":{"role":"ADMIN"},"currency":"USD"}'],
+    ['a constructor.prototype key', '{"constructor":{"prototype":{"role":"ADMIN"}},"currency":"USD"}'],
+  ])('answers a body that is %s with 400, pollutes nothing and creates nothing', async (_name, body) => {
+    const before = await snapshot();
+    const res = await request(api.url).post('/api/v1/accounts').set(user.auth).set('Content-Type', 'application/json').send(body);
+    expect([res.status, res.headers['content-type']]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
+    expect(({} as { role?: unknown }).role).toBeUndefined();
+    expect(await snapshot()).toEqual(before);
+  });
+
+  describe('tampered access tokens', () => {
+    const claims = () => jwt.decode(user.token) as { sub: string; jti: string; exp: number; iat: number };
+    const [header, payload, signature] = [0, 1, 2].map((i) => () => user.token.split('.')[i]);
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+    it.each<[string, () => string]>([
+      ['alg none with real claims', () => jwt.sign({ ...claims() }, '', { algorithm: 'none' })],
+      ['alg none, signature kept', () => `${b64({ alg: 'none', typ: 'JWT' })}.${payload()}.${signature()}`],
+      ['another key', () => jwt.sign({ ...claims() }, 'another-key', { algorithm: 'HS256' })],
+      ['the right key but HS512', () => jwt.sign({ ...claims() }, api.config.jwtSecret, { algorithm: 'HS512' })],
+      ['expired', () => jwt.sign({ ...claims(), exp: Math.floor(Date.now() / 1000) - 1 }, api.config.jwtSecret)],
+      ['payload edited to ADMIN, signature kept', () => `${header()}.${b64({ ...claims(), role: 'ADMIN' })}.${signature()}`],
+      ['payload edited to another user, signature kept', () => `${header()}.${b64({ ...claims(), sub: admin.id })}.${signature()}`],
+      ['a well-signed token for an unknown jti', () => jwt.sign({ sub: claims().sub, jti: randomUUID() }, api.config.jwtSecret, { expiresIn: 60 })],
+      ['signature stripped', () => `${header()}.${payload()}.`],
+      ['not a JWT', () => 'a.b.c'],
+    ])('refuses %s with 401 UNAUTHORIZED', async (_name, token) => {
+      for (const path of ['/api/v1/users/me', '/api/v1/admin/ledger/check']) {
+        const res = await request(api.url).get(path).set('Authorization', `Bearer ${token()}`);
+        expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 401, code: 'UNAUTHORIZED' });
+      }
+    });
+
+    it('still accepts the untampered token', async () => {
+      await request(api.url).get('/api/v1/users/me').set(user.auth).expect(200);
+    });
+  });
+
+  describe('CORS', () => {
+    it('is off by default: no Access-Control-Allow-Origin, also on a preflight', async () => {
+      const simple = await request(api.url).get('/health').set('Origin', 'https://evil.example');
+      const preflight = await request(api.url).options('/api/v1/payments').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+      expect([simple.headers['access-control-allow-origin'], preflight.headers['access-control-allow-origin']]).toEqual([undefined, undefined]);
+    });
+
+    it('echoes only the origins listed in CORS_ORIGINS', async () => {
+      const configured = await startApp(undefined, { env: { CORS_ORIGINS: 'https://app.example, https://admin.example' } });
+      try {
+        const allowed = await request(configured.url).get('/health').set('Origin', 'https://admin.example');
+        expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example');
+        const preflight = await request(configured.url)
+          .options('/api/v1/payments')
+          .set('Origin', 'https://app.example')
+          .set('Access-Control-Request-Method', 'POST')
+          .set('Access-Control-Request-Headers', 'authorization,content-type,idempotency-key');
+        expect(preflight.status).toBeLessThan(300);
+        expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
+        const refused = await request(configured.url).get('/health').set('Origin', 'https://evil.example');
+        expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      } finally {
+        await configured.close();
+      }
+    });
+  });
+});
