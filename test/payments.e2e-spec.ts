@@ -3,6 +3,8 @@ import request from 'supertest';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { startApp, type RunningApp } from './support/harness.js';
 import { balanceOf, deposit, openAccount, settled, trialBalance } from './support/money.js';
+import { startApiProcess } from './support/processes.js';
+import { Relay } from './support/relay.js';
 import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
 
 describe('payments through the api and the worker', () => {
@@ -186,8 +188,11 @@ describe('payments through the api and the worker', () => {
   it('finishes through the sweeper a payment whose job never reached the queue', async () => {
     const alice = await fundedUser('10.00');
     const bob = await fundedUser('0.01');
-    // An api whose Redis does not answer still accepts the payment; the row is the source of truth.
-    const isolated = await startApp(undefined, { env: { ...ADMIN_ENV, REDIS_URL: 'redis://127.0.0.1:1' } });
+    // An api process whose Redis stops answering still accepts the payment; the row is the source of truth.
+    const redis = Relay.to(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 6379);
+    await redis.open();
+    const isolated = await startApiProcess({ ...ADMIN_ENV, REDIS_URL: redis.address(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') });
+    await redis.cut();
     try {
       const accepted = await request(isolated.url).post('/api/v1/payments').set(alice.user.auth).send({ fromAccountId: alice.account, toAccountId: bob.account, amount: '2.00' }).expect(202);
       await new Promise((r) => setTimeout(r, 300));
@@ -200,7 +205,8 @@ describe('payments through the api and the worker', () => {
       expect((await settled(api, alice.user, accepted.body.id)).status).toBe('COMPLETED');
       expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');
     } finally {
-      await isolated.close();
+      await isolated.kill();
+      await redis.cut();
     }
   });
 

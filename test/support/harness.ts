@@ -59,7 +59,11 @@ export interface StartOptions {
   beforeListen?: (app: NestExpressApplication) => void;
 }
 
-/** Boots an app module in-process against the real PostgreSQL and Redis, listening on a free port. */
+/**
+ * Boots an app module in-process against the real PostgreSQL and Redis, listening on a free port.
+ * One api per test file: passport keeps strategies per process, so a second in-process api would
+ * authenticate the first one's requests (use startApiProcess from processes.ts for more).
+ */
 export async function startApp(module: Type = ApiModule, options: StartOptions = {}): Promise<RunningApp> {
   await migrateTestDatabase();
   const config = testConfig(options.env);

@@ -26,7 +26,7 @@ export type { Currency } from './money/currency.js';
 export { divideHalfEven, formatAmount, parseAmount, pow10 } from './money/money.js';
 export { InvalidAmount, UnsupportedCurrency } from './money/money.errors.js';
 export { AuthGuardModule, PlatformModule } from './platform.module.js';
-export { redisOptions } from './redis/redis.module.js';
+export { createRedisClient } from './redis/redis.module.js';
 export { runMain } from './config/run-main.js';
 export { ApiProblems, ProblemDetailsDto } from './http/api-problems.decorator.js';
 export { ApiMoney } from './http/api-money.decorator.js';

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { AppConfig, redisOptions } from '#platform';
+import { AppConfig, createRedisClient } from '#platform';
 import { socketIoKey } from '../event-map.js';
 
 // @nestjs/platform-socket.io pins its own copy of socket.io; its types are the ones to speak.
@@ -18,7 +18,7 @@ class RedisIoAdapter extends IoAdapter {
     super(app);
     this.config = app.get(AppConfig);
     this.publisher = app.get(Redis);
-    this.subscriber = new Redis(this.config.redisUrl, redisOptions());
+    this.subscriber = createRedisClient(this.config.redisUrl, 'socket.io-subscriber', { subscriber: true });
   }
 
   override createIOServer(port: number, options?: IoServerOptions): ReturnType<IoAdapter['createIOServer']> {

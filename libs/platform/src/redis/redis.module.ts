@@ -1,16 +1,31 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 
-/** Connection options every Redis client of the process shares: fail fast instead of queueing forever. */
-export function redisOptions() {
-  return { maxRetriesPerRequest: 1, connectTimeout: 3000, enableReadyCheck: true };
+/**
+ * A Redis client that survives outages: it reconnects by itself and reports the outage once.
+ * Commands fail fast (one retry) so a request answers 503 instead of hanging; a subscriber waits
+ * instead (`subscriber: true`), since its subscriptions are not awaited by anyone who could retry.
+ */
+export function createRedisClient(url: string, name: string, options: { subscriber?: boolean } = {}): Redis {
+  const logger = new Logger(`Redis:${name}`);
+  const client = new Redis(url, { maxRetriesPerRequest: options.subscriber ? null : 1, connectTimeout: 3000, enableReadyCheck: true });
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) logger.warn(`Redis unavailable: ${error.message}`);
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) logger.log('Redis available again');
+    down = false;
+  });
+  return client;
 }
 
-/** One shared Redis connection for commands (rate limits, health); subscribers open their own. */
+/** One shared Redis connection for commands (rate limits, health, events); subscribers open their own. */
 @Global()
 @Module({
-  providers: [{ provide: Redis, inject: [AppConfig], useFactory: (config: AppConfig) => new Redis(config.redisUrl, redisOptions()) }],
+  providers: [{ provide: Redis, inject: [AppConfig], useFactory: (config: AppConfig) => createRedisClient(config.redisUrl, 'commands') }],
   exports: [Redis],
 })
 export class RedisModule implements OnApplicationShutdown {
