@@ -17,10 +17,13 @@ describe('currency conversion', () => {
     admin = await loginAdmin(api);
   });
   afterAll(async () => {
-    const check = await trialBalance(api, admin);
-    expect(check).toMatchObject({ balanced: true, mismatchedAccounts: [] });
-    expect(check.currencies.every((c) => /^0(\.0+)?$/.test(c.sum))).toBe(true);
-    await api.close();
+    try {
+      const check = await trialBalance(api, admin);
+      expect(check).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+      expect(check.currencies.every((c) => /^0(\.0+)?$/.test(c.sum))).toBe(true);
+    } finally {
+      await api.close();
+    }
   });
 
   const setRate = (from: string, to: string, rate: string) => request(api.url).put(`/api/v1/admin/rates/${from}/${to}`).set(admin.auth).send({ rate }).expect(200);

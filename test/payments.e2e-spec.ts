@@ -18,9 +18,12 @@ describe('payments through the api and the worker', () => {
     admin = await loginAdmin(api);
   });
   afterAll(async () => {
-    expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
-    await worker.close();
-    await api.close();
+    try {
+      expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+    } finally {
+      await worker.close();
+      await api.close();
+    }
   });
 
   const pay = (user: TestUser, body: object, key?: string) => {

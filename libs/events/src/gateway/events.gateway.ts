@@ -2,7 +2,7 @@ import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ConnectedSocket, MessageBody, type OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { type AuthUser, NotFound, Public } from '#platform';
+import { type AuthUser, NotFound } from '#platform';
 import { GetPayment, type PaymentView } from '#payments';
 import { AccessTokens } from '#users';
 import { EVENTS_NAMESPACE, paymentRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents, type WatchRefused } from '../event-map.js';
@@ -21,7 +21,6 @@ const TOKEN_RECHECK_MS = 5000;
  * `payment.watch`. Events reach the rooms through the Redis adapter (see PaymentEventsRelay).
  */
 @WebSocketGateway({ namespace: EVENTS_NAMESPACE })
-@Public() // not to the global HTTP guard: a socket's token is checked at the handshake and then periodically
 export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDestroy {
   private readonly logger = new Logger('EventsGateway');
   private recheck?: NodeJS.Timeout;

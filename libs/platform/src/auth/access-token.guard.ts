@@ -9,7 +9,7 @@ import { ADMIN_ONLY, IS_PUBLIC } from './auth.decorators.js';
 /** Strategy name registered by the users library (JWT whose jti is a live token row). */
 export const ACCESS_TOKEN_STRATEGY = 'access-token';
 
-/** Global guard: every route needs a live access token unless marked @Public(); @AdminOnly() adds the role. */
+/** Global guard: every HTTP route needs a live access token unless marked @Public(); @AdminOnly() adds the role. */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(private readonly reflector: Reflector) {
@@ -17,6 +17,8 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Sockets are authenticated at their handshake (the events gateway), not per message.
+    if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     await super.canActivate(context);
