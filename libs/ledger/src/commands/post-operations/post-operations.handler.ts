@@ -67,35 +67,36 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
       });
     }
 
-    if (operations.length) {
-      await tx.query(
-        `INSERT INTO operations (id, payment_id, leg, account_id, type, amount, currency, balance_after)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int2[], $4::uuid[], $5::text[], $6::int8[], $7::text[], $8::int8[])`,
-        [
-          operations.map((o) => o.id),
-          operations.map((o) => o.paymentId),
-          operations.map((o) => o.leg),
-          operations.map((o) => o.accountId),
-          operations.map((o) => o.type),
-          operations.map((o) => o.amount.toString()),
-          operations.map((o) => o.currency),
-          operations.map((o) => o.balanceAfter.toString()),
-        ],
-      );
-      const touched = [...new Set(operations.map((o) => o.accountId))];
-      await tx.query(`UPDATE accounts a SET balance = v.balance FROM unnest($1::uuid[], $2::int8[]) AS v(id, balance) WHERE a.id = v.id`, [
-        touched,
-        touched.map((id) => accounts.get(id)!.balance.toString()),
-      ]);
-    }
     if (!decisions.length) return postings.map((p) => ({ paymentId: p.paymentId, status: 'ALREADY_FINAL' as const }));
 
+    // One statement appends the operations, sets the balances and finishes the payments.
+    const touched = [...new Set(operations.map((o) => o.accountId))];
     const finished = (await tx.query(
-      `UPDATE payments p SET status = v.status, failure_reason = v.reason, processed_at = clock_timestamp()
-         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, status, reason)
+      `WITH appended AS (
+         INSERT INTO operations (id, payment_id, leg, account_id, type, amount, currency, balance_after)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int2[], $4::uuid[], $5::text[], $6::int8[], $7::text[], $8::int8[])
+       ), balanced AS (
+         UPDATE accounts a SET balance = v.balance FROM unnest($9::uuid[], $10::int8[]) AS v(id, balance) WHERE a.id = v.id
+       )
+       UPDATE payments p SET status = v.status, failure_reason = v.reason, processed_at = clock_timestamp()
+         FROM unnest($11::uuid[], $12::text[], $13::text[]) AS v(id, status, reason)
         WHERE p.id = v.id
         RETURNING p.id, p.processed_at`,
-      [decisions.map((d) => d.paymentId), decisions.map((d) => (d.failureReason ? 'FAILED' : 'COMPLETED')), decisions.map((d) => d.failureReason)],
+      [
+        operations.map((o) => o.id),
+        operations.map((o) => o.paymentId),
+        operations.map((o) => o.leg),
+        operations.map((o) => o.accountId),
+        operations.map((o) => o.type),
+        operations.map((o) => o.amount.toString()),
+        operations.map((o) => o.currency),
+        operations.map((o) => o.balanceAfter.toString()),
+        touched,
+        touched.map((id) => accounts.get(id)!.balance.toString()),
+        decisions.map((d) => d.paymentId),
+        decisions.map((d) => (d.failureReason ? 'FAILED' : 'COMPLETED')),
+        decisions.map((d) => d.failureReason),
+      ],
     )) as [Array<{ id: string; processed_at: Date }>, number];
     const processedAt = new Map(finished[0].map((r) => [r.id, r.processed_at]));
     const decided = new Map(decisions.map((d) => [d.paymentId, d]));

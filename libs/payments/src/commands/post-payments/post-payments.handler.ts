@@ -30,16 +30,15 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
     const summary: PostingSummary = { completed: 0, failed: 0, skipped: ids.length - pending.length };
     if (!pending.length) return summary;
 
-    const outcomes = await this.post(pending);
-    const finished = new Map<string, PostingOutcome>();
-    for (const outcome of outcomes) {
-      if (outcome.status === 'ALREADY_FINAL') summary.skipped++;
+    const outcomes = new Map((await this.post(pending)).map((outcome) => [outcome.paymentId, outcome]));
+    for (const payment of pending) {
+      const outcome = outcomes.get(payment.id);
+      if (!outcome || outcome.status === 'ALREADY_FINAL') summary.skipped++;
       else {
         summary[outcome.status === 'COMPLETED' ? 'completed' : 'failed']++;
-        finished.set(outcome.paymentId, outcome);
+        this.announce(payment, outcome);
       }
     }
-    if (finished.size) await this.announce([...finished.keys()]);
     return summary;
   }
 
@@ -61,13 +60,15 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
   }
 
   /** After commit: events for both parties and the worker's metrics. */
-  private async announce(ids: string[]): Promise<void> {
-    const rows = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`, [ids])) as PaymentRow[];
-    for (const row of rows) {
-      if (row.status === 'INITIATED' || !row.processed_at) continue;
-      this.metrics.finished(row.type, row.status, row.created_at, row.processed_at);
-      const Event = row.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed;
-      this.events.publish(new Event(toPaymentView(row, this.currencies), partiesOf(row)));
-    }
+  private announce(payment: PaymentRow, outcome: Exclude<PostingOutcome, { status: 'ALREADY_FINAL' }>): void {
+    const final: PaymentRow = {
+      ...payment,
+      status: outcome.status,
+      failure_reason: outcome.status === 'FAILED' ? outcome.failureReason : null,
+      processed_at: outcome.processedAt,
+    };
+    this.metrics.finished(final.type, outcome.status, final.created_at, outcome.processedAt);
+    const Event = outcome.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed;
+    this.events.publish(new Event(toPaymentView(final, this.currencies), partiesOf(final)));
   }
 }
