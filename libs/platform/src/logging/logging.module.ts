@@ -17,7 +17,12 @@ export function requestLogging(logger: AppLogger) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    // One short line per request: headers (tokens, cookies) are never logged, and serialising
+    // them for every request cost the api a measurable share of its CPU under load.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   });
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
