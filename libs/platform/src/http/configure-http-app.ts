@@ -22,13 +22,14 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * What no request schema has and the validation would not see: nesting deep enough to overflow
- * class-transformer's recursion (a 500), and keys that rewrite an object's prototype when it is
- * copied into a DTO, hiding the field from the whitelist.
+ * class-transformer's recursion, text PostgreSQL cannot store (NUL), both 500s otherwise, and keys
+ * that rewrite an object's prototype when it is copied into a DTO, hiding the field from the whitelist.
  */
 function bodyShapeProblem(body: unknown): FieldProblem | undefined {
   const stack: Array<[unknown, string, number]> = [[body, '', 0]];
   while (stack.length) {
     const [value, path, depth] = stack.pop()!;
+    if (typeof value === 'string' && value.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' };
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_BODY_DEPTH) return { field: path, message: `nested more than ${MAX_BODY_DEPTH} levels deep` };
     for (const key of Object.keys(value)) {

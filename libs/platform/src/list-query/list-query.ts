@@ -245,6 +245,7 @@ function parseValue(name: string, field: FieldSpec, raw: string): string {
       return raw;
     case 'text':
       if (raw.length > 1000) throw bad('a text of at most 1000 characters');
+      if (raw.includes('\u0000')) throw bad('a text without NUL characters'); // PostgreSQL text cannot hold one
       return raw;
   }
 }
