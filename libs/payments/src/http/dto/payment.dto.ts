@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { ApiMoney, IsAmount } from '#platform';
 
 export class CreateTransferDto {
@@ -49,11 +49,15 @@ export class CreateDepositDto {
   externalRef: string;
 }
 
+/** Ten years: an age further back than a JavaScript Date reaches would answer 500. */
+const MAX_SWEEP_AGE_MS = 10 * 365 * 24 * 3600 * 1000;
+
 export class SweepDto {
-  @ApiPropertyOptional({ type: 'integer', description: 'Payments INITIATED for longer than this are finished (default SWEEP_STALE_AFTER_MS)', minimum: 0, example: 60000 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Payments INITIATED for longer than this are finished (default SWEEP_STALE_AFTER_MS)', minimum: 0, maximum: MAX_SWEEP_AGE_MS, example: 60000 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_SWEEP_AGE_MS)
   olderThanMs?: number;
 }
 
