@@ -96,6 +96,30 @@ describe('hostile input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses a NUL character in any stored text with 400 VALIDATION_FAILED naming the field, and changes nothing', async () => {
+    const before = await snapshot();
+    const nul = 'a\u0000b';
+    for (const [field, who, path, body] of [
+      ['description', () => user, '/api/v1/payments', { fromAccountId: account, toAccountId: other, amount: '1.00', description: nul }],
+      ['destination', () => user, '/api/v1/withdrawals', { accountId: account, amount: '1.00', destination: nul }],
+      ['externalRef', () => admin, '/api/v1/deposits', { accountId: account, amount: '1.00', externalRef: nul }],
+      ['name', () => user, '/api/v1/accounts', { currency: 'USD', name: nul }],
+      ['name', () => user, '/api/v1/auth/register', { email: `nul-${randomUUID().slice(0, 8)}@example.test`, password: 'long enough', name: nul }],
+      ['tokenName', () => user, '/api/v1/auth/login', { email: user.email, password: user.password, tokenName: nul }],
+    ] as Array<[string, () => TestUser, string, object]>) {
+      const res = await request(api.url).post(path).set(who().auth).send(body);
+      expect({ path, status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({ path, status: 400, code: 'VALIDATION_FAILED', fields: [field] });
+    }
+    const list = await request(api.url).get('/api/v1/payments?description=a%00b').set(user.auth);
+    expect([list.status, list.body.code]).toEqual([400, 'INVALID_QUERY']);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a sweep age older than a date can hold with 400 VALIDATION_FAILED', async () => {
+    const res = await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 599604256419242 });
+    expect([res.status, res.body.code, res.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'olderThanMs']);
+  });
+
   describe('tampered access tokens', () => {
     const claims = () => jwt.decode(user.token) as { sub: string; jti: string; exp: number; iat: number };
     const [header, payload, signature] = [0, 1, 2].map((i) => () => user.token.split('.')[i]);
