@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post,
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AdminOnly, ApiListQuery, ApiProblems, AppConfig, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
 import { CreateTransfer } from '../commands/create-transfer/create-transfer.command.js';
 import { CreateWithdrawal } from '../commands/create-withdrawal/create-withdrawal.command.js';
@@ -42,7 +42,6 @@ export class PaymentsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('payments')
@@ -108,6 +107,6 @@ export class PaymentsController {
   @ApiOkResponse({ type: SweepResultDto })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
   sweep(@Body() body: SweepDto) {
-    return this.commands.execute(new SweepPayments(body.olderThanMs ?? this.config.sweepStaleAfterMs, true));
+    return this.commands.execute(new SweepPayments(body.olderThanMs, true));
   }
 }

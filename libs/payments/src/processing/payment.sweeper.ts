@@ -30,7 +30,7 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
   private sweep(): void {
     if (this.sweeping) return;
     this.sweeping = this.commands
-      .execute(new SweepPayments(this.config.sweepStaleAfterMs, false))
+      .execute(new SweepPayments(undefined, false))
       .then((result) => result.examined && this.logger.log(result, 'swept stale payments'))
       .catch((error: Error) => this.logger.error(`sweep failed: ${error.message}`))
       .finally(() => (this.sweeping = undefined));

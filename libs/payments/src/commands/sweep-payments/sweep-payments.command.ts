@@ -7,12 +7,13 @@ export interface SweepResult {
 }
 
 /**
- * Finishes payments still INITIATED after `olderThanMs` (their job was lost, or a worker died
- * mid-job) by posting them directly. `wait` makes it queue behind a sweep already running.
+ * Finishes payments still INITIATED after `olderThanMs` (by default SWEEP_STALE_AFTER_MS: their
+ * job was lost, or a worker died mid-job) by posting them directly. `wait` makes it queue behind a
+ * sweep already running.
  */
 export class SweepPayments extends Command<SweepResult> {
   constructor(
-    readonly olderThanMs: number,
+    readonly olderThanMs: number | undefined,
     readonly wait: boolean,
   ) {
     super();

@@ -1,5 +1,6 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AppConfig } from '#platform';
 import { DataSource } from 'typeorm';
 import { PostPayments } from '../post-payments/post-payments.command.js';
 import { SweepPayments, type SweepResult } from './sweep-payments.command.js';
@@ -13,6 +14,7 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly commands: CommandBus,
+    private readonly config: AppConfig,
   ) {}
 
   async execute({ olderThanMs, wait }: SweepPayments): Promise<SweepResult> {
@@ -26,7 +28,7 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
       )) as Array<{ locked: boolean }>;
       if (!locked) return result;
       try {
-        const cutoff = new Date(Date.now() - olderThanMs);
+        const cutoff = new Date(Date.now() - (olderThanMs ?? this.config.sweepStaleAfterMs));
         let afterId = '00000000-0000-0000-0000-000000000000';
         for (;;) {
           const stale = (await this.db.query(
