@@ -36,3 +36,4 @@ export { isUuid } from './http/uuid.js';
 export { AppLogger } from './logging/app-logger.js';
 export { QueueModule } from './queue/queue.module.js';
 export { QUEUE_DASHBOARD_PATH, QueueDashboardModule } from './http/queue-dashboard.module.js';
+export { Coalescer } from './concurrency/coalescer.js';

@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
-import { isUuid, AppConfig, type AuthUser, type Role } from '#platform';
+import { AppConfig, type AuthUser, Coalescer, isUuid, type Role } from '#platform';
 import { DataSource } from 'typeorm';
 
 export interface AccessTokenClaims {
@@ -12,9 +12,18 @@ export interface AccessTokenClaims {
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+interface LiveToken {
+  id: string;
+  user_id: string;
+  role: Role;
+  confirmed: boolean;
+  stale: boolean;
+}
+
 /**
  * Signs access tokens and resolves them to users. Every request checks the token row, so a
- * revocation is seen at once by every api instance; `lastUsedAt` is written at most once a minute.
+ * revocation is seen at once by every api instance; the checks of concurrent requests share one
+ * query, and `lastUsedAt` is written at most once a minute.
  */
 @Injectable()
 export class AccessTokens {
@@ -24,6 +33,7 @@ export class AccessTokens {
    * public key and throws, on every request — a seventh of the api's CPU under load.
    */
   readonly signingKey: KeyObject;
+  private readonly liveTokens = new Coalescer<string, LiveToken | undefined>((ids) => this.findLive(ids));
 
   constructor(
     config: AppConfig,
@@ -50,20 +60,25 @@ export class AccessTokens {
 
   async resolve(claims: AccessTokenClaims): Promise<AuthUser | false> {
     if (!isUuid(claims.jti) || !isUuid(claims.sub)) return false;
-    const rows: Array<{ role: Role; confirmed: boolean; stale: boolean }> = await this.db.query(
-      `SELECT u.role, u.confirmed,
-              (t.last_used_at IS NULL OR t.last_used_at < now() - $3 * interval '1 millisecond') AS stale
-         FROM access_tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.id = $1 AND t.user_id = $2 AND t.revoked_at IS NULL AND t.expires_at > now()`,
-      [claims.jti, claims.sub, LAST_USED_RESOLUTION_MS],
-    );
-    const row = rows[0];
-    if (!row) return false;
-    if (row.stale) {
+    const token = await this.liveTokens.run(claims.jti.toLowerCase());
+    if (!token || token.user_id !== claims.sub.toLowerCase()) return false;
+    if (token.stale) {
       this.db
-        .query(`UPDATE access_tokens SET last_used_at = now() WHERE id = $1`, [claims.jti])
+        .query(`UPDATE access_tokens SET last_used_at = now() WHERE id = $1`, [token.id])
         .catch((error: Error) => this.logger.warn(`lastUsedAt not recorded: ${error.message}`));
     }
-    return { id: claims.sub, role: row.role, confirmed: row.confirmed, tokenId: claims.jti };
+    return { id: token.user_id, role: token.role, confirmed: token.confirmed, tokenId: token.id };
+  }
+
+  private async findLive(ids: string[]): Promise<Array<LiveToken | undefined>> {
+    const rows: LiveToken[] = await this.db.query(
+      `SELECT t.id, t.user_id, u.role, u.confirmed,
+              (t.last_used_at IS NULL OR t.last_used_at < now() - $2 * interval '1 millisecond') AS stale
+         FROM access_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.id = ANY($1::uuid[]) AND t.revoked_at IS NULL AND t.expires_at > now()`,
+      [ids, LAST_USED_RESOLUTION_MS],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
   }
 }

@@ -1,0 +1,41 @@
+import { Coalescer } from './coalescer.js';
+
+describe('Coalescer', () => {
+  it('runs a lone key at once and the keys that arrive meanwhile together, in order', async () => {
+    const calls: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const doubler = new Coalescer<number, number>(async (keys) => {
+      calls.push(keys);
+      if (calls.length === 1) await gate;
+      return keys.map((k) => k * 2);
+    });
+    const first = doubler.run(1);
+    const rest = [2, 3, 4].map((k) => doubler.run(k));
+    release();
+    expect(await Promise.all([first, ...rest])).toEqual([2, 4, 6, 8]);
+    expect(calls).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('fails every key of a failed run, and runs the next ones afresh', async () => {
+    let fail = true;
+    const flaky = new Coalescer<string, string>(async (keys) => {
+      if (fail) throw new Error('down');
+      return keys.map((k) => k.toUpperCase());
+    });
+    await expect(flaky.run('a')).rejects.toThrow('down');
+    fail = false;
+    expect(await flaky.run('b')).toBe('B');
+  });
+
+  it('splits a crowd into runs of at most maxBatch keys', async () => {
+    const sizes: number[] = [];
+    const counter = new Coalescer<number, number>(async (keys) => {
+      sizes.push(keys.length);
+      return keys;
+    }, 3);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => counter.run(i)));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(8);
+  });
+});
