@@ -137,7 +137,8 @@ async function trialBalance(stack: Stack): Promise<{ balanced: boolean }> {
 /** The settings of the processes under test that the environment overrides, recorded with the numbers. */
 function appSettings(): Record<string, string> {
   const names = ['LOG_LEVEL', 'DB_POOL_SIZE', 'WORKER_CONCURRENCY', 'BENCH_NODE_ARGS', 'PGBENCH_SCALE'];
-  return Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+  const settings = Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+  return { WORKER_CONCURRENCY: '128', ...settings };
 }
 
 function printTable(r: {
