@@ -151,6 +151,15 @@ describe('payments through the api and the worker', () => {
     expect(other.body.code).toBe('EXTERNAL_REF_REUSED');
     await settled(api, admin, first.body.id);
     expect(await balanceOf(api, alice.user, alice.account)).toBe('26.00');
+
+    const racedRef = `ref-${randomUUID()}`;
+    const raced = await Promise.all(
+      Array.from({ length: 10 }, () => request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: alice.account, amount: '5.00', externalRef: racedRef })),
+    );
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 202]);
+    expect(new Set(raced.map((r) => r.body.id)).size).toBe(1);
+    await settled(api, admin, raced[0].body.id);
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('31.00');
   });
 
   it('answers 20 concurrent requests with one Idempotency-Key with exactly one payment, and a different body with 409', async () => {

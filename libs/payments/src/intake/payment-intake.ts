@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Currencies } from '#platform';
+import { Coalescer, Currencies } from '#platform';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { PaymentInitiated } from '../domain/payment-events.js';
@@ -30,6 +30,13 @@ export interface PaymentDraft {
   externalRef?: string | null;
 }
 
+interface Insertion {
+  id: string;
+  draft: PaymentDraft;
+  idempotencyKey: string | undefined;
+  requestHash: string;
+}
+
 export interface Acceptance {
   payment: PaymentView;
   /** False when an earlier request with the same key (or externalRef) is answered again. */
@@ -51,20 +58,11 @@ export class PaymentIntake {
     private readonly metrics: PaymentMetrics,
   ) {}
 
+  private readonly inserts = new Coalescer<Insertion, PaymentRow | undefined>((requests) => this.insertAll(requests));
+
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
     const requestHash = hashRequest(draft);
-    const [inserted] = (await this.db.query(
-      `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
-                                  commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-       ON CONFLICT DO NOTHING
-       RETURNING ${PAYMENT_COLUMNS}`,
-      [
-        uuidv7(), draft.type, draft.initiatorId, draft.payerUserId, draft.payeeUserId, draft.fromAccountId, draft.toAccountId,
-        draft.amount.toString(), draft.currency, draft.commission.toString(), draft.targetAmount.toString(), draft.targetCurrency,
-        draft.rate, draft.description ?? null, draft.destination ?? null, draft.externalRef ?? null, idempotencyKey ?? null, requestHash,
-      ],
-    )) as PaymentRow[];
+    const inserted = await this.inserts.run({ id: uuidv7(), draft, idempotencyKey, requestHash });
     if (inserted) {
       this.metrics.accepted(inserted.type);
       await this.queue.enqueue(inserted.id);
@@ -76,6 +74,42 @@ export class PaymentIntake {
     // A repeat of a payment whose job was lost (Redis was down) puts it back on the queue.
     if (existing.status === 'INITIATED') await this.queue.enqueue(existing.id);
     return { payment: toPaymentView(existing, this.currencies), created: false };
+  }
+
+  /**
+   * One INSERT for the payments of concurrent requests. A row that meets a unique key (its
+   * Idempotency-Key or externalRef, also a twin in the same batch) is skipped, not returned.
+   */
+  private async insertAll(requests: Insertion[]): Promise<Array<PaymentRow | undefined>> {
+    try {
+      return await this.insertTogether(requests);
+    } catch (error) {
+      // One request's failure must not become its neighbours': alone, each meets its own fate.
+      if (requests.length === 1) throw error;
+      return Promise.all(requests.map(async (r) => (await this.insertTogether([r]))[0]));
+    }
+  }
+
+  private async insertTogether(requests: Insertion[]): Promise<Array<PaymentRow | undefined>> {
+    const column = <T>(value: (r: Insertion) => T) => requests.map(value);
+    const rows = (await this.db.query(
+      `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
+                                  commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::text[],
+                            $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+       ON CONFLICT DO NOTHING
+       RETURNING ${PAYMENT_COLUMNS}`,
+      [
+        column((r) => r.id), column((r) => r.draft.type), column((r) => r.draft.initiatorId), column((r) => r.draft.payerUserId),
+        column((r) => r.draft.payeeUserId), column((r) => r.draft.fromAccountId), column((r) => r.draft.toAccountId),
+        column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.draft.commission.toString()),
+        column((r) => r.draft.targetAmount.toString()), column((r) => r.draft.targetCurrency), column((r) => r.draft.rate),
+        column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
+        column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash),
+      ],
+    )) as PaymentRow[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return requests.map((r) => byId.get(r.id));
   }
 
   private async existing(draft: PaymentDraft, idempotencyKey: string | undefined, requestHash: string): Promise<PaymentRow> {
