@@ -1,10 +1,37 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
-// Drops this run's database and queue keys, unless KEEP_TEST_DATABASE is set (to inspect a failure).
+/**
+ * The run's last word on the ledger: after every test, operations sum to zero in each currency and
+ * every balance equals its operations. Then drops this run's database and queue keys, unless
+ * KEEP_TEST_DATABASE is set (to inspect a failure).
+ */
 export default async function globalTeardown() {
   const name = process.env.TEST_DATABASE_NAME;
-  if (!name || process.env.KEEP_TEST_DATABASE) return;
+  if (!name) return;
+  const unbalanced = await trialBalanceProblems(process.env.DATABASE_URL);
+  if (!process.env.KEEP_TEST_DATABASE) await dropRun(name);
+  if (unbalanced.length) throw new Error(`the ledger does not balance after the test run: ${unbalanced.join('; ')}`);
+}
+
+async function trialBalanceProblems(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query(`SELECT to_regclass('operations') IS NOT NULL AS migrated`);
+    if (!tables[0].migrated) return [];
+    const { rows: currencies } = await client.query(`SELECT currency, sum(amount)::text AS sum FROM operations GROUP BY currency HAVING sum(amount) <> 0`);
+    const { rows: accounts } = await client.query(
+      `SELECT a.id FROM accounts a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM operations GROUP BY account_id) o ON o.account_id = a.id
+        WHERE a.balance <> coalesce(o.total, 0)`,
+    );
+    return [...currencies.map((c) => `${c.currency} sums to ${c.sum}`), ...accounts.map((a) => `account ${a.id} differs from its operations`)];
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropRun(name) {
   const admin = new URL(process.env.DATABASE_URL);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
