@@ -180,7 +180,7 @@ describe('users and tokens', () => {
 
   it('serves health, metrics and the OpenAPI document', async () => {
     const health = await request(api.url).get('/health').expect(200);
-    expect(health.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, redis: { status: 'up' } } });
+    expect(health.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, redis: { status: 'up' }, 'queue:payments': { status: 'up' } } });
     const metrics = await request(api.url).get('/metrics').expect(200);
     expect(metrics.text).toContain('http_request_duration_seconds_bucket');
     expect(metrics.text).toContain('process_cpu_user_seconds_total');

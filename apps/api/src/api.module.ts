@@ -8,6 +8,6 @@ import { PAYMENTS_QUEUE, PaymentsHttpModule } from '#payments';
 import { EventsGatewayModule } from '#events';
 
 @Module({
-  imports: [PlatformModule, AuthGuardModule, HealthModule, MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule, QueueDashboardModule.forQueues(PAYMENTS_QUEUE)],
+  imports: [PlatformModule, AuthGuardModule, HealthModule.forQueues(PAYMENTS_QUEUE), MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule, QueueDashboardModule.forQueues(PAYMENTS_QUEUE)],
 })
 export class ApiModule {}

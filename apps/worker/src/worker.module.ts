@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { HealthModule, MetricsModule, PlatformModule } from '#platform';
-import { PaymentsWorkerModule } from '#payments';
+import { PAYMENTS_QUEUE, PaymentsWorkerModule } from '#payments';
 import { EventsModule } from '#events';
 
 @Module({
-  imports: [PlatformModule, HealthModule, MetricsModule, PaymentsWorkerModule, EventsModule],
+  imports: [PlatformModule, HealthModule.forQueues(PAYMENTS_QUEUE), MetricsModule, PaymentsWorkerModule, EventsModule],
 })
 export class WorkerModule {}

@@ -12,7 +12,7 @@ export type { DomainErrorKind, FieldProblem } from './errors/domain-error.js';
 export { isInfrastructureOutage } from './errors/infrastructure.js';
 export { problem, sendProblem } from './errors/problem-details.js';
 export type { ProblemDetails } from './errors/problem-details.js';
-export { HealthModule, ReadinessCheck } from './health/health.module.js';
+export { HealthModule } from './health/health.module.js';
 export { API_PREFIX, buildOpenApiDocument, configureHttpApp, useApiPrefix } from './http/configure-http-app.js';
 export { shutDownGracefully } from './http/graceful-shutdown.js';
 export { ListQueries } from './list-query/list-query.js';

@@ -1,14 +1,15 @@
-import { Controller, Get, HttpStatus, Inject, Module, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bull';
+import { Controller, type DynamicModule, Get, HttpStatus, Inject, Module, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Queue } from 'bull';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import { Public } from '../auth/auth.decorators.js';
 
-/** A library whose readiness matters (the payments queue) provides this. */
-export abstract class ReadinessCheck {
-  abstract check(): Promise<HealthIndicatorResult>;
-}
+const QUEUE_NAMES = Symbol('HEALTH_QUEUE_NAMES');
+const PING_TIMEOUT_MS = 2000;
 
 @ApiExcludeController()
 @Public()
@@ -19,16 +20,17 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(Redis) private readonly redis: Redis,
-    @Optional() private readonly extra?: ReadinessCheck,
+    @Inject(QUEUE_NAMES) private readonly queueNames: string[],
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   @Get()
   async check(@Res({ passthrough: true }) res: Response) {
     try {
       return await this.health.check([
-        () => this.database.pingCheck('database', { timeout: 2000 }),
-        () => this.pingRedis(),
-        ...(this.extra ? [() => this.extra!.check()] : []),
+        () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
+        () => this.ping('redis', () => this.redis.ping()),
+        ...this.queueNames.map((name) => () => this.ping(`queue:${name}`, () => this.queue(name).client.ping())),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -37,17 +39,34 @@ export class HealthController {
     }
   }
 
-  private async pingRedis(): Promise<HealthIndicatorResult> {
-    const session = this.indicators.check('redis');
+  /** Looked up when asked: the queues are created asynchronously, after this controller. */
+  private queue(name: string): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+  }
+
+  private async ping(key: string, ping: () => Promise<unknown>): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(key);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+      await Promise.race([ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS)))]);
       return session.up();
     } catch (error) {
       return session.down((error as Error).message);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
 
-/** GET /health: readiness of PostgreSQL and Redis (and whatever ReadinessCheck a library adds). */
-@Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController] })
-export class HealthModule {}
+/** GET /health: readiness of PostgreSQL, Redis and the named Bull queues' connections. */
+@Module({})
+export class HealthModule {
+  static forQueues(...names: string[]): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [{ provide: QUEUE_NAMES, useValue: names }],
+    };
+  }
+}
