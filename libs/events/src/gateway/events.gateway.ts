@@ -76,9 +76,12 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDe
         const token = socket.handshake.auth.token as string;
         socketsByToken.set(token, [...(socketsByToken.get(token) ?? []), socket]);
       }
-      for (const [token, sockets] of socketsByToken) {
-        if ((await this.tokens.authenticate(token)) === false) sockets.forEach((socket) => socket.disconnect(true));
-      }
+      // Checked together: concurrent token checks share one query.
+      await Promise.all(
+        [...socketsByToken].map(async ([token, sockets]) => {
+          if ((await this.tokens.authenticate(token)) === false) sockets.forEach((socket) => socket.disconnect(true));
+        }),
+      );
     } catch (error) {
       this.logger.warn(`access tokens of connected sockets not checked: ${(error as Error).message}`);
     } finally {
