@@ -7,41 +7,30 @@
  * the same port. To the app that is exactly a restart. Set-up and the final checks use their own,
  * direct connections.
  */
-import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { PaymentBurst, type Ring } from '../support/burst.js';
-import { startApp, testDatabaseUrl, type RunningApp } from '../support/harness.js';
-import { startApiProcess, startWorkerProcess, type RunningProcess } from '../support/processes.js';
+import { testDatabaseUrl } from '../support/harness.js';
+import type { RunningProcess } from '../support/processes.js';
 import { Relay } from '../support/relay.js';
-import { ADMIN_ENV, loginAdmin, type TestUser } from '../support/users.js';
-import { expectEveryPaymentFinalOnce, expectOnlyAcceptedOrUnavailable, expectOutageAnswer, fundedRing } from './promises.js';
+import type { TestUser } from '../support/users.js';
+import { expectEveryPaymentFinalOnce, expectOnlyAcceptedOrUnavailable, expectOutageAnswer, type FaultStage, stageBehindRelay } from './promises.js';
 
 const OUTAGE_MS = 4000;
 
 describe('PostgreSQL restarted during a burst of payments', () => {
   const relay = Relay.to(testDatabaseUrl(), 5432);
-  let setup: RunningApp;
+  let stage: FaultStage;
   let db: DataSource;
   let admin: TestUser;
   let api: RunningProcess;
-  let worker: RunningProcess;
   let ring: Ring;
 
   beforeAll(async () => {
-    setup = await startApp(undefined, { env: ADMIN_ENV });
-    db = setup.app.get<DataSource>(getDataSourceToken());
-    admin = await loginAdmin(setup);
-    ring = await fundedRing(setup, admin, 6);
-    await relay.open();
-    const env = { ...ADMIN_ENV, DATABASE_URL: relay.address(testDatabaseUrl()), LOG_LEVEL: 'silent' };
-    [api, worker] = await Promise.all([startApiProcess(env), startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000' })]);
+    stage = await stageBehindRelay(relay, () => ({ DATABASE_URL: relay.address(testDatabaseUrl()) }));
+    ({ db, admin, api, ring } = stage);
   });
-  afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
-    await relay.cut();
-    await setup?.close();
-  });
+  afterAll(() => stage?.stop());
 
   it('answers 503 problem details while it is down, recovers by itself, and after one sweep every payment is final, once, with a zero trial balance', async () => {
     const burst = new PaymentBurst(() => api.url, ring);

@@ -1,13 +1,51 @@
 import { randomUUID } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { Answer, PaymentBurst, Ring } from '../support/burst.js';
-import type { RunningApp } from '../support/harness.js';
+import { startApp, type RunningApp } from '../support/harness.js';
 import { openAccount } from '../support/money.js';
-import { registerUser, type TestUser } from '../support/users.js';
+import { startApiProcess, startWorkerProcess, type RunningProcess } from '../support/processes.js';
+import type { Relay } from '../support/relay.js';
+import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from '../support/users.js';
 
 export const DEPOSIT = '50.00';
 const cents = (amount: string) => BigInt(amount.replace('.', ''));
+
+export interface FaultStage {
+  /** In-process api on direct connections, for set-up and the final checks. */
+  setup: RunningApp;
+  db: DataSource;
+  admin: TestUser;
+  ring: Ring;
+  /** The processes under test, which reach the service through the relay. */
+  api: RunningProcess;
+  worker: RunningProcess;
+  stop(): Promise<void>;
+}
+
+/** A funded ring, then the api and worker processes started with `throughRelay`'s environment. */
+export async function stageBehindRelay(relay: Relay, throughRelay: () => Record<string, string>): Promise<FaultStage> {
+  const setup = await startApp(undefined, { env: ADMIN_ENV });
+  const admin = await loginAdmin(setup);
+  const ring = await fundedRing(setup, admin, 6);
+  await relay.open();
+  const env = { ...ADMIN_ENV, ...throughRelay(), LOG_LEVEL: 'silent' };
+  const [api, worker] = await Promise.all([startApiProcess(env), startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000' })]);
+  return {
+    setup,
+    db: setup.app.get<DataSource>(getDataSourceToken()),
+    admin,
+    ring,
+    api,
+    worker,
+    async stop() {
+      await Promise.all([api.stop(), worker.stop()]);
+      await relay.cut();
+      await setup.close();
+    },
+  };
+}
 
 /** Users with one funded USD account each; deposits are finished by a sweep, so no worker is needed. */
 export async function fundedRing(api: RunningApp, admin: TestUser, size: number): Promise<Ring> {

@@ -8,18 +8,16 @@
  * outage the test deletes this run's keys (`${QUEUE_PREFIX}*`: queued jobs, rate-limit counters)
  * over its own, direct connection.
  */
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { ClientToServerEvents, ServerToClientEvents } from '#events';
 import { PaymentBurst, type Ring } from '../support/burst.js';
-import { startApp, type RunningApp } from '../support/harness.js';
-import { startApiProcess, startWorkerProcess, type RunningProcess } from '../support/processes.js';
+import type { RunningProcess } from '../support/processes.js';
 import { Relay } from '../support/relay.js';
-import { ADMIN_ENV, loginAdmin, type TestUser } from '../support/users.js';
-import { expectEveryPaymentFinalOnce, expectOnlyAcceptedOrUnavailable, fundedRing } from './promises.js';
+import type { TestUser } from '../support/users.js';
+import { expectEveryPaymentFinalOnce, expectOnlyAcceptedOrUnavailable, type FaultStage, stageBehindRelay } from './promises.js';
 
 const OUTAGE_MS = 4000;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -42,28 +40,20 @@ describe('Redis restarted during a burst of payments', () => {
   const relay = Relay.to(REDIS_URL, 6379);
   const direct = new Redis(REDIS_URL);
   const sockets: EventsSocket[] = [];
-  let setup: RunningApp;
+  let stage: FaultStage;
   let db: DataSource;
   let admin: TestUser;
   let api: RunningProcess;
-  let worker: RunningProcess;
   let ring: Ring;
 
   beforeAll(async () => {
-    setup = await startApp(undefined, { env: ADMIN_ENV });
-    db = setup.app.get<DataSource>(getDataSourceToken());
-    admin = await loginAdmin(setup);
-    ring = await fundedRing(setup, admin, 6);
-    await relay.open();
-    const env = { ...ADMIN_ENV, REDIS_URL: relay.address(REDIS_URL), LOG_LEVEL: 'silent' };
-    [api, worker] = await Promise.all([startApiProcess(env), startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000' })]);
+    stage = await stageBehindRelay(relay, () => ({ REDIS_URL: relay.address(REDIS_URL) }));
+    ({ db, admin, api, ring } = stage);
   });
   afterAll(async () => {
     sockets.forEach((socket) => socket.disconnect());
-    await Promise.all([api?.stop(), worker?.stop()]);
-    await relay.cut();
+    await stage?.stop();
     await direct.quit();
-    await setup?.close();
   });
 
   /** A client as a browser would hold one: reconnecting on its own, remembering which payments completed. */
