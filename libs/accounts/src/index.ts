@@ -1,6 +1,5 @@
 export { AccountsHttpModule } from './accounts-http.module.js';
 export { AccountsModule } from './accounts.module.js';
 export { AccountAccess } from './domain/account-access.js';
-export { TECHNICAL_CODES } from './domain/account.js';
 export type { AccountRow, AccountType, AccountView, TechnicalCode } from './domain/account.js';
 export { TechnicalAccounts } from './technical/technical-accounts.js';

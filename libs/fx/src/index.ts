@@ -1,7 +1,5 @@
 export { SetRate } from './commands/set-rate/set-rate.command.js';
 export { InvalidRate, RateNotAvailable } from './domain/fx.errors.js';
-export { convertAmount, formatRate, MAX_RATE_DECIMALS, MAX_RATE_SIGNIFICANT_DIGITS, parseRate } from './domain/rate.js';
-export type { ExactRate } from './domain/rate.js';
 export type { RateView } from './domain/rate.view.js';
 export { FxHttpModule } from './fx-http.module.js';
 export { FxModule } from './fx.module.js';

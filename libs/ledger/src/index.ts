@@ -1,5 +1,4 @@
 export { PostOperations } from './commands/post-operations/post-operations.command.js';
-export { PostOperationsHandler } from './commands/post-operations/post-operations.handler.js';
 export { UnbalancedPosting } from './domain/ledger.errors.js';
 export type { FailureReason, Leg, OperationType, Posting, PostingOutcome } from './domain/posting.js';
 export { LedgerHttpModule } from './ledger-http.module.js';

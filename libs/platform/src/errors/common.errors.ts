@@ -47,9 +47,3 @@ export class TooManyRequests extends DomainError {
     super(`too many attempts; retry in ${retryAfterSeconds} s`);
   }
 }
-
-export class ServiceUnavailable extends DomainError {
-  readonly code = 'SERVICE_UNAVAILABLE';
-  readonly kind = 'unavailable';
-  override readonly retryAfterSeconds = 1;
-}
