@@ -95,6 +95,10 @@ describe('users and tokens', () => {
     await request(api.url).get('/api/v1/users/me').set(user.auth).expect(200);
     const after = await request(api.url).get('/api/v1/auth/tokens').set(user.auth).expect(200);
     expect(after.body.data).toHaveLength(1);
+    // The token in use records when it was last used (written beside the request, not awaited by it).
+    const used = async () => (await request(api.url).get('/api/v1/auth/tokens').set(user.auth).expect(200)).body.data[0].lastUsedAt;
+    for (let i = 0; i < 20 && !(await used()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await used()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('pages tokens with a signed cursor and refuses a tampered one', async () => {

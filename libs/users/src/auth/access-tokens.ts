@@ -62,11 +62,6 @@ export class AccessTokens {
     if (!isUuid(claims.jti) || !isUuid(claims.sub)) return false;
     const token = await this.liveTokens.run(claims.jti.toLowerCase());
     if (!token || token.user_id !== claims.sub.toLowerCase()) return false;
-    if (token.stale) {
-      this.db
-        .query(`UPDATE access_tokens SET last_used_at = now() WHERE id = $1`, [token.id])
-        .catch((error: Error) => this.logger.warn(`lastUsedAt not recorded: ${error.message}`));
-    }
     return { id: token.user_id, role: token.role, confirmed: token.confirmed, tokenId: token.id };
   }
 
@@ -78,6 +73,13 @@ export class AccessTokens {
         WHERE t.id = ANY($1::uuid[]) AND t.revoked_at IS NULL AND t.expires_at > now()`,
       [ids, LAST_USED_RESOLUTION_MS],
     );
+    const stale = rows.filter((row) => row.stale).map((row) => row.id);
+    if (stale.length) {
+      // Not awaited: the request does not wait for its bookkeeping.
+      this.db
+        .query(`UPDATE access_tokens SET last_used_at = now() WHERE id = ANY($1::uuid[])`, [stale])
+        .catch((error: Error) => this.logger.warn(`lastUsedAt not recorded: ${error.message}`));
+    }
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id));
   }
