@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Bull from 'bull';
 import request from 'supertest';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { startApp, type RunningApp } from './support/harness.js';
@@ -195,6 +196,25 @@ describe('payments through the api and the worker', () => {
     expect(finals.filter((p) => p.status === 'FAILED').every((p) => p.failureReason === 'INSUFFICIENT_FUNDS')).toBe(true);
     expect(await balanceOf(api, alice.user, alice.account)).toBe('9.55');
     expect(await balanceOf(api, bob.user, bob.account)).toBe('90.01');
+  });
+
+  it('posts a payment once however many jobs carry it', async () => {
+    const alice = await fundedUser('10.00');
+    const bob = await fundedUser('0.01');
+    const { body } = await pay(alice.user, { fromAccountId: alice.account, toAccountId: bob.account, amount: '3.00' }).expect(202);
+    await settled(api, alice.user, body.id);
+    // Jobs the api never sends (another id, the payment twice in one job): a duplicate the queue cannot see.
+    const queue = new Bull('payments', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { prefix: process.env.QUEUE_PREFIX });
+    try {
+      const jobs = await Promise.all([randomUUID(), randomUUID()].map((jobId) => queue.add('post-payments', { paymentIds: [body.id, body.id] }, { jobId })));
+      await Promise.all(jobs.map((job) => job.finished()));
+    } finally {
+      await queue.close();
+    }
+    const statement = await request(api.url).get(`/api/v1/accounts/${alice.account}/operations`).set(alice.user.auth).expect(200);
+    expect(statement.body.data.filter((o: { paymentId: string }) => o.paymentId === body.id)).toHaveLength(2);
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('6.98');
+    expect(await balanceOf(api, bob.user, bob.account)).toBe('3.01');
   });
 
   it('finishes through the sweeper a payment whose job never reached the queue', async () => {

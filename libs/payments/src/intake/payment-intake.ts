@@ -37,6 +37,14 @@ interface Insertion {
   requestHash: string;
 }
 
+/** A request's own failure when its batch was retried one by one: its neighbours' are not its. */
+class InsertFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/** The stored row, nothing when a unique key met an earlier payment, or the request's failure. */
+type Inserted = PaymentRow | undefined | InsertFailed;
+
 export interface Acceptance {
   payment: PaymentView;
   /** False when an earlier request with the same key (or externalRef) is answered again. */
@@ -58,36 +66,37 @@ export class PaymentIntake {
     private readonly metrics: PaymentMetrics,
   ) {}
 
-  private readonly inserts = new Coalescer<Insertion, PaymentRow | undefined>((requests) => this.insertAll(requests));
+  private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests));
 
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
     const requestHash = hashRequest(draft);
     const inserted = await this.inserts.run({ id: uuidv7(), draft, idempotencyKey, requestHash });
+    if (inserted instanceof InsertFailed) throw inserted.error;
     if (inserted) {
       this.metrics.accepted(inserted.type);
-      await this.queue.enqueue(inserted.id);
       const payment = toPaymentView(inserted, this.currencies);
       this.events.publish(new PaymentInitiated(payment, partiesOf(inserted)));
       return { payment, created: true };
     }
     const existing = await this.existing(draft, idempotencyKey, requestHash);
     // A repeat of a payment whose job was lost (Redis was down) puts it back on the queue.
-    if (existing.status === 'INITIATED') await this.queue.enqueue(existing.id);
+    if (existing.status === 'INITIATED') await this.queue.enqueue([existing.id]);
     return { payment: toPaymentView(existing, this.currencies), created: false };
   }
 
   /**
-   * One INSERT for the payments of concurrent requests. A row that meets a unique key (its
-   * Idempotency-Key or externalRef, also a twin in the same batch) is skipped, not returned.
+   * One INSERT for the payments of concurrent requests, then one job for those it stored. A row
+   * that meets a unique key (its Idempotency-Key or externalRef, also a twin in the same batch)
+   * is skipped, not returned.
    */
-  private async insertAll(requests: Insertion[]): Promise<Array<PaymentRow | undefined>> {
-    try {
-      return await this.insertTogether(requests);
-    } catch (error) {
+  private async insertAll(requests: Insertion[]): Promise<Inserted[]> {
+    const rows: Inserted[] = await this.insertTogether(requests).catch((error: unknown) => {
       // One request's failure must not become its neighbours': alone, each meets its own fate.
       if (requests.length === 1) throw error;
-      return Promise.all(requests.map(async (r) => (await this.insertTogether([r]))[0]));
-    }
+      return Promise.all(requests.map((r) => this.insertTogether([r]).then(([row]) => row, (failure: unknown) => new InsertFailed(failure))));
+    });
+    await this.queue.enqueue(rows.flatMap((row) => (row && !(row instanceof InsertFailed) ? [row.id] : [])));
+    return rows;
   }
 
   private async insertTogether(requests: Insertion[]): Promise<Array<PaymentRow | undefined>> {

@@ -4,23 +4,27 @@ import type { Queue } from 'bull';
 import { Gauge, metric } from '#platform';
 
 export const PAYMENTS_QUEUE = 'payments';
-export const POST_PAYMENT_JOB = 'post-payment';
+export const POST_PAYMENTS_JOB = 'post-payments';
 const ENQUEUE_TIMEOUT_MS = 1000;
 
-export interface PostPaymentJob {
-  paymentId: string;
+export interface PostPaymentsJob {
+  paymentIds: string[];
 }
 
 /**
  * The producer side of the payments queue. The payment row, not the job, is the source of truth:
- * a job that cannot be enqueued (Redis down) only delays the payment until the next sweep, so
+ * a job that cannot be enqueued (Redis down) only delays its payments until the next sweep, so
  * enqueueing never fails a request.
+ *
+ * One job carries the payments accepted together (one INSERT), not one job per payment: a job
+ * costs the same Redis work whatever it carries. The job id is the first payment's id, so
+ * enqueueing the same payments again is a no-op; a payment in two jobs is still posted once.
  */
 @Injectable()
 export class PaymentQueue {
   private readonly logger = new Logger('PaymentQueue');
 
-  constructor(@InjectQueue(PAYMENTS_QUEUE) readonly queue: Queue<PostPaymentJob>) {
+  constructor(@InjectQueue(PAYMENTS_QUEUE) readonly queue: Queue<PostPaymentsJob>) {
     metric(
       'billing_queue_jobs',
       () =>
@@ -37,9 +41,10 @@ export class PaymentQueue {
     );
   }
 
-  async enqueue(paymentId: string): Promise<boolean> {
-    const adding = this.queue.add(POST_PAYMENT_JOB, { paymentId }, {
-      jobId: paymentId, // a duplicate enqueue is a no-op
+  async enqueue(paymentIds: string[]): Promise<boolean> {
+    if (!paymentIds.length) return true;
+    const adding = this.queue.add(POST_PAYMENTS_JOB, { paymentIds }, {
+      jobId: paymentIds[0],
       attempts: 5,
       backoff: { type: 'exponential', delay: 500 },
       removeOnComplete: 1000,
@@ -54,7 +59,7 @@ export class PaymentQueue {
       return true;
     } catch (error) {
       adding.catch(() => undefined);
-      this.logger.warn(`payment ${paymentId} not enqueued, the sweeper will post it: ${(error as Error).message}`);
+      this.logger.warn(`${paymentIds.length} payment(s) not enqueued, the sweeper will post them: ${(error as Error).message}`);
       return false;
     } finally {
       clearTimeout(timer);

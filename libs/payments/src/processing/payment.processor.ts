@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bull';
 import { AppConfig } from '#platform';
-import { PaymentQueue, POST_PAYMENT_JOB, type PostPaymentJob } from './payment-queue.js';
+import { PaymentQueue, POST_PAYMENTS_JOB, type PostPaymentsJob } from './payment-queue.js';
 import { PostingBatcher } from './posting-batcher.js';
 
 /**
@@ -17,8 +17,8 @@ export class PaymentProcessor implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.payments.queue.process(POST_PAYMENT_JOB, this.config.workerConcurrency, (job: Job<PostPaymentJob>) =>
-      this.batcher.post(job.data.paymentId),
+    void this.payments.queue.process(POST_PAYMENTS_JOB, this.config.workerConcurrency, (job: Job<PostPaymentsJob>) =>
+      this.batcher.post(job.data.paymentIds),
     );
   }
 }

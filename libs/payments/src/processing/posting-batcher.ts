@@ -19,8 +19,8 @@ export class PostingBatcher {
     });
   }
 
-  /** Resolves once the payment's batch has committed (or the payment was already final). */
-  post(paymentId: string): Promise<void> {
-    return this.batches.run(paymentId);
+  /** Resolves once the payments' batches have committed (or the payments were already final). */
+  async post(paymentIds: string[]): Promise<void> {
+    await Promise.all(paymentIds.map((id) => this.batches.run(id)));
   }
 }
