@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger as Pino } from 'pino';
+import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 
 /** The request a log line is about: set by the HTTP logging middleware, read by every logger call. */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
@@ -14,8 +14,13 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export class AppLogger implements LoggerService {
   readonly pino: Pino;
 
-  constructor(level: string) {
-    this.pino = pino({ level, base: { pid: process.pid } });
+  /**
+   * Standard output, asynchronously: lines that arrive while a write is in flight go out together
+   * in the next one, instead of one blocking write(2) per line (a fifth of the api's CPU per
+   * request under load). pino writes what is still buffered synchronously when the process exits.
+   */
+  constructor(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })) {
+    this.pino = pino({ level, base: { pid: process.pid } }, destination);
   }
 
   log(message: unknown, ...params: unknown[]) {
