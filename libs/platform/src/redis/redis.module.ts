@@ -6,10 +6,16 @@ import { AppConfig } from '../config/app-config.js';
  * A Redis client that survives outages: it reconnects by itself and reports the outage once.
  * Commands fail fast (one retry) so a request answers 503 instead of hanging; a subscriber waits
  * instead (`subscriber: true`), since its subscriptions are not awaited by anyone who could retry.
+ * Commands issued in the same tick go out in one write (auto-pipelining), not one write each.
  */
 export function createRedisClient(url: string, name: string, options: { subscriber?: boolean } = {}): Redis {
   const logger = new Logger(`Redis:${name}`);
-  const client = new Redis(url, { maxRetriesPerRequest: options.subscriber ? null : 1, connectTimeout: 3000, enableReadyCheck: true });
+  const client = new Redis(url, {
+    maxRetriesPerRequest: options.subscriber ? null : 1,
+    connectTimeout: 3000,
+    enableReadyCheck: true,
+    enableAutoPipelining: !options.subscriber,
+  });
   let down = false;
   client.on('error', (error: Error) => {
     if (!down) logger.warn(`Redis unavailable: ${error.message}`);
