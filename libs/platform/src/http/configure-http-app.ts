@@ -107,6 +107,9 @@ export function configureHttpApp(app: NestExpressApplication, options: { docs?: 
   app.useLogger(logger);
   app.use(requestLogging(logger));
   app.disable('x-powered-by');
+  // Answers are JSON for one caller, rarely fetched twice unchanged: hashing every body into an
+  // ETag cost a SHA-1 per response for nothing.
+  app.set('etag', false);
   const apiHeaders = helmet();
   const docsHeaders = helmet({ contentSecurityPolicy: false });
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? docsHeaders : apiHeaders)(req, res, next));

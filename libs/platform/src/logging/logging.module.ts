@@ -18,10 +18,17 @@ export function requestLogging(logger: AppLogger) {
       return id;
     },
     // One short line per request: headers (tokens, cookies) are never logged, and serialising
-    // them for every request cost the api a measurable share of its CPU under load.
+    // them for every request cost the api a measurable share of its CPU under load. Unwrapped,
+    // the serialisers read the few fields straight off the request instead of a full copy of it.
+    wrapSerializers: false,
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      req: (req: IncomingMessage & { id: unknown; originalUrl?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.originalUrl ?? req.url,
+        remoteAddress: req.socket?.remoteAddress,
+      }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   });

@@ -1,0 +1,54 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppLogger } from './app-logger.js';
+import { requestLogging } from './logging.module.js';
+
+describe('request logging', () => {
+  let lines: Array<Record<string, unknown>>;
+  let server: Server;
+  let url: string;
+
+  beforeEach(async () => {
+    lines = [];
+    const logger = new AppLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const logRequest = requestLogging(logger);
+    server = createServer((req, res) =>
+      logRequest(req, res, () => {
+        logger.log('inside the request', 'Test');
+        res.statusCode = 202;
+        res.end('{}');
+      }),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise((done) => server.close(done)));
+
+  it('writes one short line per request, never its headers, and tags the lines logged meanwhile with its id', async () => {
+    const res = await fetch(`${url}/api/v1/payments?x=1`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer secret-token', cookie: 'queue_dashboard_token=secret', 'x-request-id': 'req-42' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('req-42');
+    const inside = lines.find((l) => l.msg === 'inside the request');
+    expect(inside).toMatchObject({ reqId: 'req-42', context: 'Test', level: 30 });
+    const completed = lines.find((l) => l.msg === 'request completed');
+    expect(completed).toMatchObject({
+      level: 30,
+      req: { id: 'req-42', method: 'POST', url: '/api/v1/payments?x=1', remoteAddress: '127.0.0.1' },
+      res: { statusCode: 202 },
+      responseTime: expect.any(Number),
+    });
+    expect(Object.keys(completed!.req as object).sort()).toEqual(['id', 'method', 'remoteAddress', 'url']);
+    expect(JSON.stringify(lines)).not.toContain('secret');
+  });
+
+  it('makes up a request id when the caller sends none or an unprintable one', async () => {
+    const res = await fetch(url, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const id = res.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ req: { id } });
+  });
+});
