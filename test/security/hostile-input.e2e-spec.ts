@@ -72,6 +72,26 @@ describe('hostile input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('sends JSON answers with the REST security headers, and pages with the browser ones', async () => {
+    const answer = await request(api.url).get('/api/v1/users/me').set(user.auth).expect(200);
+    expect(answer.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'strict-transport-security': expect.stringMatching(/^max-age=\d+/),
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+    });
+    for (const pageOnly of ['x-powered-by', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-xss-protection']) expect(answer.headers).not.toHaveProperty(pageOnly);
+    const refused = await request(api.url).get('/api/v1/users/me').expect(401);
+    expect(refused.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+
+    const page = await request(api.url).get('/docs/').expect(200);
+    expect(page.headers).toMatchObject({ 'x-frame-options': 'SAMEORIGIN', 'origin-agent-cluster': '?1', 'x-content-type-options': 'nosniff' });
+    expect(page.headers).not.toHaveProperty('content-security-policy');
+  });
+
   it('answers a body over 100 KiB with 413 PAYLOAD_TOO_LARGE on every writing route, before authentication', async () => {
     for (const [name, method, path, who, body] of bodies()) {
       for (const auth of [who().auth, {}]) {

@@ -15,6 +15,22 @@ import { createValidationPipe } from './validation.js';
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '100kb';
 
+/**
+ * For JSON answers, the headers of OWASP's REST Security Cheat Sheet; helmet's others (COOP,
+ * Origin-Agent-Cluster, DNS prefetch, IE download options, Flash policies, XSS auditor) only
+ * mean something to an HTML page, and each costs every answer a header. Pages keep them all.
+ */
+const API_SECURITY_HEADERS: Parameters<typeof helmet>[0] = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  xFrameOptions: { action: 'deny' },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+};
+
 const jsonParser = express.json({ limit: BODY_LIMIT, strict: true });
 
 const MAX_BODY_DEPTH = 32;
@@ -110,9 +126,14 @@ export function configureHttpApp(app: NestExpressApplication, options: { docs?: 
   // Answers are JSON for one caller, rarely fetched twice unchanged: hashing every body into an
   // ETag cost a SHA-1 per response for nothing.
   app.set('etag', false);
-  const apiHeaders = helmet();
+  const apiHeaders = helmet(API_SECURITY_HEADERS);
+  const pageHeaders = helmet();
   const docsHeaders = helmet({ contentSecurityPolicy: false });
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? docsHeaders : apiHeaders)(req, res, next));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith(`/${API_PREFIX}/`)) return (req.path.startsWith('/docs') ? docsHeaders : pageHeaders)(req, res, next);
+    res.setHeader('Cache-Control', 'no-store'); // balances and payments must not sit in a shared cache
+    apiHeaders(req, res, next);
+  });
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
   app.use(parseJsonBody);
   useApiPrefix(app);
