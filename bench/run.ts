@@ -138,7 +138,7 @@ async function trialBalance(stack: Stack): Promise<{ balanced: boolean }> {
 function appSettings(): Record<string, string> {
   const names = ['LOG_LEVEL', 'DB_POOL_SIZE', 'WORKER_CONCURRENCY', 'BENCH_NODE_ARGS', 'PGBENCH_SCALE'];
   const settings = Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
-  return { WORKER_CONCURRENCY: '128', ...settings };
+  return settings;
 }
 
 function printTable(r: {

@@ -49,9 +49,6 @@ export class Stack {
     await migrateDatabase(this.databaseUrl, migrations);
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const env = {
-      // Bigger batches than the contract's default of 16: the worker posts at most WORKER_CONCURRENCY
-      // payments per ledger transaction, and at 16 a hot account's backlog grows (completion p99 4.5 s).
-      WORKER_CONCURRENCY: '128',
       ...process.env,
       NODE_ENV: 'production',
       DATABASE_URL: this.databaseUrl,
