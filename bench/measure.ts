@@ -26,6 +26,8 @@ export interface ScenarioResult {
   /** created → processedAt, from the payments table. */
   completionP50Ms: number;
   completionP99Ms: number;
+  /** µs of CPU per payment by process group, from the first request until every payment was final. */
+  cpuUsPerPayment?: Record<string, number>;
 }
 
 /** Reads what became of a scenario's payments (tagged by their description) once none is left INITIATED. */

@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { CpuMeter } from './cpu.js';
 import { TransferLoad, type Transfer } from './load.js';
 import { Payments, type ScenarioResult, statementPages } from './measure.js';
 import { checkpoint, pgbenchReference } from './reference.js';
@@ -53,13 +54,17 @@ async function main(): Promise<number> {
     const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     const payments = new Payments(db);
+    const cpu = new CpuMeter(stack.pids());
     const scenario = async (tag: string, drive: (load: TransferLoad) => Promise<Awaited<ReturnType<TransferLoad['closedLoop']>>>) => {
       progress(`${tag}: running`);
       const load = new TransferLoad(stack.apiUrl, settings.clients, `bench:${tag}`);
       try {
+        const before = cpu.read();
         const result = await drive(load);
         await payments.drained();
-        return await payments.outcome(`bench:${tag}`, result);
+        const after = cpu.read();
+        const outcome = await payments.outcome(`bench:${tag}`, result);
+        return { ...outcome, cpuUsPerPayment: CpuMeter.perPayment(before, after, outcome.completed + outcome.failed) };
       } finally {
         await load.close();
       }
@@ -182,6 +187,9 @@ function printTable(r: {
       `\npgbench tpcb-like: ${n(r.reference.pgbenchTps)} tps; ratio uniform completed/s ÷ pgbench tps = ${n(r.ratio, 2)}` +
       `\npeak RSS: api ${r.rssMb.api} MB, worker ${r.rssMb.worker} MB`,
   );
+  const cpu = r.uniform.cpuUsPerPayment ?? {};
+  const groups = Object.keys(cpu).sort((a, b) => cpu[b] - cpu[a]);
+  console.log(`CPU per payment, uniform: ${groups.map((g) => `${g} ${cpu[g]} µs`).join(', ')}`);
   for (const [name, s] of rows) if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
 }
 

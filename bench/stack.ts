@@ -70,6 +70,11 @@ export class Stack {
     await this.waitHealthy(this.workerUrl);
   }
 
+  /** Each process's pid by name. */
+  pids(): Record<string, number> {
+    return Object.fromEntries(this.processes.map(({ name, child }) => [name, child.pid!]));
+  }
+
   /** Peak resident set of each process so far (VmHWM), in MiB. */
   peakRssMb(): Record<string, number> {
     const peaks: Record<string, number> = {};
