@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU time (user + system, ms) by process group. */
-export type CpuTime = Record<string, number>;
+/** CPU time (user + system, ms) of each live process, with the group it counts in. */
+export type CpuReading = Map<number, { group: string; ms: number }>;
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -14,10 +14,10 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 export class CpuMeter {
   constructor(private readonly pids: Record<string, number>) {}
 
-  read(): CpuTime {
-    const groups = new Map(Object.entries(this.pids).map(([name, pid]) => [pid, name]));
-    groups.set(process.pid, 'load');
-    const time: CpuTime = {};
+  read(): CpuReading {
+    const named = new Map(Object.entries(this.pids).map(([name, pid]) => [pid, name]));
+    named.set(process.pid, 'load');
+    const reading: CpuReading = new Map();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       let stat: string;
@@ -26,17 +26,23 @@ export class CpuMeter {
       } catch {
         continue; // gone meanwhile
       }
+      const pid = Number(entry);
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
-      const group = groups.get(Number(entry)) ?? (command === 'postgres' ? 'postgres' : command === 'redis-server' ? 'redis' : 'other');
-      time[group] = (time[group] ?? 0) + ms;
+      const group = named.get(pid) ?? (command === 'postgres' ? 'postgres' : command === 'redis-server' ? 'redis' : 'other');
+      reading.set(pid, { group, ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS }); // utime + stime
     }
-    return time;
+    return reading;
   }
 
-  /** µs of CPU per payment of each group between two readings. */
-  static perPayment(before: CpuTime, after: CpuTime, payments: number): CpuTime {
-    return Object.fromEntries(Object.keys(after).map((group) => [group, payments ? Math.round(((after[group] - (before[group] ?? 0)) * 1000) / payments) : NaN]));
+  /**
+   * µs of CPU per payment of each group between two readings: what each process still alive used
+   * meanwhile (a process that started meanwhile, all of its time; one that exited is not counted).
+   */
+  static perPayment(before: CpuReading, after: CpuReading, payments: number): Record<string, number> {
+    const ms: Record<string, number> = {};
+    // Never below zero: a pid reused meanwhile must not subtract the previous owner's time.
+    for (const [pid, { group, ms: total }] of after) ms[group] = (ms[group] ?? 0) + Math.max(0, total - (before.get(pid)?.ms ?? 0));
+    return Object.fromEntries(Object.entries(ms).map(([group, used]) => [group, payments ? Math.round((used * 1000) / payments) : NaN]));
   }
 }
