@@ -2,16 +2,17 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Coalescer, Currencies } from '#platform';
+import { AppConfig, Coalescer, Currencies } from '#platform';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
+import { commissionFor } from '../domain/commission.js';
 import { PaymentInitiated } from '../domain/payment-events.js';
 import { PAYMENT_COLUMNS, partiesOf, type PaymentRow, type PaymentType, toPaymentView, type PaymentView } from '../domain/payment.js';
 import { ExternalRefReused, IdempotencyKeyInUse, IdempotencyKeyReused } from '../domain/payments.errors.js';
 import { PaymentMetrics } from '../processing/payment-metrics.js';
 import { PaymentQueue } from '../processing/payment-queue.js';
 
-/** A payment as validated by its command, with commission and rate fixed. */
+/** A payment as validated by its command; the intake fixes its commission and target amount. */
 export interface PaymentDraft {
   type: PaymentType;
   initiatorId: string;
@@ -21,18 +22,24 @@ export interface PaymentDraft {
   toAccountId: string;
   amount: bigint;
   currency: string;
-  commission: bigint;
-  targetAmount: bigint;
-  targetCurrency: string;
-  rate: string | null;
+  /** The quote, when the payee's account is in another currency. */
+  conversion?: { targetCurrency: string; targetAmount: bigint; rate: string };
   description?: string | null;
   destination?: string | null;
   externalRef?: string | null;
 }
 
+/** A draft with what the payment is stored with: its commission, and what the payee receives. */
+interface FixedPayment extends Omit<PaymentDraft, 'conversion'> {
+  commission: bigint;
+  targetAmount: bigint;
+  targetCurrency: string;
+  rate: string | null;
+}
+
 interface Insertion {
   id: string;
-  draft: PaymentDraft;
+  draft: FixedPayment;
   idempotencyKey: string | undefined;
   requestHash: string;
 }
@@ -64,13 +71,14 @@ export class PaymentIntake {
     private readonly queue: PaymentQueue,
     private readonly events: EventBus,
     private readonly metrics: PaymentMetrics,
+    private readonly config: AppConfig,
   ) {}
 
   private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests));
 
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
     const requestHash = hashRequest(draft);
-    const inserted = await this.inserts.run({ id: uuidv7(), draft, idempotencyKey, requestHash });
+    const inserted = await this.inserts.run({ id: uuidv7(), draft: this.fix(draft), idempotencyKey, requestHash });
     if (inserted instanceof InsertFailed) throw inserted.error;
     if (inserted) {
       this.metrics.accepted(inserted.type);
@@ -82,6 +90,17 @@ export class PaymentIntake {
     // A repeat of a payment whose job was lost (Redis was down) puts it back on the queue.
     if (existing.status === 'INITIATED') await this.queue.enqueue([existing.id]);
     return { payment: toPaymentView(existing, this.currencies), created: false };
+  }
+
+  /** Commission by the payment type's rule, on the amount; the payee gets the amount unless converted. */
+  private fix({ conversion, ...draft }: PaymentDraft): FixedPayment {
+    return {
+      ...draft,
+      commission: commissionFor(this.config.commissionSchedule[draft.type], draft.amount),
+      targetAmount: conversion?.targetAmount ?? draft.amount,
+      targetCurrency: conversion?.targetCurrency ?? draft.currency,
+      rate: conversion?.rate ?? null,
+    };
   }
 
   /**

@@ -1,7 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { FxQuotes } from '#fx';
-import { AppConfig, Currencies, InvalidAmount } from '#platform';
-import { commissionFor } from '../../domain/commission.js';
+import { Currencies, InvalidAmount } from '#platform';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
 import { SameAccount } from '../../domain/payments.errors.js';
 import { PayerAccounts } from '../../intake/payer-accounts.js';
@@ -16,7 +15,6 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
     private readonly intake: PaymentIntake,
     private readonly currencies: Currencies,
     private readonly fx: FxQuotes,
-    private readonly config: AppConfig,
   ) {}
 
   async execute(command: CreateTransfer): Promise<Acceptance> {
@@ -25,8 +23,8 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
     const from = await this.accounts.ownForPaying(command.user, command.fromAccountId);
     const to = await this.accounts.anyUserAccount(command.toAccountId);
     const amount = this.currencies.parse(command.amount, from.currency);
-    const conversion = from.currency === to.currency ? undefined : await this.fx.quote(from.currency, to.currency, amount);
-    if (conversion?.targetAmount === 0n) throw new InvalidAmount(`amount converts to nothing in ${to.currency} at ${conversion.rate}`);
+    const quote = from.currency === to.currency ? undefined : await this.fx.quote(from.currency, to.currency, amount);
+    if (quote?.targetAmount === 0n) throw new InvalidAmount(`amount converts to nothing in ${to.currency} at ${quote.rate}`);
     return this.intake.accept(
       {
         type: 'TRANSFER',
@@ -37,10 +35,7 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
         toAccountId: to.id,
         amount,
         currency: from.currency,
-        commission: commissionFor(this.config.commissionSchedule.TRANSFER, amount),
-        targetAmount: conversion?.targetAmount ?? amount,
-        targetCurrency: to.currency,
-        rate: conversion?.rate ?? null,
+        conversion: quote && { targetCurrency: to.currency, ...quote },
         description: command.description?.trim() || null,
       },
       idempotencyKey,

@@ -1,7 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TechnicalAccounts } from '#accounts';
-import { AppConfig, Currencies } from '#platform';
-import { commissionFor } from '../../domain/commission.js';
+import { Currencies } from '#platform';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
 import { PayerAccounts } from '../../intake/payer-accounts.js';
 import { type Acceptance, PaymentIntake } from '../../intake/payment-intake.js';
@@ -15,7 +14,6 @@ export class CreateWithdrawalHandler implements ICommandHandler<CreateWithdrawal
     private readonly technical: TechnicalAccounts,
     private readonly intake: PaymentIntake,
     private readonly currencies: Currencies,
-    private readonly config: AppConfig,
   ) {}
 
   async execute(command: CreateWithdrawal): Promise<Acceptance> {
@@ -32,10 +30,6 @@ export class CreateWithdrawalHandler implements ICommandHandler<CreateWithdrawal
         toAccountId: this.technical.id('external:wallet', from.currency),
         amount,
         currency: from.currency,
-        commission: commissionFor(this.config.commissionSchedule.WITHDRAWAL, amount),
-        targetAmount: amount,
-        targetCurrency: from.currency,
-        rate: null,
         destination: command.destination,
       },
       idempotencyKey,
