@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppLogger } from './app-logger.js';
 import { requestLogging } from './logging.module.js';
@@ -16,7 +16,8 @@ describe('request logging', () => {
     server = createServer((req, res) =>
       logRequest(req, res, () => {
         logger.log('inside the request', 'Test');
-        res.statusCode = 202;
+        if (req.url === '/hang') return; // answered never: the caller gives up
+        res.statusCode = req.url === '/fail' ? 503 : req.url === '/missing' ? 404 : 202;
         res.end('{}');
       }),
     );
@@ -50,5 +51,19 @@ describe('request logging', () => {
     const id = res.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ req: { id } });
+  });
+
+  it('logs a line at the level its answer deserves, and one for a caller that went away', async () => {
+    await fetch(`${url}/fail`);
+    await fetch(`${url}/missing`);
+    const hanging = request(`${url}/hang`).on('error', () => undefined);
+    hanging.end();
+    while (lines.filter((l) => l.msg === 'inside the request').length < 3) await new Promise((r) => setTimeout(r, 5));
+    hanging.destroy();
+    while (!lines.some((l) => l.msg === 'request aborted')) await new Promise((r) => setTimeout(r, 5));
+    const byUrl = (u: string) => lines.find((l) => (l.req as { url?: string } | undefined)?.url === u);
+    expect(byUrl('/fail')).toMatchObject({ level: 50, res: { statusCode: 503 }, msg: 'request completed' });
+    expect(byUrl('/missing')).toMatchObject({ level: 40, res: { statusCode: 404 } });
+    expect(byUrl('/hang')).toMatchObject({ level: 40, msg: 'request aborted' });
   });
 });
