@@ -37,12 +37,15 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
     // NO KEY UPDATE, not UPDATE: only balances and statuses change, and the weaker lock lets the
     // foreign-key checks of concurrent inserts (KEY SHARE, taken in no particular order) pass
     // instead of deadlocking with them.
+    // By primary key alone, the status checked here: with the status in the WHERE clause the
+    // planner may also scan the partial index of INITIATED payments, whose dead entries pile up
+    // between vacuums under load (thousands of index entries read to lock a handful of rows).
     const paymentIds = [...new Set(postings.map((p) => p.paymentId))].sort();
-    const initiated = new Set(
-      ((await tx.query(`SELECT id FROM payments WHERE id = ANY($1::uuid[]) AND status = 'INITIATED' ORDER BY id FOR NO KEY UPDATE`, [paymentIds])) as Array<{ id: string }>).map(
-        (r) => r.id,
-      ),
-    );
+    const locked = (await tx.query(`SELECT id, status FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [paymentIds])) as Array<{
+      id: string;
+      status: string;
+    }>;
+    const initiated = new Set(locked.filter((r) => r.status === 'INITIATED').map((r) => r.id));
     const live = postings.filter((p) => initiated.delete(p.paymentId));
     const accountIds = [...new Set(live.flatMap((p) => p.legs.map((l) => l.accountId)))].sort();
     const accounts = new Map<string, LockedAccount>(

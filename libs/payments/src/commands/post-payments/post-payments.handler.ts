@@ -26,7 +26,9 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
 
   async execute({ paymentIds }: PostPayments): Promise<PostingSummary> {
     const ids = [...new Set(paymentIds)];
-    const pending = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[]) AND p.status = 'INITIATED'`, [ids])) as PaymentRow[];
+    // By primary key alone (see PostOperations): the status is checked on the rows read.
+    const found = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`, [ids])) as PaymentRow[];
+    const pending = found.filter((payment) => payment.status === 'INITIATED');
     const summary: PostingSummary = { completed: 0, failed: 0, skipped: ids.length - pending.length };
     if (!pending.length) return summary;
 
