@@ -1,5 +1,6 @@
 import request from 'supertest';
 import jwt from 'jsonwebtoken';
+import { DataSource } from 'typeorm';
 import { startApp, type RunningApp } from './support/harness.js';
 import { ADMIN_ENV, loginAdmin, registerUser, uniqueEmail } from './support/users.js';
 
@@ -155,6 +156,17 @@ describe('users and tokens', () => {
     const { sub, jti } = jwt.decode(user.token) as { sub: string; jti: string };
     const expired = jwt.sign({ sub, jti, exp: Math.floor(Date.now() / 1000) - 10 }, api.config.jwtSecret);
     await request(api.url).get('/api/v1/users/me').set('Authorization', `Bearer ${expired}`).expect(401);
+  });
+
+  it('refuses a well-signed token whose row has expired, and takes it again once the row is live', async () => {
+    const user = await registerUser(api);
+    const { jti } = jwt.decode(user.token) as { jti: string };
+    const setExpiry = (sql: string) => api.app.get(DataSource).query(`UPDATE access_tokens SET expires_at = ${sql} WHERE id = $1`, [jti]);
+    await setExpiry(`now() - interval '1 second'`);
+    const res = await request(api.url).get('/api/v1/users/me').set(user.auth).expect(401);
+    expect(problemOf(res).code).toBe('UNAUTHORIZED');
+    await setExpiry(`now() + interval '1 hour'`);
+    await request(api.url).get('/api/v1/users/me').set(user.auth).expect(200);
   });
 
   it('shows the caller with users/me, and the administrator created at start-up', async () => {
