@@ -40,9 +40,25 @@ export class CpuMeter {
    * meanwhile (a process that started meanwhile, all of its time; one that exited is not counted).
    */
   static perPayment(before: CpuReading, after: CpuReading, payments: number): Record<string, number> {
+    const ms = CpuMeter.used(before, after);
+    return Object.fromEntries(Object.entries(ms).map(([group, used]) => [group, payments ? Math.round((used * 1000) / payments) : NaN]));
+  }
+
+  /**
+   * How many cores the whole machine kept busy on average between two readings. Batches shrink as
+   * the load drops, so a payment costs more at half rate than at full: this says how much headroom
+   * "half rate" really left.
+   */
+  static coresBusy(before: CpuReading, after: CpuReading, seconds: number): number {
+    const total = Object.values(CpuMeter.used(before, after)).reduce((sum, used) => sum + used, 0);
+    return Math.round((total / 1000 / seconds) * 100) / 100;
+  }
+
+  /** ms of CPU of each group between two readings. */
+  private static used(before: CpuReading, after: CpuReading): Record<string, number> {
     const ms: Record<string, number> = {};
     // Never below zero: a pid reused meanwhile must not subtract the previous owner's time.
     for (const [pid, { group, ms: total }] of after) ms[group] = (ms[group] ?? 0) + Math.max(0, total - (before.get(pid)?.ms ?? 0));
-    return Object.fromEntries(Object.entries(ms).map(([group, used]) => [group, payments ? Math.round((used * 1000) / payments) : NaN]));
+    return ms;
   }
 }

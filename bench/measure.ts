@@ -28,6 +28,8 @@ export interface ScenarioResult {
   completionP99Ms: number;
   /** µs of CPU per payment by process group, from the first request until every payment was final. */
   cpuUsPerPayment?: Record<string, number>;
+  /** Cores of the machine busy on average over the same span, all processes counted. */
+  coresBusy?: number;
 }
 
 /** Reads what became of a scenario's payments (tagged by their description) once none is left INITIATED. */

@@ -64,11 +64,17 @@ async function main(): Promise<number> {
       const load = new TransferLoad(stack.apiUrl, settings.clients, `bench:${tag}`);
       try {
         const before = cpu.read();
+        const started = performance.now();
         const result = await drive(load);
         await payments.drained();
         const after = cpu.read();
+        const seconds = (performance.now() - started) / 1000;
         const outcome = await payments.outcome(`bench:${tag}`, result);
-        return { ...outcome, cpuUsPerPayment: CpuMeter.perPayment(before, after, outcome.completed + outcome.failed) };
+        return {
+          ...outcome,
+          cpuUsPerPayment: CpuMeter.perPayment(before, after, outcome.completed + outcome.failed),
+          coresBusy: CpuMeter.coresBusy(before, after, seconds),
+        };
       } finally {
         await load.close();
       }
@@ -194,6 +200,7 @@ function printTable(r: {
   const cpu = r.uniform.cpuUsPerPayment ?? {};
   const groups = Object.keys(cpu).sort((a, b) => cpu[b] - cpu[a]);
   console.log(`CPU per payment, uniform: ${groups.map((g) => `${g} ${cpu[g]} µs`).join(', ')}`);
+  console.log(`cores busy (of ${cpus().length}): ${rows.map(([name, s]) => `${name} ${n(s.coresBusy ?? NaN, 2)}`).join(', ')}`);
   for (const [name, s] of rows) if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
 }
 
