@@ -64,6 +64,6 @@ describe('request logging', () => {
     const byUrl = (u: string) => lines.find((l) => (l.req as { url?: string } | undefined)?.url === u);
     expect(byUrl('/fail')).toMatchObject({ level: 50, res: { statusCode: 503 }, msg: 'request completed' });
     expect(byUrl('/missing')).toMatchObject({ level: 40, res: { statusCode: 404 } });
-    expect(byUrl('/hang')).toMatchObject({ level: 40, msg: 'request aborted' });
+    expect(byUrl('/hang')).toMatchObject({ level: 40, msg: 'request aborted', req: { remoteAddress: '127.0.0.1' } });
   });
 });

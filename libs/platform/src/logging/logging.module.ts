@@ -20,16 +20,18 @@ export function requestLogging(logger: AppLogger) {
     const id = typeof incoming === 'string' && acceptableRequestId.test(incoming) ? incoming : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
+    const remoteAddress = req.socket?.remoteAddress; // read now: a socket the caller dropped may no longer say
     res.once('close', () => {
       const status = res.statusCode;
-      const level = !res.writableFinished ? 'warn' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      const finished = res.writableFinished;
+      const level = !finished ? 'warn' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
       log[level](
         {
-          req: { id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket?.remoteAddress },
+          req: { id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress },
           res: { statusCode: status },
           responseTime: Math.round(performance.now() - started),
         },
-        res.writableFinished ? 'request completed' : 'request aborted',
+        finished ? 'request completed' : 'request aborted',
       );
     });
     requestContext.run({ requestId: id }, next);
