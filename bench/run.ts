@@ -17,9 +17,11 @@ import { Stack } from './stack.js';
 const WARM_UP_S = 15;
 
 const { values: args } = parseArgs({
-  options: { clients: { type: 'string' }, duration: { type: 'string' } },
+  options: { clients: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' } },
 });
 const settings = {
+  /** `--rounds=N`: the uniform scenario alone, N times, to compare CPU per payment between two versions of the code. */
+  rounds: args.rounds === undefined ? undefined : positiveInteger('--rounds', args.rounds),
   clients: Number(args.clients ?? process.env.BENCH_CLIENTS ?? 64),
   durationS: Number(args.duration ?? process.env.BENCH_DURATION_S ?? 20),
   users: Number(process.env.BENCH_USERS ?? 1000),
@@ -33,6 +35,12 @@ const settings = {
   /** e.g. `--cpu-prof --cpu-prof-dir=bench/results` to profile the api and the worker. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
+function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 1) return n;
+  process.stderr.write(`bench: ${name} must be a positive integer, not ${value}\n`);
+  process.exit(2);
+}
 const FUNDS_MINOR = 1_000_000_000n; // 10,000,000.00 USD each: a uniform run never runs dry
 const RESULTS = 'bench/results/latest.json';
 
@@ -46,8 +54,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     // First, on a quiet server: after the statement's million rows its checkpoint would slow pgbench down.
-    progress(`reference: pgbench tpcb-like, ${settings.pgbenchClients} clients, ${settings.durationS} s`);
-    const reference = await pgbenchReference(settings.serverUrl, stack.suffix, settings.durationS, settings.pgbenchClients, settings.pgbenchThreads, settings.pgbenchScale);
+    // `--rounds` compares the code with itself and needs none.
+    const reference = settings.rounds ? undefined : await measureReference(stack.suffix);
 
     progress(`database ${stack.databaseName}, queue prefix ${stack.queuePrefix}, logs in ${stack.logDir}`);
     await stack.start({}, settings.nodeArgs);
@@ -92,6 +100,15 @@ async function main(): Promise<number> {
 
     // Unmeasured: lets V8 optimise the hot paths and the pools open their connections first.
     await scenario('warm-up', (load) => load.closedLoop(settings.clients, WARM_UP_S, uniformTransfer));
+    if (!reference) {
+      for (let round = 1; round <= settings.rounds!; round++) {
+        printRound(round, await scenario(`uniform-${round}`, (load) => load.closedLoop(settings.clients, settings.durationS, uniformTransfer)));
+      }
+      await db.end();
+      const ledger = await trialBalance(stack);
+      if (!ledger.balanced) process.stderr.write(`FAIL: the trial balance is off: ${JSON.stringify(ledger)}\n`);
+      return ledger.balanced ? 0 : 1;
+    }
     const uniform = await scenario('uniform', (load) => load.closedLoop(settings.clients, settings.durationS, uniformTransfer));
     const halfRate = Math.max(1, Math.round(uniform.completedPerSec / 2));
     const atHalfRate = await scenario('half-rate', (load) => load.openLoop(halfRate, settings.durationS, uniformTransfer));
@@ -139,6 +156,11 @@ async function main(): Promise<number> {
   }
 }
 
+function measureReference(suffix: string): ReturnType<typeof pgbenchReference> {
+  progress(`reference: pgbench tpcb-like, ${settings.pgbenchClients} clients, ${settings.durationS} s`);
+  return pgbenchReference(settings.serverUrl, suffix, settings.durationS, settings.pgbenchClients, settings.pgbenchThreads, settings.pgbenchScale);
+}
+
 async function trialBalance(stack: Stack): Promise<{ balanced: boolean }> {
   const post = await fetch(`${stack.apiUrl}/api/v1/auth/login`, {
     method: 'POST',
@@ -156,6 +178,21 @@ function appSettings(): Record<string, string> {
   const names = ['LOG_LEVEL', 'DB_POOL_SIZE', 'WORKER_CONCURRENCY', 'BENCH_NODE_ARGS', 'PGBENCH_SCALE'];
   const settings = Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
   return settings;
+}
+
+/** One line per round of `--rounds`: what to compare between two versions of the code. */
+function printRound(round: number, s: ScenarioResult): void {
+  console.log(
+    `round ${round}: ${s.completedPerSec.toFixed(0)} completed/s, accept p99 ${s.acceptP99Ms.toFixed(1)} ms, ${s.pending} pending, ` +
+      `cores busy ${s.coresBusy}, CPU per payment ${formatCpu(s)}`,
+  );
+}
+
+/** Each process group's µs of CPU per payment, dearest first. */
+function formatCpu(s: ScenarioResult): string {
+  const cpu = s.cpuUsPerPayment ?? {};
+  const groups = Object.keys(cpu).sort((a, b) => cpu[b] - cpu[a]);
+  return groups.map((g) => `${g} ${cpu[g]} µs`).join(', ');
 }
 
 function printTable(r: {
@@ -197,9 +234,7 @@ function printTable(r: {
       `\npgbench tpcb-like: ${n(r.reference.pgbenchTps)} tps; ratio uniform completed/s ÷ pgbench tps = ${n(r.ratio, 2)}` +
       `\npeak RSS: api ${r.rssMb.api} MB, worker ${r.rssMb.worker} MB`,
   );
-  const cpu = r.uniform.cpuUsPerPayment ?? {};
-  const groups = Object.keys(cpu).sort((a, b) => cpu[b] - cpu[a]);
-  console.log(`CPU per payment, uniform: ${groups.map((g) => `${g} ${cpu[g]} µs`).join(', ')}`);
+  console.log(`CPU per payment, uniform: ${formatCpu(r.uniform)}`);
   console.log(`cores busy (of ${cpus().length}): ${rows.map(([name, s]) => `${name} ${n(s.coresBusy ?? NaN, 2)}`).join(', ')}`);
   for (const [name, s] of rows) if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
 }
