@@ -34,3 +34,4 @@ export { AppLogger } from './logging/app-logger.js';
 export { QueueModule } from './queue/queue.module.js';
 export { QueueDashboardModule } from './http/queue-dashboard.module.js';
 export { Coalescer } from './concurrency/coalescer.js';
+export { withTimeout } from './concurrency/with-timeout.js';

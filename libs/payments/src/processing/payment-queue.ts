@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { Gauge, metric } from '#platform';
+import { Gauge, metric, withTimeout } from '#platform';
 
 export const PAYMENTS_QUEUE = 'payments';
 export const POST_PAYMENTS_JOB = 'post-payments';
@@ -50,19 +50,12 @@ export class PaymentQueue {
       removeOnComplete: 1000,
       removeOnFail: 5000,
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([adding, timeout]);
+      await withTimeout(adding, ENQUEUE_TIMEOUT_MS, `no answer from Redis in ${ENQUEUE_TIMEOUT_MS} ms`);
       return true;
     } catch (error) {
-      adding.catch(() => undefined);
       this.logger.warn(`${paymentIds.length} payment(s) not enqueued, the sweeper will post them: ${(error as Error).message}`);
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -7,6 +7,7 @@ import type { Queue } from 'bull';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import { Public } from '../auth/auth.decorators.js';
+import { withTimeout } from '../concurrency/with-timeout.js';
 
 const QUEUE_NAMES = Symbol('HEALTH_QUEUE_NAMES');
 const PING_TIMEOUT_MS = 2000;
@@ -46,14 +47,11 @@ export class HealthController {
 
   private async ping(key: string, ping: () => Promise<unknown>): Promise<HealthIndicatorResult> {
     const session = this.indicators.check(key);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS)))]);
+      await withTimeout(ping(), PING_TIMEOUT_MS, 'timeout');
       return session.up();
     } catch (error) {
       return session.down((error as Error).message);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
