@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
+// Built by `npm test` before jest starts; the same readings as the admin ledger check.
+import { TRIAL_BALANCE_SQL } from '#ledger';
 
 /**
  * The run's last word on the ledger: after every test, operations sum to zero in each currency and
@@ -20,12 +22,12 @@ async function trialBalanceProblems(databaseUrl) {
   try {
     const { rows: tables } = await client.query(`SELECT to_regclass('operations') IS NOT NULL AS migrated`);
     if (!tables[0].migrated) return [];
-    const { rows: currencies } = await client.query(`SELECT currency, sum(amount)::text AS sum FROM operations GROUP BY currency HAVING sum(amount) <> 0`);
-    const { rows: accounts } = await client.query(
-      `SELECT a.id FROM accounts a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM operations GROUP BY account_id) o ON o.account_id = a.id
-        WHERE a.balance <> coalesce(o.total, 0)`,
-    );
-    return [...currencies.map((c) => `${c.currency} sums to ${c.sum}`), ...accounts.map((a) => `account ${a.id} differs from its operations`)];
+    const { rows: sums } = await client.query(TRIAL_BALANCE_SQL.sumsByCurrency);
+    const { rows: accounts } = await client.query(TRIAL_BALANCE_SQL.mismatchedAccounts);
+    return [
+      ...sums.filter((c) => BigInt(c.sum) !== 0n).map((c) => `${c.currency} sums to ${c.sum}`),
+      ...accounts.map((a) => `account ${a.id} differs from its operations`),
+    ];
   } finally {
     await client.end();
   }

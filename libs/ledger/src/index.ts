@@ -5,3 +5,4 @@ export { LedgerHttpModule } from './ledger-http.module.js';
 export { LedgerModule } from './ledger.module.js';
 export { CheckTrialBalance } from './queries/check-trial-balance/check-trial-balance.query.js';
 export type { TrialBalance } from './queries/check-trial-balance/check-trial-balance.query.js';
+export { TRIAL_BALANCE_SQL } from './domain/trial-balance.sql.js';

@@ -2,6 +2,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Currencies } from '#platform';
 import { DataSource } from 'typeorm';
+import { TRIAL_BALANCE_SQL } from '../../domain/trial-balance.sql.js';
 import { CheckTrialBalance, type TrialBalance } from './check-trial-balance.query.js';
 
 /**
@@ -17,14 +18,8 @@ export class CheckTrialBalanceHandler implements IQueryHandler<CheckTrialBalance
 
   execute(): Promise<TrialBalance> {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
-      const sums = (await tx.query(`SELECT currency, sum(amount)::text AS sum FROM operations GROUP BY currency`)) as Array<{ currency: string; sum: string }>;
-      const mismatched = (await tx.query(
-        `SELECT a.id, a.currency, a.balance::text AS balance, coalesce(s.total, 0)::text AS total
-           FROM accounts a
-           LEFT JOIN (SELECT account_id, sum(amount) AS total FROM operations GROUP BY account_id) s ON s.account_id = a.id
-          WHERE a.balance <> coalesce(s.total, 0)
-          ORDER BY a.id`,
-      )) as Array<{ id: string; currency: string; balance: string; total: string }>;
+      const sums = (await tx.query(TRIAL_BALANCE_SQL.sumsByCurrency)) as Array<{ currency: string; sum: string }>;
+      const mismatched = (await tx.query(TRIAL_BALANCE_SQL.mismatchedAccounts)) as Array<{ id: string; currency: string; balance: string; total: string }>;
       const sumOf = new Map(sums.map((s) => [s.currency, s.sum]));
       const codes = new Set([...this.currencies.all.map((c) => c.code), ...sumOf.keys()]);
       const currencies = [...codes].map((currency) => ({ currency, sum: this.currencies.format(sumOf.get(currency) ?? '0', currency) }));
