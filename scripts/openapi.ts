@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import { buildOpenApiDocument, runMain, useApiPrefix } from '#platform';
+import { buildOpenApiDocument, createHttpAdapter, runMain, useApiPrefix } from '#platform';
 import { ApiModule } from '../apps/api/src/api.module.js';
 
 /**
@@ -10,7 +10,7 @@ import { ApiModule } from '../apps/api/src/api.module.js';
  */
 runMain(async () => {
   const target = process.argv[2] ?? 'openapi.json';
-  const app = await NestFactory.create(ApiModule, { preview: true, logger: false });
+  const app = await NestFactory.create(ApiModule, createHttpAdapter(), { preview: true, logger: false });
   useApiPrefix(app);
   writeFileSync(target, `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`);
   await app.close();

@@ -117,6 +117,16 @@ describe('hostile input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it.each([
+    ['text/plain', '{"currency":"USD"}'],
+    ['application/x-www-form-urlencoded', 'currency=USD'],
+  ])('answers a %s body with 415 and creates nothing: JSON is the only body the api reads', async (type, body) => {
+    const before = await snapshot();
+    const res = await request(api.url).post('/api/v1/accounts').set(user.auth).set('Content-Type', type).send(body);
+    expect({ status: res.status, code: res.body.code, type: res.headers['content-type'] }).toEqual({ status: 415, code: 'VALIDATION_FAILED', type: expect.stringMatching(/^application\/problem\+json/) });
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('refuses a NUL character in any stored text with 400 VALIDATION_FAILED naming the field, and changes nothing', async () => {
     const before = await snapshot();
     const nul = 'a\u0000b';

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplication, Type } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import { AppConfig, configureHttpApp, migrateDatabase } from '#platform';
+import { AppConfig, configureHttpApp, createHttpAdapter, migrateDatabase } from '#platform';
 import { Mailer, type MailMessage } from '#users';
 import { migrations } from '#migrations';
 import { ApiModule } from '../../apps/api/src/api.module.js';
@@ -56,7 +56,7 @@ export interface StartOptions {
   /** Keep the app's own Mailer (SMTP when SMTP_URL is set) instead of the in-memory outbox, which then stays empty. */
   realMailer?: boolean;
   /** Runs after the HTTP set-up, before listening: e.g. the api's useRedisIoAdapter. */
-  beforeListen?: (app: NestExpressApplication) => void;
+  beforeListen?: (app: NestFastifyApplication) => void;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function startApp(module: Type = ApiModule, options: StartOptions =
   if (!options.realMailer) builder = builder.overrideProvider(Mailer).useValue(outbox);
   if (options.customise) builder = options.customise(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bodyParser: false, bufferLogs: true });
   configureHttpApp(app);
   options.beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
@@ -84,7 +84,7 @@ export async function startApp(module: Type = ApiModule, options: StartOptions =
 export async function startContext(module: Type, env: Record<string, string> = {}): Promise<INestApplication> {
   await migrateTestDatabase();
   const moduleRef = await Test.createTestingModule({ imports: [module] }).overrideProvider(AppConfig).useValue(testConfig(env)).compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  const app = moduleRef.createNestApplication(createHttpAdapter(), { bufferLogs: true });
   await app.init();
   return app;
 }

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, configureHttpApp, loadConfig, runMain, shutDownGracefully } from '#platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, configureHttpApp, createHttpAdapter, loadConfig, runMain, shutDownGracefully } from '#platform';
 import { useRedisIoAdapter } from '#events';
 import { ApiModule } from './api.module.js';
 
 runMain(async () => {
   loadConfig(); // fail with one clear line before anything connects
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app);
   useRedisIoAdapter(app);
   shutDownGracefully(app);

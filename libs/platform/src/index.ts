@@ -12,6 +12,7 @@ export { problem } from './errors/problem-details.js';
 export { HealthModule } from './health/health.module.js';
 export { buildOpenApiDocument, configureHttpApp, useApiPrefix } from './http/configure-http-app.js';
 export { shutDownGracefully } from './http/graceful-shutdown.js';
+export { createHttpAdapter } from './http/http-adapter.js';
 export { ListQueries } from './list-query/list-query.js';
 export type { ListSpec, Page } from './list-query/list-spec.js';
 export { Counter, Gauge, Histogram, metric } from './metrics/metrics.js';

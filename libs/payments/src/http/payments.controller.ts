@@ -1,7 +1,7 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
 import { CreateTransfer } from '../commands/create-transfer/create-transfer.command.js';
@@ -14,7 +14,7 @@ import { ListPayments } from '../queries/list-payments/list-payments.query.js';
 import { CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, SweepDto, SweepResultDto } from './dto/payment.dto.js';
 
 /** 202 for a new payment, 200 for a repeat answered with the payment as it stands now. */
-function answer(res: Response, acceptance: Acceptance) {
+function answer(res: FastifyReply, acceptance: Acceptance) {
   res.status(acceptance.created ? 202 : 200);
   return acceptance.payment;
 }
@@ -55,7 +55,7 @@ export class PaymentsController {
       422: ['RATE_NOT_AVAILABLE'],
     },
   )
-  async transfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async transfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, key)));
   }
 
@@ -65,7 +65,7 @@ export class PaymentsController {
     403: ['EMAIL_NOT_CONFIRMED'],
     404: ['NOT_FOUND'],
   })
-  async withdraw(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async withdraw(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, key)));
   }
 
@@ -77,7 +77,7 @@ export class PaymentsController {
     404: ['NOT_FOUND'],
     409: ['EXTERNAL_REF_REUSED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
   })
-  async deposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async deposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, key)));
   }
 

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type { DomainErrorKind, FieldProblem } from './domain-error.js';
 
 export interface ProblemDetails {
@@ -50,14 +51,7 @@ export function problem(status: number, code: string, detail: string, errors?: F
   };
 }
 
-interface ProblemResponse {
-  status(code: number): ProblemResponse;
-  setHeader(name: string, value: string): unknown;
-  end(body: string): unknown;
-}
-
-export function sendProblem(res: ProblemResponse, body: ProblemDetails, retryAfterSeconds?: number): void {
-  if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
-  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
-  res.status(body.status).end(JSON.stringify(body));
+export function sendProblem(reply: FastifyReply, body: ProblemDetails, retryAfterSeconds?: number): void {
+  if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  reply.code(body.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Queue } from 'bull';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
 import { Public } from '../auth/auth.decorators.js';
 import { withTimeout } from '../concurrency/with-timeout.js';
@@ -26,7 +26,7 @@ export class HealthController {
   ) {}
 
   @Get()
-  async check(@Res({ passthrough: true }) res: Response) {
+  async check(@Res({ passthrough: true }) res: FastifyReply) {
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),

@@ -1,19 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import helmet from 'helmet';
 import { AppConfig } from '../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
-import { requestLogging } from '../logging/logging.module.js';
+import { logRequests } from '../logging/logging.module.js';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
+import { ValidationFailed } from '../errors/common.errors.js';
 import type { FieldProblem } from '../errors/domain-error.js';
-import { problem, sendProblem } from '../errors/problem-details.js';
 import { ProblemDetailsDto, problemResponse } from './api-problems.decorator.js';
 import { createValidationPipe } from './validation.js';
 
 export const API_PREFIX = 'api/v1';
-const BODY_LIMIT = '100kb';
 
 /**
  * For JSON answers, the headers of OWASP's REST Security Cheat Sheet; helmet's others (COOP,
@@ -30,8 +29,6 @@ const API_SECURITY_HEADERS: Parameters<typeof helmet>[0] = {
   xPermittedCrossDomainPolicies: false,
   xXssProtection: false,
 };
-
-const jsonParser = express.json({ limit: BODY_LIMIT, strict: true });
 
 const MAX_BODY_DEPTH = 32;
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -57,20 +54,40 @@ function bodyShapeProblem(body: unknown): FieldProblem | undefined {
   return undefined;
 }
 
-/** JSON bodies up to 100 KiB; a body that is too large, not JSON or malformed in shape answers problem details here. */
-function parseJsonBody(req: Request, res: Response, next: NextFunction) {
-  jsonParser(req, res, (error?: { type?: string; message?: string }) => {
-    if (!error) {
-      const shape = bodyShapeProblem(req.body);
-      return shape ? sendProblem(res, problem(400, 'VALIDATION_FAILED', `${shape.field}: ${shape.message}`, [shape])) : next();
+/**
+ * JSON is the only body the api reads (another content type answers 415). Not JSON, or a malformed
+ * shape, answers problem details before authentication; the size limit is the adapter's bodyLimit.
+ */
+function parseJsonBodies(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    if (text === '') return done(null, undefined);
+    let body: unknown;
+    try {
+      body = JSON.parse(text as string);
+    } catch {
+      return done(new ValidationFailed('INVALID_JSON', 'the body is not valid JSON'), undefined);
     }
-    if (error.type === 'entity.too.large') return sendProblem(res, problem(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${BODY_LIMIT}`));
-    if (error.type === 'entity.parse.failed') return sendProblem(res, problem(400, 'INVALID_JSON', 'the body is not valid JSON'));
-    return sendProblem(res, problem(400, 'VALIDATION_FAILED', 'the body could not be read'));
+    const shape = bodyShapeProblem(body);
+    done(shape ? new ValidationFailed('VALIDATION_FAILED', `${shape.field}: ${shape.message}`, [shape]) : null, body);
   });
 }
 
-/** `/api/v1` in front of every route but the operational ones (the queue dashboard is mounted on Express, outside Nest's routes). */
+/** Security headers on every answer, errors and 404s included: set on the raw response, which Fastify merges into what it sends. */
+function securityHeaders(): onRequestHookHandler {
+  const apiHeaders = helmet(API_SECURITY_HEADERS);
+  const pageHeaders = helmet();
+  const docsHeaders = helmet({ contentSecurityPolicy: false });
+  return (request, reply, done) => {
+    const path = request.url;
+    const next = (error?: unknown) => done(error as Error | undefined);
+    if (!path.startsWith(`/${API_PREFIX}/`)) return (path.startsWith('/docs') ? docsHeaders : pageHeaders)(request.raw, reply.raw, next);
+    reply.raw.setHeader('Cache-Control', 'no-store'); // balances and payments must not sit in a shared cache
+    apiHeaders(request.raw, reply.raw, next);
+  };
+}
+
+/** `/api/v1` in front of every route but the operational ones (the queue dashboard is a Fastify plugin, outside Nest's routes). */
 export function useApiPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
 }
@@ -88,7 +105,7 @@ type Operation = { requestBody?: unknown; responses: Record<string, unknown> };
 
 /**
  * The OpenAPI document of the api. Every operation also documents the answers any request may get:
- * 500 and 503, and 413 where it takes a body.
+ * 500 and 503, and 413 and 415 where it takes a body.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -108,7 +125,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
     for (const operation of Object.values(path) as Operation[]) {
       if (typeof operation !== 'object' || !operation.responses) continue;
-      if (operation.requestBody) operation.responses['413'] ??= problemResponse(413, ['PAYLOAD_TOO_LARGE']);
+      if (operation.requestBody) {
+        operation.responses['413'] ??= problemResponse(413, ['PAYLOAD_TOO_LARGE']);
+        operation.responses['415'] ??= problemResponse(415, ['VALIDATION_FAILED']);
+      }
       operation.responses['500'] = problemResponse(500, ['INTERNAL_ERROR']);
       operation.responses['503'] = problemResponse(503, ['SERVICE_UNAVAILABLE']);
     }
@@ -117,25 +137,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** Everything an HTTP app needs around its modules; the api's main.ts and the e2e tests both use it. */
-export function configureHttpApp(app: NestExpressApplication, options: { docs?: boolean } = {}): void {
+export function configureHttpApp(app: NestFastifyApplication, options: { docs?: boolean } = {}): void {
   const config = app.get(AppConfig);
   const logger = app.get(AppLogger);
+  const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(logger);
-  app.use(requestLogging(logger));
-  app.disable('x-powered-by');
-  // Answers are JSON for one caller, rarely fetched twice unchanged: hashing every body into an
-  // ETag cost a SHA-1 per response for nothing.
-  app.set('etag', false);
-  const apiHeaders = helmet(API_SECURITY_HEADERS);
-  const pageHeaders = helmet();
-  const docsHeaders = helmet({ contentSecurityPolicy: false });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (!req.path.startsWith(`/${API_PREFIX}/`)) return (req.path.startsWith('/docs') ? docsHeaders : pageHeaders)(req, res, next);
-    res.setHeader('Cache-Control', 'no-store'); // balances and payments must not sit in a shared cache
-    apiHeaders(req, res, next);
-  });
+  logRequests(fastify, logger);
+  fastify.addHook('onRequest', securityHeaders());
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
-  app.use(parseJsonBody);
+  parseJsonBodies(fastify);
   useApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,12 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
-import { ExpressAdapter } from '@bull-board/express';
+import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bull';
 import { Controller, type DynamicModule, HttpCode, Inject, Module, type OnModuleInit, Post, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bull';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { ACCESS_TOKEN_STRATEGY } from '../auth/access-token.guard.js';
 import { AdminOnly } from '../auth/auth.decorators.js';
@@ -19,7 +20,7 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'queue_dashboard_token';
 const QUEUE_NAMES = Symbol('QUEUE_NAMES');
 
-function cookieToken(req: Request): string | undefined {
+function cookieToken(req: IncomingMessage): string | undefined {
   const prefix = `${COOKIE}=`;
   return req.headers.cookie?.split(/;\s*/).find((c) => c.startsWith(prefix))?.slice(prefix.length) || undefined;
 }
@@ -28,15 +29,16 @@ function cookieToken(req: Request): string | undefined {
  * Administrators only, with the same access tokens as the API: a bearer header, or the HttpOnly
  * cookie that POST /api/v1/admin/queues/session sets, since a browser cannot send a header to a page.
  */
-function adminOnly(req: Request, res: Response, next: NextFunction): void {
+function adminOnly(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const req = request.raw;
   const cookie = cookieToken(req);
   if (!req.headers.authorization && cookie) req.headers.authorization = `Bearer ${cookie}`;
   passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, user: AuthUser | false) => {
-    if (error && isInfrastructureOutage(error)) return sendProblem(res, problem(503, 'SERVICE_UNAVAILABLE', 'a dependency is temporarily unavailable; retry shortly'), 1);
-    if (error || !user) return sendProblem(res, problem(401, 'UNAUTHORIZED', 'a valid access token is required'));
-    if (user.role !== 'ADMIN') return sendProblem(res, problem(403, 'FORBIDDEN', 'administrators only'));
-    next();
-  })(req, res, next);
+    if (error && isInfrastructureOutage(error)) return sendProblem(reply, problem(503, 'SERVICE_UNAVAILABLE', 'a dependency is temporarily unavailable; retry shortly'), 1);
+    if (error || !user) return sendProblem(reply, problem(401, 'UNAUTHORIZED', 'a valid access token is required'));
+    if (user.role !== 'ADMIN') return sendProblem(reply, problem(403, 'FORBIDDEN', 'administrators only'));
+    done();
+  })(req, reply.raw, done);
 }
 
 @ApiTags('admin')
@@ -52,9 +54,10 @@ export class QueueDashboardSessionController {
   })
   @ApiNoContentResponse({ description: 'The cookie is set', headers: { 'Set-Cookie': { description: `${COOKIE}=…; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict`, schema: { type: 'string' } } } })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
-  open(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
-    const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '';
-    res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: QUEUE_DASHBOARD_PATH });
+  open(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+    const token = encodeURIComponent(req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '');
+    const secure = req.protocol === 'https' ? '; Secure' : '';
+    reply.header('Set-Cookie', `${COOKIE}=${token}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict${secure}`);
   }
 }
 
@@ -71,11 +74,18 @@ export class QueueDashboardModule implements OnModuleInit {
     @Inject(QUEUE_NAMES) private readonly names: string[],
   ) {}
 
-  /** Mounted at init, after the app's own middleware (logging, security headers) and before its 404 handler. */
+  /** A Fastify plugin of its own, so that the administrators' check guards the dashboard's routes alone. */
   onModuleInit(): void {
-    const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
+    const serverAdapter = new FastifyAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
     const queues = this.names.map((name) => new BullAdapter(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })));
     createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: 'billing-gateway' } } });
-    this.adapterHost.httpAdapter.use(QUEUE_DASHBOARD_PATH, adminOnly, serverAdapter.getRouter());
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    void fastify.register(
+      async (dashboard) => {
+        dashboard.addHook('onRequest', adminOnly);
+        await dashboard.register(serverAdapter.registerPlugin());
+      },
+      { prefix: QUEUE_DASHBOARD_PATH },
+    );
   }
 }

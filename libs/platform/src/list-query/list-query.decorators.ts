@@ -1,11 +1,11 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { FieldSpec, FieldType } from './list-spec.js';
 
 /** The request's raw query string, for ListQueries: `field[op]` keys are kept as the client wrote them. */
 export const ListQueryString = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  const url = context.switchToHttp().getRequest<Request>().originalUrl;
+  const url = context.switchToHttp().getRequest<FastifyRequest>().originalUrl;
   const start = url.indexOf('?');
   return start < 0 ? '' : url.slice(start + 1);
 });

@@ -1,36 +1,32 @@
-import { once } from 'node:events';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { AppLogger } from './app-logger.js';
-import { requestLogging } from './logging.module.js';
+import { logRequests, requestIdOf } from './logging.module.js';
 
 describe('request logging', () => {
   let lines: Array<Record<string, unknown>>;
-  let server: Server;
+  let app: FastifyInstance;
   let url: string;
 
   beforeEach(async () => {
     lines = [];
     const logger = new AppLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const logRequest = requestLogging(logger);
-    server = createServer((req, res) =>
-      logRequest(req, res, () => {
-        logger.log('inside the request', 'Test');
-        if (req.url === '/hang') return; // answered never: the caller gives up
-        res.statusCode = req.url === '/fail' ? 503 : req.url === '/missing' ? 404 : 202;
-        res.end('{}');
-      }),
-    );
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = Fastify({ genReqId: requestIdOf, requestIdHeader: false });
+    logRequests(app, logger);
+    app.all('/*', async (req, reply) => {
+      logger.log('inside the request', 'Test');
+      if (req.url === '/hang') return new Promise(() => undefined); // answered never: the caller gives up
+      return reply.code(req.url === '/fail' ? 503 : req.url === '/missing' ? 404 : 202).send({});
+    });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
   });
-  afterEach(() => new Promise((done) => server.close(done)));
+  afterEach(() => app.close());
 
   it('writes one short line per request, never its headers, and tags the lines logged meanwhile with its id', async () => {
     const res = await fetch(`${url}/api/v1/payments?x=1`, {
       method: 'POST',
-      headers: { authorization: 'Bearer secret-token', cookie: 'queue_dashboard_token=secret', 'x-request-id': 'req-42' },
+      headers: { authorization: 'Bearer secret-token', cookie: 'queue_dashboard_token=secret', 'x-request-id': 'req-42', 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '1.00' }), // read from the socket's events: the id must survive that
     });
     expect(res.headers.get('x-request-id')).toBe('req-42');
     const inside = lines.find((l) => l.msg === 'inside the request');

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Global, Module } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { AppLogger, requestContext } from './app-logger.js';
 
 const acceptableRequestId = /^[\x21-\x7e]{1,128}$/;
+
+/** The caller's X-Request-Id when it is short and printable, else a new one: the id every log line and 500 quotes. */
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && acceptableRequestId.test(incoming) ? incoming : randomUUID();
+}
 
 /**
  * One short line per request, written once its answer is sent (or the caller went away), and the
@@ -12,13 +19,12 @@ const acceptableRequestId = /^[\x21-\x7e]{1,128}$/;
  * Not pino-http: it builds two child loggers per request for the same line, which cost the api
  * ~15 % of its CPU per payment under load (the benchmark, alternated runs).
  */
-export function requestLogging(logger: AppLogger) {
+export function logRequests(app: FastifyInstance, logger: AppLogger): void {
   const log = logger.pino;
-  return (req: IncomingMessage & { id?: string; originalUrl?: string }, res: ServerResponse, next: () => void) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const started = performance.now();
-    const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && acceptableRequestId.test(incoming) ? incoming : randomUUID();
-    req.id = id;
+    const { id, raw: req } = request;
+    const res = reply.raw;
     res.setHeader('X-Request-Id', id);
     const remoteAddress = req.socket?.remoteAddress; // read now: a socket the caller dropped may no longer say
     res.once('close', () => {
@@ -27,15 +33,15 @@ export function requestLogging(logger: AppLogger) {
       const level = !finished ? 'warn' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
       log[level](
         {
-          req: { id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress },
+          req: { id, method: req.method, url: req.url, remoteAddress },
           res: { statusCode: status },
           responseTime: Math.round(performance.now() - started),
         },
         finished ? 'request completed' : 'request aborted',
       );
     });
-    requestContext.run({ requestId: id }, next);
-  };
+    requestContext.run({ requestId: id }, done);
+  });
 }
 
 @Global()

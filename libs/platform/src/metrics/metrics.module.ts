@@ -1,6 +1,7 @@
-import { Controller, Get, Header, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Controller, Get, Header, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
 import { httpRequestDuration, metricsRegistry } from './metrics.js';
 
@@ -15,19 +16,22 @@ export class MetricsController {
   }
 }
 
-function recordDuration(req: Request, res: Response, next: NextFunction) {
-  const stop = httpRequestDuration().startTimer({ method: req.method });
-  res.once('finish', () => {
-    const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-    stop({ route, status: String(res.statusCode) });
+/** Every answer's duration by method, matched route pattern (not the URL: ids would explode the series) and status. */
+function recordDurations(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+    httpRequestDuration().observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
-  next();
 }
 
 /** Prometheus text at /metrics: default process metrics, HTTP latency, and what each library declares. */
 @Module({ controllers: [MetricsController] })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer) {
-    consumer.apply(recordDuration).forRoutes('*');
+export class MetricsModule implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify) recordDurations(fastify);
   }
 }
