@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
@@ -197,8 +198,12 @@ describe('users and tokens', () => {
   it('serves health, metrics and the OpenAPI document', async () => {
     const health = await request(api.url).get('/health').expect(200);
     expect(health.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, redis: { status: 'up' }, 'queue:payments': { status: 'up' } } });
+    await request(api.url).get(`/api/v1/payments/${randomUUID()}`).expect(401);
+    await request(api.url).get('/no-such-page').expect(404);
     const metrics = await request(api.url).get('/metrics').expect(200);
-    expect(metrics.text).toContain('http_request_duration_seconds_bucket');
+    // Labelled by the route's pattern, never by the URL with its ids.
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/payments\/:id",status="401"\} [1-9]/);
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} [1-9]/);
     expect(metrics.text).toContain('process_cpu_user_seconds_total');
     const docs = await request(api.url).get('/docs-json').expect(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/register', '/api/v1/auth/tokens/{id}', '/api/v1/users/me']));
