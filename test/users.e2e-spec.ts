@@ -174,6 +174,8 @@ describe('users and tokens', () => {
     const user = await registerUser(api);
     const me = await request(api.url).get('/api/v1/users/me').set(user.auth).expect(200);
     expect(me.body).toMatchObject({ id: user.id, email: user.email, role: 'USER', confirmed: true });
+    const slashed = await request(api.url).get('/api/v1/users/me/').set(user.auth).expect(200); // a trailing slash changes nothing
+    expect(slashed.body).toEqual(me.body);
     const admin = await loginAdmin(api);
     const adminMe = await request(api.url).get('/api/v1/users/me').set(admin.auth).expect(200);
     expect(adminMe.body).toMatchObject({ email: ADMIN_ENV.ADMIN_EMAIL, role: 'ADMIN', confirmed: true });

@@ -146,6 +146,14 @@ describe('hostile input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it.each([
+    ['a malformed id', 'not-a-uuid'],
+    ['an id of 2,000 characters', 'x'.repeat(2000)],
+  ])('answers a path with %s with 4xx problem details', async (_name, id) => {
+    const res = await request(api.url).get(`/api/v1/payments/${id}`).set(user.auth);
+    expect({ status: res.status, type: res.headers['content-type'], code: res.body.code }).toEqual({ status: 404, type: expect.stringMatching(/^application\/problem\+json/), code: 'NOT_FOUND' });
+  });
+
   it('refuses a sweep age older than a date can hold with 400 VALIDATION_FAILED', async () => {
     const res = await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 599604256419242 });
     expect([res.status, res.body.code, res.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'olderThanMs']);
