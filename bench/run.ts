@@ -17,11 +17,13 @@ import { Stack } from './stack.js';
 const WARM_UP_S = 15;
 
 const { values: args } = parseArgs({
-  options: { clients: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' } },
+  options: { clients: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } },
 });
 const settings = {
   /** `--rounds=N`: the uniform scenario alone, N times, to compare CPU per payment between two versions of the code. */
   rounds: args.rounds === undefined ? undefined : positiveInteger('--rounds', args.rounds),
+  /** `--rate=N` with `--rounds`: N transfers a second, sent on schedule (open loop), instead of 64 clients as fast as they can. */
+  ratePerSec: args.rate === undefined ? undefined : positiveInteger('--rate', args.rate),
   clients: Number(args.clients ?? process.env.BENCH_CLIENTS ?? 64),
   durationS: Number(args.duration ?? process.env.BENCH_DURATION_S ?? 20),
   users: Number(process.env.BENCH_USERS ?? 1000),
@@ -35,11 +37,15 @@ const settings = {
   /** e.g. `--cpu-prof --cpu-prof-dir=bench/results` to profile the api and the worker. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
+if (settings.ratePerSec && !settings.rounds) usageError('--rate only goes with --rounds');
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
 function positiveInteger(name: string, value: string): number {
   const n = Number(value);
   if (Number.isInteger(n) && n >= 1) return n;
-  process.stderr.write(`bench: ${name} must be a positive integer, not ${value}\n`);
-  process.exit(2);
+  usageError(`${name} must be a positive integer, not ${value}`);
 }
 const FUNDS_MINOR = 1_000_000_000n; // 10,000,000.00 USD each: a uniform run never runs dry
 const RESULTS = 'bench/results/latest.json';
@@ -102,7 +108,9 @@ async function main(): Promise<number> {
     await scenario('warm-up', (load) => load.closedLoop(settings.clients, WARM_UP_S, uniformTransfer));
     if (!reference) {
       for (let round = 1; round <= settings.rounds!; round++) {
-        printRound(round, await scenario(`uniform-${round}`, (load) => load.closedLoop(settings.clients, settings.durationS, uniformTransfer)));
+        const rate = settings.ratePerSec;
+        const drive = (load: TransferLoad) => (rate ? load.openLoop(rate, settings.durationS, uniformTransfer) : load.closedLoop(settings.clients, settings.durationS, uniformTransfer));
+        printRound(round, await scenario(`uniform-${round}`, drive));
       }
       await db.end();
       const ledger = await trialBalance(stack);
@@ -183,7 +191,7 @@ function appSettings(): Record<string, string> {
 /** One line per round of `--rounds`: what to compare between two versions of the code. */
 function printRound(round: number, s: ScenarioResult): void {
   console.log(
-    `round ${round}: ${s.completedPerSec.toFixed(0)} completed/s, accept p99 ${s.acceptP99Ms.toFixed(1)} ms, ${s.pending} pending, ` +
+    `round ${round}: ${s.completedPerSec.toFixed(0)} completed/s, accept p50/p99 ${s.acceptP50Ms.toFixed(1)}/${s.acceptP99Ms.toFixed(1)} ms, completion p99 ${s.completionP99Ms.toFixed(0)} ms, ${s.pending} pending, ` +
       `cores busy ${s.coresBusy}, CPU per payment ${formatCpu(s)}`,
   );
 }
