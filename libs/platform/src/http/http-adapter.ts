@@ -1,7 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { requestIdOf } from '../logging/logging.module.js';
 
-export const BODY_LIMIT_BYTES = 100 * 1024;
+const BODY_LIMIT_BYTES = 100 * 1024; // a body over it answers 413 PAYLOAD_TOO_LARGE
 
 /**
  * Fastify, not Express: a Nest 12 app with the api's guard, validation pipe and transfer DTO cost
