@@ -9,6 +9,13 @@ import { ADMIN_ONLY, IS_PUBLIC } from './auth.decorators.js';
 /** Strategy name registered by the users library (JWT whose jti is a live token row). */
 export const ACCESS_TOKEN_STRATEGY = 'access-token';
 
+/** What the strategy's answer means for the caller: an outage stays itself (503), any other failure is 401. */
+export function authenticatedUser<TUser>(error: unknown, user: TUser | false): TUser {
+  if (error && isInfrastructureOutage(error)) throw error;
+  if (error || !user) throw new Unauthorized();
+  return user;
+}
+
 /** Global guard: every HTTP route needs a live access token unless marked @Public(); @AdminOnly() adds the role. */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
@@ -28,8 +35,6 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   }
 
   override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false): TUser {
-    if (error && isInfrastructureOutage(error)) throw error;
-    if (error || !user) throw new Unauthorized();
-    return user;
+    return authenticatedUser(error, user);
   }
 }

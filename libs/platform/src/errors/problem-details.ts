@@ -1,5 +1,4 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyReply } from 'fastify';
 import type { DomainErrorKind, FieldProblem } from './domain-error.js';
 
 export interface ProblemDetails {
@@ -49,9 +48,4 @@ export function problem(status: number, code: string, detail: string, errors?: F
     code,
     ...(errors?.length ? { errors } : {}),
   };
-}
-
-export function sendProblem(reply: FastifyReply, body: ProblemDetails, retryAfterSeconds?: number): void {
-  if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
-  reply.code(body.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }

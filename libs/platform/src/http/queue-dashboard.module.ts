@@ -9,11 +9,11 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nes
 import type { Queue } from 'bull';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
-import { ACCESS_TOKEN_STRATEGY } from '../auth/access-token.guard.js';
+import { ACCESS_TOKEN_STRATEGY, authenticatedUser } from '../auth/access-token.guard.js';
 import { AdminOnly } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { isInfrastructureOutage } from '../errors/infrastructure.js';
-import { problem, sendProblem } from '../errors/problem-details.js';
+import { Forbidden } from '../errors/common.errors.js';
+import { replyWithProblem } from '../errors/problem-details.filter.js';
 import { ApiProblems } from './api-problems.decorator.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -33,10 +33,12 @@ function adminOnly(request: FastifyRequest, reply: FastifyReply, done: () => voi
   const req = request.raw;
   const cookie = cookieToken(req);
   if (!req.headers.authorization && cookie) req.headers.authorization = `Bearer ${cookie}`;
-  passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, user: AuthUser | false) => {
-    if (error && isInfrastructureOutage(error)) return sendProblem(reply, problem(503, 'SERVICE_UNAVAILABLE', 'a dependency is temporarily unavailable; retry shortly'), 1);
-    if (error || !user) return sendProblem(reply, problem(401, 'UNAUTHORIZED', 'a valid access token is required'));
-    if (user.role !== 'ADMIN') return sendProblem(reply, problem(403, 'FORBIDDEN', 'administrators only'));
+  passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, found: AuthUser | false) => {
+    try {
+      if (authenticatedUser(error, found).role !== 'ADMIN') throw new Forbidden();
+    } catch (refusal) {
+      return replyWithProblem(refusal, request, reply);
+    }
     done();
   })(req, reply.raw, done);
 }
