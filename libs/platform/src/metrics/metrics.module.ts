@@ -19,7 +19,7 @@ export class MetricsController {
 /** Every answer's duration by method, matched route pattern (not the URL: ids would explode the series) and status. */
 function recordDurations(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+    const route = request.routeOptions.url ?? 'unmatched';
     httpRequestDuration().observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
