@@ -107,11 +107,10 @@ async function main(): Promise<number> {
     // Unmeasured: lets V8 optimise the hot paths and the pools open their connections first.
     await scenario('warm-up', (load) => load.closedLoop(settings.clients, WARM_UP_S, uniformTransfer));
     if (!reference) {
-      for (let round = 1; round <= settings.rounds!; round++) {
-        const rate = settings.ratePerSec;
-        const drive = (load: TransferLoad) => (rate ? load.openLoop(rate, settings.durationS, uniformTransfer) : load.closedLoop(settings.clients, settings.durationS, uniformTransfer));
-        printRound(round, await scenario(`uniform-${round}`, drive));
-      }
+      // `--rounds`: the uniform scenario (or `--rate`'s open loop) alone, one line a round.
+      const { rounds, ratePerSec, clients, durationS } = settings;
+      const drive = (load: TransferLoad) => (ratePerSec ? load.openLoop(ratePerSec, durationS, uniformTransfer) : load.closedLoop(clients, durationS, uniformTransfer));
+      for (let round = 1; round <= rounds!; round++) printRound(round, await scenario(`uniform-${round}`, drive));
       await db.end();
       const ledger = await trialBalance(stack);
       if (!ledger.balanced) process.stderr.write(`FAIL: the trial balance is off: ${JSON.stringify(ledger)}\n`);
