@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Coalescer } from './coalescer.js';
 
 describe('Coalescer', () => {
@@ -33,9 +34,38 @@ describe('Coalescer', () => {
     const counter = new Coalescer<number, number>(async (keys) => {
       sizes.push(keys.length);
       return keys;
-    }, 3);
+    }, { maxBatch: 3 });
     await Promise.all(Array.from({ length: 8 }, (_, i) => counter.run(i)));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(8);
+  });
+
+  describe('with a minimum interval between runs', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('runs a key at once after a quiet spell, and holds the keys that follow until the interval is up', async () => {
+      const calls: number[][] = [];
+      const echo = new Coalescer<number, number>(
+        async (keys) => {
+          calls.push(keys);
+          return keys;
+        },
+        { minIntervalMs: 50 },
+      );
+      expect(await echo.run(1)).toBe(1);
+      const following = [echo.run(2), echo.run(3)];
+      await jest.advanceTimersByTimeAsync(49);
+      expect(calls).toEqual([[1]]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await Promise.all(following)).toEqual([2, 3]);
+      expect(calls).toEqual([[1], [2, 3]]);
+
+      await jest.advanceTimersByTimeAsync(50);
+      const afterQuiet = echo.run(4);
+      await Promise.resolve();
+      expect(calls).toEqual([[1], [2, 3], [4]]);
+      expect(await afterQuiet).toBe(4);
+    });
   });
 });

@@ -4,6 +4,16 @@ interface Waiting<K, R> {
   reject: (error: unknown) => void;
 }
 
+export interface CoalescerOptions {
+  /** At most this many keys per run. */
+  maxBatch?: number;
+  /**
+   * A run starts no sooner than this many ms after the previous one started. A key that arrives
+   * after a quiet spell still runs at once; under load, runs are spaced out and carry more keys.
+   */
+  minIntervalMs?: number;
+}
+
 /**
  * Micro-batching: keys that arrive while a run is in flight are handled together by the next
  * run, in one call. Under no load a key runs at once, alone; under load many share one round trip.
@@ -12,11 +22,17 @@ interface Waiting<K, R> {
 export class Coalescer<K, R> {
   private waiting: Array<Waiting<K, R>> = [];
   private running = false;
+  private lastStart = -Infinity;
+  private readonly maxBatch: number;
+  private readonly minIntervalMs: number;
 
   constructor(
     private readonly work: (keys: K[]) => Promise<R[]>,
-    private readonly maxBatch = 256,
-  ) {}
+    { maxBatch = 256, minIntervalMs = 0 }: CoalescerOptions = {},
+  ) {
+    this.maxBatch = maxBatch;
+    this.minIntervalMs = minIntervalMs;
+  }
 
   run(key: K): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -29,6 +45,9 @@ export class Coalescer<K, R> {
     this.running = true;
     try {
       while (this.waiting.length) {
+        const early = this.lastStart + this.minIntervalMs - performance.now();
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+        this.lastStart = performance.now();
         const batch = this.waiting.splice(0, this.maxBatch);
         try {
           const results = await this.work(batch.map((w) => w.key));
