@@ -12,6 +12,9 @@ import { ExternalRefReused, IdempotencyKeyInUse, IdempotencyKeyReused } from '..
 import { PaymentMetrics } from '../processing/payment-metrics.js';
 import { PaymentQueue } from '../processing/payment-queue.js';
 
+/** Under load, payments are stored (and enqueued) together at most this often: fewer commits and jobs. */
+const MIN_MS_BETWEEN_INSERTS = 8;
+
 /** A payment as validated by its command; the intake fixes its commission and target amount. */
 export interface PaymentDraft {
   type: PaymentType;
@@ -74,7 +77,7 @@ export class PaymentIntake {
     private readonly config: AppConfig,
   ) {}
 
-  private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests));
+  private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests), { minIntervalMs: MIN_MS_BETWEEN_INSERTS });
 
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
     const requestHash = hashRequest(draft);
