@@ -30,10 +30,10 @@ function toProblem(exception: unknown, request: FastifyRequest): { body: Problem
     return { body: problem(status, genericCode(status), detail) };
   }
   if (isInfrastructureOutage(exception)) {
-    logger.warn(`dependency unavailable: ${(exception as Error).message}`);
+    logger.warn({ reqId: request.id }, `dependency unavailable: ${(exception as Error).message}`);
     return { body: problem(503, 'SERVICE_UNAVAILABLE', 'a dependency is temporarily unavailable; retry shortly'), retryAfter: 1 };
   }
-  logger.error(exception instanceof Error ? exception.stack : String(exception));
+  logger.error({ reqId: request.id, err: exception });
   return { body: { ...problem(500, 'INTERNAL_ERROR', `unexpected error; quote request id ${request.id}`), requestId: request.id } };
 }
 

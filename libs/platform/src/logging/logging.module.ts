@@ -3,19 +3,19 @@ import type { IncomingMessage } from 'node:http';
 import { Global, Module } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
-import { AppLogger, requestContext } from './app-logger.js';
+import { AppLogger } from './app-logger.js';
 
 const acceptableRequestId = /^[\x21-\x7e]{1,128}$/;
 
-/** The caller's X-Request-Id when it is short and printable, else a new one: the id every log line and 500 quotes. */
+/** The caller's X-Request-Id when it is short and printable, else a new one: the id its log lines and a 500 quote. */
 export function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
   return typeof incoming === 'string' && acceptableRequestId.test(incoming) ? incoming : randomUUID();
 }
 
 /**
- * One short line per request, written once its answer is sent (or the caller went away), and the
- * rest of the request run inside its request-id context. Headers (tokens, cookies) are never logged.
+ * One short line per request, written once its answer is sent (or the caller went away). Headers
+ * (tokens, cookies) are never logged.
  * Not pino-http: it builds two child loggers per request for the same line, which cost the api
  * ~15 % of its CPU per payment under load (the benchmark, alternated runs).
  */
@@ -39,7 +39,7 @@ export function logRequests(app: FastifyInstance, logger: AppLogger): void {
         finished ? 'request completed' : 'request aborted',
       );
     });
-    requestContext.run({ requestId: id }, done);
+    done();
   });
 }
 
