@@ -107,6 +107,27 @@ describe('payment events on /events', () => {
     return (await request(api.url).get(`/api/v1/payments/${paymentId}`).set(user.auth).expect(200)).body;
   }
 
+  it('sends each event once to a socket that is in several of its rooms: a transfer between its own accounts, watched', async () => {
+    const owner = await registerUser(api);
+    const [from, to] = await Promise.all([openAccount(owner), openAccount(owner)]);
+    const client = await connect(api.url, owner.token);
+    // No worker yet: the payment waits INITIATED while the client also watches it.
+    const paymentId = await transfer(api.url, owner, from, to, '1.00');
+    await client.arrival('payment.initiated', paymentId);
+    expect(await client.socket.emitWithAck('payment.watch', { paymentId })).toMatchObject({ id: paymentId, status: 'INITIATED' });
+
+    const worker = await startApp(WorkerModule, { env: WORKER_ENV });
+    try {
+      expect(await client.arrival('payment.failed', paymentId)).toMatchObject({ failureReason: 'INSUFFICIENT_FUNDS' });
+      // Published after the transfer's events, on the same Redis connection: once it is here, any copy would be too.
+      const marker = await deposit(api.url, to, '1.00');
+      await client.arrival('payment.completed', marker);
+    } finally {
+      await worker.close();
+    }
+    expect(client.received.filter((r) => r.payment.id === paymentId).map((r) => r.event)).toEqual(['payment.initiated', 'payment.failed']);
+  });
+
   describe('with one api and one worker', () => {
     let worker: RunningApp;
 
@@ -130,7 +151,7 @@ describe('payment events on /events', () => {
       expect(completed.status).toBe('COMPLETED');
       expect(await payeeClient.arrival('payment.completed', paymentId)).toEqual(completed);
 
-      // Published after the transfer's events, through the same Redis channel: once the stranger
+      // Published after the transfer's events, on the same Redis connection: once the stranger
       // has this one, a transfer event meant for it would have arrived too.
       const ownDeposit = await deposit(api.url, strangerAccount, '1.00');
       await strangerClient.arrival('payment.completed', ownDeposit);
