@@ -110,11 +110,13 @@ async function main(): Promise<number> {
       // `--rounds`: the uniform scenario (or `--rate`'s open loop) alone, one line a round.
       const { rounds, ratePerSec, clients, durationS } = settings;
       const drive = (load: TransferLoad) => (ratePerSec ? load.openLoop(ratePerSec, durationS, uniformTransfer) : load.closedLoop(clients, durationS, uniformTransfer));
-      for (let round = 1; round <= rounds!; round++) printRound(round, await scenario(`uniform-${round}`, drive));
+      const results: ScenarioResult[] = [];
+      for (let round = 1; round <= rounds!; round++) {
+        results.push(await scenario(`uniform-${round}`, drive));
+        printRound(round, results.at(-1)!);
+      }
       await db.end();
-      const ledger = await trialBalance(stack);
-      if (!ledger.balanced) process.stderr.write(`FAIL: the trial balance is off: ${JSON.stringify(ledger)}\n`);
-      return ledger.balanced ? 0 : 1;
+      return verdict(results, await trialBalance(stack));
     }
     const uniform = await scenario('uniform', (load) => load.closedLoop(settings.clients, settings.durationS, uniformTransfer));
     const halfRate = Math.max(1, Math.round(uniform.completedPerSec / 2));
@@ -154,13 +156,18 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
 
-    const unfinished = [uniform, atHalfRate, hot, hotPayer].reduce((sum, s) => sum + s.pending, 0);
-    if (unfinished) process.stderr.write(`FAIL: ${unfinished} payments never became final\n`);
-    if (!ledger.balanced) process.stderr.write(`FAIL: the trial balance is off: ${JSON.stringify(ledger)}\n`);
-    return unfinished || !ledger.balanced ? 1 : 0;
+    return verdict([uniform, atHalfRate, hot, hotPayer], ledger);
   } finally {
     await stack.destroy();
   }
+}
+
+/** The run's exit code: 1 when a payment never became final or the ledger does not balance. */
+function verdict(scenarios: ScenarioResult[], ledger: { balanced: boolean }): number {
+  const unfinished = scenarios.reduce((sum, s) => sum + s.pending, 0);
+  if (unfinished) process.stderr.write(`FAIL: ${unfinished} payments never became final\n`);
+  if (!ledger.balanced) process.stderr.write(`FAIL: the trial balance is off: ${JSON.stringify(ledger)}\n`);
+  return unfinished || !ledger.balanced ? 1 : 0;
 }
 
 function measureReference(suffix: string): ReturnType<typeof pgbenchReference> {
