@@ -31,7 +31,6 @@ export class MetricsModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    if (fastify) recordDurations(fastify);
+    recordDurations(this.adapterHost.httpAdapter.getInstance<FastifyInstance>());
   }
 }
