@@ -113,7 +113,7 @@ async function main(): Promise<number> {
       const results: ScenarioResult[] = [];
       for (let round = 1; round <= rounds!; round++) {
         results.push(await scenario(`uniform-${round}`, drive));
-        printRound(round, results.at(-1)!);
+        printRound(round, results.at(-1)!, stack.peakRssMb());
       }
       await db.end();
       return verdict(results, await trialBalance(stack));
@@ -195,10 +195,10 @@ function appSettings(): Record<string, string> {
 }
 
 /** One line per round of `--rounds`: what to compare between two versions of the code. */
-function printRound(round: number, s: ScenarioResult): void {
+function printRound(round: number, s: ScenarioResult, peakRssMb: Record<string, number>): void {
   console.log(
     `round ${round}: ${s.completedPerSec.toFixed(0)} completed/s, accept p50/p99 ${s.acceptP50Ms.toFixed(1)}/${s.acceptP99Ms.toFixed(1)} ms, completion p99 ${s.completionP99Ms.toFixed(0)} ms, ${s.pending} pending, ` +
-      `cores busy ${s.coresBusy}, CPU per payment ${formatCpu(s)}`,
+      `cores busy ${s.coresBusy}, CPU per payment ${formatCpu(s)}; peak RSS so far api ${peakRssMb.api} MB, worker ${peakRssMb.worker} MB`,
   );
 }
 
