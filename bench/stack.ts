@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { migrateDatabase } from '#platform';
 import { migrations } from '#migrations';
+import { type StartScript, startCommand } from '../scripts/start-command.js';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -122,13 +123,11 @@ export class Stack {
     }
   }
 
-  /** Runs what the package script runs (its node flags included), without npm in between to measure. */
-  private spawn(name: string, npmScript: 'start:api' | 'start:worker', env: NodeJS.ProcessEnv, nodeArgs: string[]): void {
-    const [node, ...args] = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts[npmScript].split(' ');
-    if (node !== 'node') throw new Error(`${npmScript} does not start with node: ${node}`);
+  private spawn(name: string, npmScript: StartScript, env: NodeJS.ProcessEnv, extraNodeArgs: string[]): void {
+    const { nodeArgs, entry } = startCommand(npmScript);
     const log = openSync(join(this.logDir, `${name}.log`), 'a');
     // Extra flags after the script's own: V8 takes the last value of a flag given twice.
-    const child = spawn(process.execPath, [...args.slice(0, -1), ...nodeArgs, args.at(-1)!], { env, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [...nodeArgs, ...extraNodeArgs, entry], { env, stdio: ['ignore', log, log] });
     closeSync(log);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     this.processes.push({ name, child, exited });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { type StartScript, startCommand } from '../../scripts/start-command.js';
 import { testDatabaseUrl } from './harness.js';
 
 export interface RunningProcess {
@@ -28,17 +29,19 @@ export async function freePort(): Promise<number> {
 /** Runs the compiled api (`npm run build` first) against this test run's database and queue prefix. */
 export async function startApiProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
   const port = await freePort();
-  return startProcess('dist/apps/api/src/main.js', port, { PORT: String(port), ...env });
+  return startProcess('start:api', port, { PORT: String(port), ...env });
 }
 
 /** Runs the compiled worker (`npm run build` first); its url serves only /health and /metrics. */
 export async function startWorkerProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
   const port = await freePort();
-  return startProcess('dist/apps/worker/src/main.js', port, { WORKER_PORT: String(port), ...env });
+  return startProcess('start:worker', port, { WORKER_PORT: String(port), ...env });
 }
 
-async function startProcess(script: string, port: number, env: Record<string, string>): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [resolve(script)], {
+/** As `npm run <script>` starts it, node flags included. */
+async function startProcess(script: StartScript, port: number, env: Record<string, string>): Promise<RunningProcess> {
+  const { nodeArgs, entry } = startCommand(script);
+  const child = spawn(process.execPath, [...nodeArgs, resolve(entry)], {
     env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
