@@ -4,7 +4,7 @@ import request from 'supertest';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { startApp, type RunningApp } from './support/harness.js';
 import { balanceOf, deposit, openAccount, settled, trialBalance } from './support/money.js';
-import { startApiProcess } from './support/processes.js';
+import { type RunningProcess, startApiProcess } from './support/processes.js';
 import { Relay } from './support/relay.js';
 import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
 
@@ -223,9 +223,10 @@ describe('payments through the api and the worker', () => {
     // An api process whose Redis stops answering still accepts the payment; the row is the source of truth.
     const redis = Relay.to(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 6379);
     await redis.open();
-    const isolated = await startApiProcess({ ...ADMIN_ENV, REDIS_URL: redis.address(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') });
-    await redis.cut();
+    let isolated: RunningProcess | undefined;
     try {
+      isolated = await startApiProcess({ ...ADMIN_ENV, REDIS_URL: redis.address(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') });
+      await redis.cut();
       const accepted = await request(isolated.url).post('/api/v1/payments').set(alice.user.auth).send({ fromAccountId: alice.account, toAccountId: bob.account, amount: '2.00' }).expect(202);
       await new Promise((r) => setTimeout(r, 300));
       expect((await request(api.url).get(`/api/v1/payments/${accepted.body.id}`).set(alice.user.auth).expect(200)).body.status).toBe('INITIATED');
@@ -237,7 +238,7 @@ describe('payments through the api and the worker', () => {
       expect((await settled(api, alice.user, accepted.body.id)).status).toBe('COMPLETED');
       expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');
     } finally {
-      await isolated.kill();
+      await isolated?.kill();
       await redis.cut();
     }
   });

@@ -31,7 +31,16 @@ export async function stageBehindRelay(relay: Relay, throughRelay: () => Record<
   const ring = await fundedRing(setup, admin, 6);
   await relay.open();
   const env = { ...ADMIN_ENV, ...throughRelay(), LOG_LEVEL: 'silent' };
-  const [api, worker] = await Promise.all([startApiProcess(env), startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000' })]);
+  const started = await Promise.allSettled([startApiProcess(env), startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000' })]);
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    // Left open, the other process, the relay or the app would keep jest from exiting.
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : undefined)));
+    await relay.cut();
+    await setup.close();
+    throw failed.reason;
+  }
+  const [api, worker] = started.map((s) => (s as PromiseFulfilledResult<RunningProcess>).value);
   return {
     setup,
     db: setup.app.get<DataSource>(getDataSourceToken()),
