@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppLogger } from '../logging/app-logger.js';
-import { requestIdOf } from '../logging/logging.module.js';
+import { httpServerOptions } from '../http/http-adapter.js';
 import { replyWithProblem } from './problem-details.filter.js';
 
 describe('replyWithProblem, for what no domain error names', () => {
@@ -12,7 +12,7 @@ describe('replyWithProblem, for what no domain error names', () => {
   beforeEach(async () => {
     lines = [];
     Logger.overrideLogger(new AppLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }));
-    app = Fastify({ genReqId: requestIdOf, requestIdHeader: false });
+    app = Fastify(httpServerOptions);
     app.setErrorHandler((error, request, reply) => replyWithProblem(error, request, reply));
     app.get('/bug', async () => {
       throw new TypeError('cannot read x of undefined');

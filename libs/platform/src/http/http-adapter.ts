@@ -1,7 +1,18 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import { requestIdOf } from '../logging/logging.module.js';
 
 const BODY_LIMIT_BYTES = 100 * 1024; // a body over it answers 413 PAYLOAD_TOO_LARGE
+
+/** The apps' Fastify settings; specs that run a bare Fastify instance use them too. */
+export const httpServerOptions = {
+  bodyLimit: BODY_LIMIT_BYTES,
+  genReqId: requestIdOf,
+  requestIdHeader: false,
+  // As Express did: `/api/v1/accounts/` is `/api/v1/accounts`, and an id of any length that fits
+  // in Node's 16 KiB of headers is looked up (404), not refused as 414 (Fastify's limit is 100).
+  routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+} satisfies FastifyServerOptions;
 
 /**
  * Fastify, not Express: a Nest 12 app with the api's guard, validation pipe and transfer DTO cost
@@ -9,12 +20,5 @@ const BODY_LIMIT_BYTES = 100 * 1024; // a body over it answers 413 PAYLOAD_TOO_L
  * benchmark machine), and the api process is the benchmark's bottleneck.
  */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: requestIdOf,
-    requestIdHeader: false,
-    // As Express did: `/api/v1/accounts/` is `/api/v1/accounts`, and an id of any length that fits
-    // in Node's 16 KiB of headers is looked up (404), not refused as 414 (Fastify's limit is 100).
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
-  });
+  return new FastifyAdapter(httpServerOptions);
 }

@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppLogger } from './app-logger.js';
-import { logRequests, requestIdOf } from './logging.module.js';
+import { httpServerOptions } from '../http/http-adapter.js';
+import { logRequests } from './logging.module.js';
 
 describe('request logging', () => {
   let lines: Array<Record<string, unknown>>;
@@ -11,10 +12,10 @@ describe('request logging', () => {
   beforeEach(async () => {
     lines = [];
     const logger = new AppLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
-    app = Fastify({ genReqId: requestIdOf, requestIdHeader: false });
+    app = Fastify(httpServerOptions);
     logRequests(app, logger);
     app.all('/*', async (req, reply) => {
-      logger.log('inside the request', 'Test');
+      logger.log('inside the request', 'Test'); // how the last test knows /hang has arrived
       if (req.url === '/hang') return new Promise(() => undefined); // answered never: the caller gives up
       return reply.code(req.url === '/fail' ? 503 : req.url === '/missing' ? 404 : 202).send({});
     });
