@@ -32,8 +32,12 @@ export interface PaymentDraft {
   externalRef?: string | null;
 }
 
-/** A draft with what the payment is stored with: its commission, and what the payee receives. */
-interface FixedPayment extends Omit<PaymentDraft, 'conversion'> {
+/**
+ * What the intake fixes on a draft: its commission, and what the payee receives. Kept beside the
+ * draft rather than merged into a copy of it: at 1000 payments/s those 17-field copies were a
+ * third of what the api promoted to V8's old generation, and so of its full collections.
+ */
+interface Terms {
   commission: bigint;
   targetAmount: bigint;
   targetCurrency: string;
@@ -42,7 +46,8 @@ interface FixedPayment extends Omit<PaymentDraft, 'conversion'> {
 
 interface Insertion {
   id: string;
-  draft: FixedPayment;
+  draft: PaymentDraft;
+  terms: Terms;
   idempotencyKey: string | undefined;
   requestHash: string;
 }
@@ -81,7 +86,7 @@ export class PaymentIntake {
 
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
     const requestHash = hashRequest(draft);
-    const inserted = await this.inserts.run({ id: uuidv7(), draft: this.fix(draft), idempotencyKey, requestHash });
+    const inserted = await this.inserts.run({ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash });
     if (inserted instanceof InsertFailed) throw inserted.error;
     if (inserted) {
       this.metrics.accepted(inserted.type);
@@ -96,12 +101,11 @@ export class PaymentIntake {
   }
 
   /** Commission by the payment type's rule, on the amount; the payee gets the amount unless converted. */
-  private fix({ conversion, ...draft }: PaymentDraft): FixedPayment {
+  private termsOf({ type, amount, currency, conversion }: PaymentDraft): Terms {
     return {
-      ...draft,
-      commission: commissionFor(this.config.commissionSchedule[draft.type], draft.amount),
-      targetAmount: conversion?.targetAmount ?? draft.amount,
-      targetCurrency: conversion?.targetCurrency ?? draft.currency,
+      commission: commissionFor(this.config.commissionSchedule[type], amount),
+      targetAmount: conversion?.targetAmount ?? amount,
+      targetCurrency: conversion?.targetCurrency ?? currency,
       rate: conversion?.rate ?? null,
     };
   }
@@ -133,8 +137,8 @@ export class PaymentIntake {
       [
         column((r) => r.id), column((r) => r.draft.type), column((r) => r.draft.initiatorId), column((r) => r.draft.payerUserId),
         column((r) => r.draft.payeeUserId), column((r) => r.draft.fromAccountId), column((r) => r.draft.toAccountId),
-        column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.draft.commission.toString()),
-        column((r) => r.draft.targetAmount.toString()), column((r) => r.draft.targetCurrency), column((r) => r.draft.rate),
+        column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.terms.commission.toString()),
+        column((r) => r.terms.targetAmount.toString()), column((r) => r.terms.targetCurrency), column((r) => r.terms.rate),
         column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
         column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash),
       ],
