@@ -34,9 +34,9 @@ export interface PaymentDraft {
 
 /**
  * What the intake fixes on a draft: its commission, and what the payee receives. Kept beside the
- * draft rather than merged into a copy of it: at 1000 payments/s those 17-field copies were the
- * largest share (~40 %) of what the api promoted to V8's old generation, which a full collection,
- * stalling every request for 30-50 ms, then had to clear.
+ * draft rather than merged into a copy of it: each `{ ...draft, … }` copy got a hidden class of its
+ * own, which V8 allocates in the old generation. At 1000 payments/s that was ~40 % of the api's
+ * old-generation growth, and so of its full collections, each stalling requests for 30-50 ms.
  */
 interface Terms {
   commission: bigint;
