@@ -178,4 +178,15 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     await expect(db.query(`DELETE FROM operations WHERE account_id = $1`, [alice])).rejects.toThrow(/append-only/);
     await expect(db.query(`UPDATE accounts SET balance = -1 WHERE id = $1`, [alice])).rejects.toThrow(/accounts_user_balance_not_negative/);
   });
+
+  it('never lets a row that payments and operations refer to go away', async () => {
+    const alice = await funded(100n);
+    const [{ payment_id: paymentId }] = (await db.query(`SELECT payment_id FROM operations WHERE account_id = $1`, [alice])) as Array<{ payment_id: string }>;
+    const [{ user_id: userId }] = (await db.query(`SELECT user_id FROM accounts WHERE id = $1`, [alice])) as Array<{ user_id: string }>;
+    for (const [table, id] of [['payments', paymentId], ['accounts', alice], ['users', userId]]) {
+      await expect(db.query(`DELETE FROM ${table} WHERE id = $1`, [id])).rejects.toThrow(`${table} rows are permanent: DELETE refused`);
+      await expect(db.query(`TRUNCATE ${table} CASCADE`)).rejects.toThrow(`rows are permanent: TRUNCATE refused`);
+    }
+    expect(await db.query(`SELECT count(*)::int AS n FROM payments WHERE id = $1`, [paymentId])).toEqual([{ n: 1 }]);
+  });
 });

@@ -34,9 +34,7 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
   private async post(tx: EntityManager, postings: Posting[]): Promise<PostingOutcome[]> {
     // Lock order, the same in every transaction so none can deadlock another: payments by id,
     // then accounts by id. A payment that is no longer INITIATED is left alone (exactly once).
-    // NO KEY UPDATE, not UPDATE: only balances and statuses change, and the weaker lock lets the
-    // foreign-key checks of concurrent inserts (KEY SHARE, taken in no particular order) pass
-    // instead of deadlocking with them.
+    // NO KEY UPDATE, not UPDATE: only balances and statuses change, and no key ever does.
     // By primary key alone, the status checked here: with the status in the WHERE clause the
     // planner may also scan the partial index of INITIATED payments, whose dead entries pile up
     // between vacuums under load (thousands of index entries read to lock a handful of rows).
