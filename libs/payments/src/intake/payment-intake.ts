@@ -122,9 +122,7 @@ export class PaymentIntake {
       if (requests.length === 1) throw error;
       return Promise.all(requests.map((r) => this.insertTogether([r]).then(([row]) => row, (failure: unknown) => new InsertFailed(failure))));
     });
-    // The answer does not wait for the job: the committed row is what counts, and a job that
-    // never arrives only leaves its payments to the sweeper.
-    void this.queue.enqueue(rows.flatMap((row) => (row && !(row instanceof InsertFailed) ? [row.id] : [])));
+    await this.queue.enqueue(rows.flatMap((row) => (row && !(row instanceof InsertFailed) ? [row.id] : [])));
     return rows;
   }
 

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { Gauge, metric, withTimeout } from '#platform';
 
@@ -21,10 +21,8 @@ export interface PostPaymentsJob {
  * enqueueing the same payments again is a no-op; a payment in two jobs is still posted once.
  */
 @Injectable()
-export class PaymentQueue implements BeforeApplicationShutdown {
+export class PaymentQueue {
   private readonly logger = new Logger('PaymentQueue');
-  /** Enqueues still running: shutdown waits for them, so a job accepted before it is not dropped. */
-  private readonly adding = new Set<Promise<boolean>>();
 
   constructor(@InjectQueue(PAYMENTS_QUEUE) readonly queue: Queue<PostPaymentsJob>) {
     metric(
@@ -43,20 +41,8 @@ export class PaymentQueue implements BeforeApplicationShutdown {
     );
   }
 
-  /** Never rejects: false when the job could not be enqueued (and the sweeper will post them). */
-  enqueue(paymentIds: string[]): Promise<boolean> {
-    if (!paymentIds.length) return Promise.resolve(true);
-    const adding = this.add(paymentIds);
-    this.adding.add(adding);
-    void adding.finally(() => this.adding.delete(adding));
-    return adding;
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.adding);
-  }
-
-  private async add(paymentIds: string[]): Promise<boolean> {
+  async enqueue(paymentIds: string[]): Promise<boolean> {
+    if (!paymentIds.length) return true;
     const adding = this.queue.add(POST_PAYMENTS_JOB, { paymentIds }, {
       jobId: paymentIds[0],
       attempts: 5,
