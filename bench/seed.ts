@@ -100,8 +100,6 @@ export async function seedStatement(databaseUrl: string, accountId: string, oper
       [CURRENCY],
     );
     const account = await one<{ balance: string; user_id: string }>(db, `SELECT balance, user_id FROM accounts WHERE id = $1 FOR UPDATE`, [accountId]);
-    // Every reference below is to a row read above: skip the per-row foreign-key triggers of a bulk load.
-    await db.query(`SET LOCAL session_replication_role = replica`);
     const admin = await one<{ id: string }>(db, `SELECT id FROM users WHERE role = 'ADMIN'`);
     await db.query(
       `CREATE TEMP TABLE statement_payments ON COMMIT DROP AS
