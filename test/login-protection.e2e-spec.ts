@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import { startApp, type RunningApp } from './support/harness.js';
-import { registerUser, uniqueEmail } from './support/users.js';
+import { isolatedPrefix, registerUser, uniqueEmail } from './support/users.js';
 
-/** Every scenario counts attempts under its own key prefix, so other tests' attempts from 127.0.0.1 do not interfere. */
-const isolatedPrefix = () => `${process.env.QUEUE_PREFIX}-limits-${randomUUID().slice(0, 8)}`;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

@@ -3,13 +3,13 @@ import request from 'supertest';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { startApp, type RunningApp } from './support/harness.js';
-import { ADMIN_ENV, loginAdmin, registerUser, uniqueEmail } from './support/users.js';
+import { ADMIN_ENV, isolatedPrefix, loginAdmin, registerUser, uniqueEmail } from './support/users.js';
 
 describe('users and tokens', () => {
   let api: RunningApp;
 
   beforeAll(async () => {
-    api = await startApp(undefined, { env: { ...ADMIN_ENV, LOGIN_LIMIT_PER_EMAIL: '5', LOGIN_LIMIT_PER_IP: '1000' } });
+    api = await startApp(undefined, { env: { ...ADMIN_ENV, QUEUE_PREFIX: isolatedPrefix(), LOGIN_LIMIT_PER_EMAIL: '5', LOGIN_LIMIT_PER_IP: '1000' } });
   });
   afterAll(() => api.close());
 

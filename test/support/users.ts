@@ -10,6 +10,15 @@ export interface TestUser {
   auth: { Authorization: string };
 }
 
+/**
+ * A Redis key prefix of its own for an app whose login limits a test relies on: attempts are
+ * counted per e-mail and IP across the run, so other suites' logins (the admin's, from 127.0.0.1)
+ * would otherwise eat into its budget.
+ */
+export function isolatedPrefix(): string {
+  return `${process.env.QUEUE_PREFIX}-limits-${randomUUID().slice(0, 8)}`;
+}
+
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
 }
