@@ -189,4 +189,24 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     }
     expect(await db.query(`SELECT count(*)::int AS n FROM payments WHERE id = $1`, [paymentId])).toEqual([{ n: 1 }]);
   });
+
+  it('finishes a payment in place: a HOT update, which writes no index entry', async () => {
+    // PostgreSQL updates a row HOT when no index names a changed column and the page has room.
+    const indexes = (await db.query(`SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'payments'::regclass`)) as Array<{
+      definition: string;
+    }>;
+    expect(indexes.length).toBeGreaterThanOrEqual(6);
+    for (const { definition } of indexes) expect(definition.split(' USING ')[1]).not.toMatch(/\b(status|failure_reason|processed_at)\b/);
+    expect(await db.query(`SELECT reloptions FROM pg_class WHERE oid = 'payments'::regclass`)).toEqual([{ reloptions: ['fillfactor=50'] }]);
+
+    const alice = await funded(1_000n);
+    const bob = await fx.account(await fx.user());
+    const page = async (payment: string) => (await db.query(`SELECT (ctid::text::point)[0] AS page FROM payments WHERE id = $1`, [payment]))[0].page as number;
+    for (const outcome of ['COMPLETED', 'FAILED']) {
+      const payment = await fx.payment(initiator, alice, bob);
+      const before = await page(payment);
+      expect(await post(payment, transfer(alice, bob, outcome === 'COMPLETED' ? 100n : 1_000_000n))).toEqual([expect.objectContaining({ status: outcome })]);
+      expect(await page(payment)).toBe(before);
+    }
+  });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import Bull from 'bull';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { startApp, type RunningApp } from './support/harness.js';
 import { balanceOf, deposit, openAccount, settled, trialBalance } from './support/money.js';
@@ -241,6 +243,35 @@ describe('payments through the api and the worker', () => {
       await isolated?.kill();
       await redis.cut();
     }
+  });
+
+  it('sweeps from a watermark that never passes a payment still to commit', async () => {
+    const db = api.app.get<DataSource>(getDataSourceToken());
+    const sweep = async () => (await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200)).body;
+    const watermarkAgeS = async () => (await db.query(`SELECT extract(epoch FROM now() - finished_before)::float8 AS age FROM payment_sweep`))[0].age as number;
+    const alice = await fundedUser('10.00');
+    const bob = { user: await registerUser(api), account: '' };
+    bob.account = await openAccount(api, bob.user);
+    await sweep();
+    // Not up to now: only up to where every INSERT begun before has surely committed (twice STATEMENT_TIMEOUT_MS).
+    expect(await watermarkAgeS()).toBeGreaterThanOrEqual(60);
+    expect(await watermarkAgeS()).toBeLessThan(70);
+
+    // An INSERT begun 30 s ago that commits only now, after that sweep, and whose job is lost.
+    const [late] = await db.query(
+      `INSERT INTO payments (type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
+                             commission, target_amount, target_currency, request_hash, created_at)
+       VALUES ('TRANSFER', $1, $1, $2, $3, $4, 200, 'USD', 1, 200, 'USD', 'late', now() - interval '30 seconds') RETURNING id`,
+      [alice.user.id, bob.user.id, alice.account, bob.account],
+    );
+    expect((await sweep()).completed).toBeGreaterThanOrEqual(1);
+    expect((await settled(api, alice.user, late.id)).status).toBe('COMPLETED');
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');
+    expect(await balanceOf(api, bob.user, bob.account)).toBe('2.00');
+    const [{ unfinished }] = await db.query(
+      `SELECT count(*)::int AS unfinished FROM payments WHERE status = 'INITIATED' AND created_at < (SELECT finished_before FROM payment_sweep)`,
+    );
+    expect(unfinished).toBe(0);
   });
 
   it('counts accepted payments on the api and finished ones on the worker', async () => {

@@ -4,6 +4,7 @@ export { AdminOnly, CurrentUser, Public } from './auth/auth.decorators.js';
 export { AppConfig } from './config/app-config.js';
 export type { CommissionRule } from './config/app-config.js';
 export { loadConfig } from './config/load-config.js';
+export { STATEMENT_TIMEOUT_MS } from './database/data-source-options.js';
 export { migrateDatabase } from './database/migrate.js';
 export * from './errors/common.errors.js';
 export { DomainError } from './errors/domain-error.js';

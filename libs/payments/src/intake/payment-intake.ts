@@ -114,7 +114,8 @@ export class PaymentIntake {
   /**
    * One INSERT for the payments of concurrent requests, then one job for those it stored. A row
    * that meets a unique key (its Idempotency-Key or externalRef, also a twin in the same batch)
-   * is skipped, not returned.
+   * is skipped, not returned. The INSERT stays one statement of its own: the sweeper counts on a
+   * payment committing within STATEMENT_TIMEOUT_MS of its `created_at`.
    */
   private async insertAll(requests: Insertion[]): Promise<Inserted[]> {
     const rows: Inserted[] = await this.insertTogether(requests).catch((error: unknown) => {

@@ -1,5 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
 
+/**
+ * How long one statement may run. Both sides enforce it: the client stops waiting and the server
+ * cancels the statement, so no write commits long after its caller gave up (the sweeper counts on it).
+ */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+
 /** One place that says how the application talks to PostgreSQL. Schema changes go through migrations/. */
 export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
   return {
@@ -8,6 +14,11 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourc
     synchronize: false,
     migrationsRun: false,
     poolSize,
-    extra: { connectionTimeoutMillis: 3000, query_timeout: 30_000, application_name: 'billing-gateway' },
+    extra: {
+      connectionTimeoutMillis: 3000,
+      query_timeout: STATEMENT_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      application_name: 'billing-gateway',
+    },
   };
 }

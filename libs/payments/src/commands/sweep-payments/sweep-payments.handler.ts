@@ -1,6 +1,6 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppConfig } from '#platform';
+import { AppConfig, STATEMENT_TIMEOUT_MS } from '#platform';
 import { DataSource } from 'typeorm';
 import { PostPayments } from '../post-payments/post-payments.command.js';
 import { SweepPayments, type SweepResult } from './sweep-payments.command.js';
@@ -8,6 +8,12 @@ import { SweepPayments, type SweepResult } from './sweep-payments.command.js';
 // One sweep at a time across every worker and api instance.
 const SWEEP_LOCK = 0x5eed_0001;
 const BATCH = 500;
+/**
+ * A payment is stored by one INSERT statement, which the server cancels after STATEMENT_TIMEOUT_MS:
+ * a payment created longer ago than this has committed (or never will), so a scan sees it.
+ */
+const SURELY_COMMITTED_AFTER_MS = 2 * STATEMENT_TIMEOUT_MS;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 @CommandHandler(SweepPayments)
 export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
@@ -18,7 +24,6 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
   ) {}
 
   async execute({ olderThanMs, wait }: SweepPayments): Promise<SweepResult> {
-    const result: SweepResult = { examined: 0, completed: 0, failed: 0 };
     const session = this.db.createQueryRunner();
     await session.connect();
     try {
@@ -26,28 +31,54 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
         wait ? `SELECT pg_advisory_lock($1) IS NOT NULL AS locked` : `SELECT pg_try_advisory_lock($1) AS locked`,
         [SWEEP_LOCK],
       )) as Array<{ locked: boolean }>;
-      if (!locked) return result;
+      if (!locked) return { examined: 0, completed: 0, failed: 0 };
       try {
-        const cutoff = new Date(Date.now() - (olderThanMs ?? this.config.sweepStaleAfterMs));
-        let afterId = '00000000-0000-0000-0000-000000000000';
-        for (;;) {
-          const stale = (await this.db.query(
-            `SELECT id FROM payments WHERE status = 'INITIATED' AND created_at <= $1 AND id > $2 ORDER BY id LIMIT ${BATCH}`,
-            [cutoff, afterId],
-          )) as Array<{ id: string }>;
-          if (!stale.length) break;
-          afterId = stale[stale.length - 1].id;
-          const posted = await this.commands.execute(new PostPayments(stale.map((s) => s.id)));
-          result.examined += stale.length;
-          result.completed += posted.completed;
-          result.failed += posted.failed;
-        }
+        return await this.sweep(olderThanMs ?? this.config.sweepStaleAfterMs);
       } finally {
         await session.query(`SELECT pg_advisory_unlock($1)`, [SWEEP_LOCK]);
       }
-      return result;
     } finally {
       await session.release();
     }
+  }
+
+  /**
+   * Payments still INITIATED are looked for only from the watermark on: every payment created
+   * before it is final. No index names the status, so that finishing a payment is a HOT update
+   * (see the SweepWatermark migration); the scan walks `payments_by_created` instead, about one
+   * sweep interval's payments. Times are the database's, as `created_at` is; kept as text so
+   * that no precision is lost on the way.
+   */
+  private async sweep(olderThanMs: number): Promise<SweepResult> {
+    const [bounds] = (await this.db.query(
+      `SELECT finished_before::text AS "finishedBefore",
+              (now() - $1 * interval '1 millisecond')::text AS cutoff,
+              (now() - $2 * interval '1 millisecond')::text AS "surelyCommittedBefore"
+         FROM payment_sweep`,
+      [olderThanMs, SURELY_COMMITTED_AFTER_MS],
+    )) as Array<{ finishedBefore: string; cutoff: string; surelyCommittedBefore: string }>;
+    const result: SweepResult = { examined: 0, completed: 0, failed: 0 };
+    let after = { createdAt: bounds.finishedBefore, id: NIL_UUID };
+    for (;;) {
+      const stale = (await this.db.query(
+        `SELECT id, created_at::text AS "createdAt" FROM payments
+          WHERE (created_at, id) > ($1::timestamptz, $2::uuid) AND created_at <= $3::timestamptz AND status = 'INITIATED'
+          ORDER BY created_at, id LIMIT ${BATCH}`,
+        [after.createdAt, after.id, bounds.cutoff],
+      )) as Array<{ id: string; createdAt: string }>;
+      if (!stale.length) break;
+      after = stale[stale.length - 1];
+      const posted = await this.commands.execute(new PostPayments(stale.map((s) => s.id)));
+      result.examined += stale.length;
+      result.completed += posted.completed;
+      result.failed += posted.failed;
+    }
+    // Every payment up to the cutoff that this scan could see is now final, and it could see every
+    // one created before surelyCommittedBefore; a later commit is found by the next sweep.
+    await this.db.query(
+      `UPDATE payment_sweep SET finished_before = greatest(finished_before, least($1::timestamptz, $2::timestamptz))`,
+      [bounds.cutoff, bounds.surelyCommittedBefore],
+    );
+    return result;
   }
 }
