@@ -8,6 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - The sweeper finds payments still INITIATED by `payments_by_created` from a watermark instead:
  *   every payment created before `payment_sweep.finished_before` is final (see SweepPaymentsHandler).
+ *   Its one row cannot be deleted: without it no sweep would run.
  * - fillfactor 50: each payment is updated exactly once, soon after its insert, so half of each
  *   page is kept for the second version. The heap is no larger than before, when the second version
  *   went to another page.
@@ -23,6 +24,7 @@ export class SweepWatermark1795766400400 implements MigrationInterface {
       )`);
     // No sweep has run under this scheme: the first one examines every payment.
     await db.query(`INSERT INTO payment_sweep (finished_before) VALUES ('-infinity')`);
+    await db.query(`CREATE TRIGGER payment_sweep_permanent BEFORE DELETE OR TRUNCATE ON payment_sweep FOR EACH STATEMENT EXECUTE FUNCTION rows_are_permanent()`);
     await db.query(`DROP INDEX payments_initiated`);
     await db.query(`ALTER TABLE payments SET (fillfactor = 50)`);
   }

@@ -272,6 +272,7 @@ describe('payments through the api and the worker', () => {
       `SELECT count(*)::int AS unfinished FROM payments WHERE status = 'INITIATED' AND created_at < (SELECT finished_before FROM payment_sweep)`,
     );
     expect(unfinished).toBe(0);
+    await expect(db.query(`DELETE FROM payment_sweep`)).rejects.toThrow('payment_sweep rows are permanent: DELETE refused');
   });
 
   it('counts accepted payments on the api and finished ones on the worker', async () => {
