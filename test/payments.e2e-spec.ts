@@ -258,16 +258,35 @@ describe('payments through the api and the worker', () => {
     expect(await watermarkAgeS()).toBeLessThan(70);
 
     // An INSERT begun 30 s ago that commits only now, after that sweep, and whose job is lost.
-    const [late] = await db.query(
-      `INSERT INTO payments (type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
-                             commission, target_amount, target_currency, request_hash, created_at)
-       VALUES ('TRANSFER', $1, $1, $2, $3, $4, 200, 'USD', 1, 200, 'USD', 'late', now() - interval '30 seconds') RETURNING id`,
-      [alice.user.id, bob.user.id, alice.account, bob.account],
-    );
+    const lostTransfer = async (createdSecondsAgo: number) =>
+      (
+        await db.query(
+          `INSERT INTO payments (type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
+                                 commission, target_amount, target_currency, request_hash, created_at)
+           VALUES ('TRANSFER', $1, $1, $2, $3, $4, 200, 'USD', 1, 200, 'USD', 'lost', now() - $5 * interval '1 second') RETURNING id`,
+          [alice.user.id, bob.user.id, alice.account, bob.account, createdSecondsAgo],
+        )
+      )[0].id as string;
+    const late = await lostTransfer(30);
     expect((await sweep()).completed).toBeGreaterThanOrEqual(1);
-    expect((await settled(api, alice.user, late.id)).status).toBe('COMPLETED');
+    expect((await settled(api, alice.user, late)).status).toBe('COMPLETED');
     expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');
     expect(await balanceOf(api, bob.user, bob.account)).toBe('2.00');
+
+    // A sweep scans a bounded number of rows per statement, as many times as it takes: a lost
+    // payment behind 1,100 finished ones created at the same instant is found all the same.
+    await db.query(
+      `INSERT INTO payments (type, status, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
+                             commission, target_amount, target_currency, failure_reason, request_hash, created_at, processed_at)
+       SELECT 'TRANSFER', 'FAILED', $1, $1, $2, $3, $4, 100, 'USD', 1, 100, 'USD', 'INSUFFICIENT_FUNDS', 'finished', now() - interval '40 seconds', now()
+         FROM generate_series(1, 1100)`,
+      [alice.user.id, bob.user.id, alice.account, bob.account],
+    );
+    const behind = await lostTransfer(20);
+    expect((await sweep()).completed).toBeGreaterThanOrEqual(1);
+    expect((await settled(api, alice.user, behind)).status).toBe('COMPLETED');
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('5.98');
+    expect(await balanceOf(api, bob.user, bob.account)).toBe('4.00');
     const [{ unfinished }] = await db.query(
       `SELECT count(*)::int AS unfinished FROM payments WHERE status = 'INITIATED' AND created_at < (SELECT finished_before FROM payment_sweep)`,
     );

@@ -46,8 +46,9 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
    * Payments still INITIATED are looked for only from the watermark on: every payment created
    * before it is final. No index names the status, so that finishing a payment is a HOT update
    * (see the SweepWatermark migration); the scan walks `payments_by_created` instead, about one
-   * sweep interval's payments. Times are the database's, as `created_at` is; kept as text so
-   * that no precision is lost on the way.
+   * sweep interval's payments, BATCH rows a statement whatever their status, so that no statement
+   * runs long however far behind the watermark is, and the watermark moves up after each batch.
+   * Times are the database's, as `created_at` is; kept as text so that no precision is lost.
    */
   private async sweep(olderThanMs: number): Promise<SweepResult> {
     const [bounds] = (await this.db.query(
@@ -57,28 +58,36 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
          FROM payment_sweep`,
       [olderThanMs, SURELY_COMMITTED_AFTER_MS],
     )) as Array<{ finishedBefore: string; cutoff: string; surelyCommittedBefore: string }>;
+    // Every payment up to `to` that the scan could see is final, and it could see every one created
+    // before surelyCommittedBefore; one committed later is found by the next sweep.
+    const finishedUpTo = (to: string) =>
+      this.db.query(`UPDATE payment_sweep SET finished_before = greatest(finished_before, least($1::timestamptz, $2::timestamptz))`, [
+        to,
+        bounds.surelyCommittedBefore,
+      ]);
+
     const result: SweepResult = { examined: 0, completed: 0, failed: 0 };
     let after = { createdAt: bounds.finishedBefore, id: NIL_UUID };
     for (;;) {
-      const stale = (await this.db.query(
-        `SELECT id, created_at::text AS "createdAt" FROM payments
-          WHERE (created_at, id) > ($1::timestamptz, $2::uuid) AND created_at <= $3::timestamptz AND status = 'INITIATED'
+      const scanned = (await this.db.query(
+        `SELECT id, status, created_at::text AS "createdAt" FROM payments
+          WHERE (created_at, id) > ($1::timestamptz, $2::uuid) AND created_at <= $3::timestamptz
           ORDER BY created_at, id LIMIT ${BATCH}`,
         [after.createdAt, after.id, bounds.cutoff],
-      )) as Array<{ id: string; createdAt: string }>;
-      if (!stale.length) break;
-      after = stale[stale.length - 1];
-      const posted = await this.commands.execute(new PostPayments(stale.map((s) => s.id)));
-      result.examined += stale.length;
-      result.completed += posted.completed;
-      result.failed += posted.failed;
+      )) as Array<{ id: string; status: string; createdAt: string }>;
+      if (!scanned.length) break;
+      const stale = scanned.filter((payment) => payment.status === 'INITIATED').map((payment) => payment.id);
+      if (stale.length) {
+        const posted = await this.commands.execute(new PostPayments(stale));
+        result.examined += stale.length;
+        result.completed += posted.completed;
+        result.failed += posted.failed;
+      }
+      after = scanned[scanned.length - 1];
+      // Those created at exactly `after.createdAt` may not all have been scanned yet: only before it.
+      await finishedUpTo(after.createdAt);
     }
-    // Every payment up to the cutoff that this scan could see is now final, and it could see every
-    // one created before surelyCommittedBefore; a later commit is found by the next sweep.
-    await this.db.query(
-      `UPDATE payment_sweep SET finished_before = greatest(finished_before, least($1::timestamptz, $2::timestamptz))`,
-      [bounds.cutoff, bounds.surelyCommittedBefore],
-    );
+    await finishedUpTo(bounds.cutoff);
     return result;
   }
 }
