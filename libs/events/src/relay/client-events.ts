@@ -12,7 +12,8 @@ type EventName = keyof ServerToClientEvents;
  *
  * The events of one turn of the event loop (a batch of payments accepted or posted together) leave
  * in one write: the connection is corked until the turn ends, instead of one write per event,
- * each of which also woke Redis up. (Not a Pipeline: each one gets hidden classes of its own,
+ * each of which also woke Redis up; other commands sent on the shared connection in that turn wait
+ * with them, for less than the turn. (Not a Pipeline: each one gets hidden classes of its own,
  * which V8 keeps in the old generation.)
  */
 @Injectable()
