@@ -3,7 +3,6 @@ import request from 'supertest';
 import { startApp, type RunningApp } from './support/harness.js';
 import { isolatedPrefix, registerUser, uniqueEmail } from './support/users.js';
 
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const register = (api: RunningApp, email = uniqueEmail()) => request(api.url).post('/api/v1/auth/register').send({ email, password: 'long enough' });

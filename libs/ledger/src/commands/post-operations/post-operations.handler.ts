@@ -35,9 +35,8 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
     // Lock order, the same in every transaction so none can deadlock another: payments by id,
     // then accounts by id. A payment that is no longer INITIATED is left alone (exactly once).
     // NO KEY UPDATE, not UPDATE: only balances and statuses change, and no key ever does.
-    // By primary key alone, the status checked here: with the status in the WHERE clause the
-    // planner may also scan the partial index of INITIATED payments, whose dead entries pile up
-    // between vacuums under load (thousands of index entries read to lock a handful of rows).
+    // By primary key alone, the status checked on the rows read: those already final are told
+    // apart from those that do not exist.
     const paymentIds = [...new Set(postings.map((p) => p.paymentId))].sort();
     const locked = (await tx.query(`SELECT id, status FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [paymentIds])) as Array<{
       id: string;

@@ -47,7 +47,8 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
    * before it is final. No index names the status, so that finishing a payment is a HOT update
    * (see the SweepWatermark migration); the scan walks `payments_by_created` instead, about one
    * sweep interval's payments, BATCH rows a statement whatever their status, so that no statement
-   * runs long however far behind the watermark is, and the watermark moves up after each batch.
+   * runs long however far behind the watermark is. The watermark moves once, at the end; a sweep
+   * that fails keeps what it did scan for the next one.
    * Times are the database's, as `created_at` is; kept as text so that no precision is lost.
    */
   private async sweep(olderThanMs: number): Promise<SweepResult> {
@@ -68,24 +69,28 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
 
     const result: SweepResult = { examined: 0, completed: 0, failed: 0 };
     let after = { createdAt: bounds.finishedBefore, id: NIL_UUID };
-    for (;;) {
-      const scanned = (await this.db.query(
-        `SELECT id, status, created_at::text AS "createdAt" FROM payments
-          WHERE (created_at, id) > ($1::timestamptz, $2::uuid) AND created_at <= $3::timestamptz
-          ORDER BY created_at, id LIMIT ${BATCH}`,
-        [after.createdAt, after.id, bounds.cutoff],
-      )) as Array<{ id: string; status: string; createdAt: string }>;
-      if (!scanned.length) break;
-      const stale = scanned.filter((payment) => payment.status === 'INITIATED').map((payment) => payment.id);
-      if (stale.length) {
-        const posted = await this.commands.execute(new PostPayments(stale));
-        result.examined += stale.length;
-        result.completed += posted.completed;
-        result.failed += posted.failed;
+    try {
+      for (;;) {
+        const scanned = (await this.db.query(
+          `SELECT id, status, created_at::text AS "createdAt" FROM payments
+            WHERE (created_at, id) > ($1::timestamptz, $2::uuid) AND created_at <= $3::timestamptz
+            ORDER BY created_at, id LIMIT ${BATCH}`,
+          [after.createdAt, after.id, bounds.cutoff],
+        )) as Array<{ id: string; status: string; createdAt: string }>;
+        if (!scanned.length) break;
+        const stale = scanned.filter((payment) => payment.status === 'INITIATED').map((payment) => payment.id);
+        if (stale.length) {
+          const posted = await this.commands.execute(new PostPayments(stale));
+          result.examined += stale.length;
+          result.completed += posted.completed;
+          result.failed += posted.failed;
+        }
+        after = scanned[scanned.length - 1];
       }
-      after = scanned[scanned.length - 1];
-      // Those created at exactly `after.createdAt` may not all have been scanned yet: only before it.
-      await finishedUpTo(after.createdAt);
+    } catch (error) {
+      // Those created at exactly `after.createdAt` may not all have been scanned: only before it.
+      await finishedUpTo(after.createdAt).catch(() => undefined);
+      throw error;
     }
     await finishedUpTo(bounds.cutoff);
     return result;
