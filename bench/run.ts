@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { CpuMeter } from './cpu.js';
-import { TransferLoad, type Transfer } from './load.js';
+import { type LoadResult, TransferLoad, type Transfer } from './load.js';
 import { Payments, type ScenarioResult, statementPages } from './measure.js';
 import { checkpoint, pgbenchReference } from './reference.js';
 import { type BenchAccount, seed, seedStatement } from './seed.js';
@@ -73,25 +73,23 @@ async function main(): Promise<number> {
     await db.connect();
     const payments = new Payments(db);
     const cpu = new CpuMeter(stack.pids());
-    const scenario = async (tag: string, drive: (load: TransferLoad) => Promise<Awaited<ReturnType<TransferLoad['closedLoop']>>>) => {
-      progress(`${tag}: running`);
-      const load = new TransferLoad(stack.apiUrl, settings.clients, `bench:${tag}`);
-      try {
-        const before = cpu.read();
-        const started = performance.now();
-        const result = await drive(load);
-        await payments.drained();
-        const after = cpu.read();
-        const seconds = (performance.now() - started) / 1000;
-        const outcome = await payments.outcome(`bench:${tag}`, result);
-        return {
-          ...outcome,
-          cpuUsPerPayment: CpuMeter.perPayment(before, after, outcome.completed + outcome.failed),
-          coresBusy: CpuMeter.coresBusy(before, after, seconds),
-        };
-      } finally {
-        await load.close();
-      }
+    const load = new TransferLoad(stack.apiUrl, settings.clients);
+    /** Runs one scenario's traffic, its transfers described by `bench:<name>`, and measures its outcome. */
+    const scenario = async (name: string, drive: (tag: string) => Promise<LoadResult>) => {
+      progress(`${name}: running`);
+      const tag = `bench:${name}`;
+      const before = cpu.read();
+      const started = performance.now();
+      const result = await drive(tag);
+      await payments.drained();
+      const after = cpu.read();
+      const seconds = (performance.now() - started) / 1000;
+      const outcome = await payments.outcome(tag, result);
+      return {
+        ...outcome,
+        cpuUsPerPayment: CpuMeter.perPayment(before, after, outcome.completed + outcome.failed),
+        coresBusy: CpuMeter.coresBusy(before, after, seconds),
+      };
     };
     const anyOther = (payer: BenchAccount): string => {
       for (;;) {
@@ -105,29 +103,29 @@ async function main(): Promise<number> {
     };
 
     // Unmeasured: lets V8 optimise the hot paths and the pools open their connections first.
-    await scenario('warm-up', (load) => load.closedLoop(settings.clients, WARM_UP_S, uniformTransfer));
+    await scenario('warm-up', (tag) => load.closedLoop(tag, settings.clients, WARM_UP_S, uniformTransfer));
     if (!reference) {
       // `--rounds`: the uniform scenario (or `--rate`'s open loop) alone, one line a round.
       const { rounds, ratePerSec, clients, durationS } = settings;
-      const drive = (load: TransferLoad) => (ratePerSec ? load.openLoop(ratePerSec, durationS, uniformTransfer) : load.closedLoop(clients, durationS, uniformTransfer));
+      const drive = (tag: string) => (ratePerSec ? load.openLoop(tag, ratePerSec, durationS, uniformTransfer) : load.closedLoop(tag, clients, durationS, uniformTransfer));
       const results: ScenarioResult[] = [];
       for (let round = 1; round <= rounds!; round++) {
         results.push(await scenario(`uniform-${round}`, drive));
         printRound(round, results.at(-1)!, stack.peakRssMb());
       }
-      await db.end();
+      await Promise.all([db.end(), load.close()]);
       return verdict(results, await trialBalance(stack));
     }
-    const uniform = await scenario('uniform', (load) => load.closedLoop(settings.clients, settings.durationS, uniformTransfer));
+    const uniform = await scenario('uniform', (tag) => load.closedLoop(tag, settings.clients, settings.durationS, uniformTransfer));
     const halfRate = Math.max(1, Math.round(uniform.completedPerSec / 2));
-    const atHalfRate = await scenario('half-rate', (load) => load.openLoop(halfRate, settings.durationS, uniformTransfer));
-    const hot = await scenario('hot', (load) =>
-      load.closedLoop(settings.clients, settings.durationS, () => ({ payer: pick(seeded.users), payeeAccountId: seeded.merchant.accountId })),
+    const atHalfRate = await scenario('half-rate', (tag) => load.openLoop(tag, halfRate, settings.durationS, uniformTransfer));
+    const hot = await scenario('hot', (tag) =>
+      load.closedLoop(tag, settings.clients, settings.durationS, () => ({ payer: pick(seeded.users), payeeAccountId: seeded.merchant.accountId })),
     );
-    const hotPayer = await scenario('hot-payer', (load) =>
-      load.closedLoop(settings.clients, settings.durationS, () => ({ payer: seeded.payer, payeeAccountId: anyOther(seeded.payer) })),
+    const hotPayer = await scenario('hot-payer', (tag) =>
+      load.closedLoop(tag, settings.clients, settings.durationS, () => ({ payer: seeded.payer, payeeAccountId: anyOther(seeded.payer) })),
     );
-    await db.end();
+    await Promise.all([db.end(), load.close()]);
 
     progress('statement: first page vs a page 10,000 rows deep');
     // Written after the payment scenarios, so that its million rows (and the checkpoint and
