@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppConfig, Coalescer, Currencies } from '#platform';
+import { AppConfig, Coalescer, Currencies, PreparedStatement } from '#platform';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { commissionFor } from '../domain/commission.js';
@@ -14,6 +14,16 @@ import { PaymentQueue } from '../processing/payment-queue.js';
 
 /** Under load, payments are stored (and enqueued) together at most this often: fewer commits and jobs. */
 const MIN_MS_BETWEEN_INSERTS = 8;
+
+/** One row per payment; a row that meets a unique key is skipped (see insertAll). */
+const INSERT_PAYMENTS = new PreparedStatement(
+  `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
+                              commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash)
+   SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::text[],
+                        $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+   ON CONFLICT DO NOTHING
+   RETURNING ${PAYMENT_COLUMNS}`,
+);
 
 /** A payment as validated by its command; the intake fixes its commission and target amount. */
 export interface PaymentDraft {
@@ -129,22 +139,14 @@ export class PaymentIntake {
 
   private async insertTogether(requests: Insertion[]): Promise<Array<PaymentRow | undefined>> {
     const column = <T>(value: (r: Insertion) => T) => requests.map(value);
-    const rows = (await this.db.query(
-      `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
-                                  commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::text[],
-                            $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
-       ON CONFLICT DO NOTHING
-       RETURNING ${PAYMENT_COLUMNS}`,
-      [
-        column((r) => r.id), column((r) => r.draft.type), column((r) => r.draft.initiatorId), column((r) => r.draft.payerUserId),
-        column((r) => r.draft.payeeUserId), column((r) => r.draft.fromAccountId), column((r) => r.draft.toAccountId),
-        column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.terms.commission.toString()),
-        column((r) => r.terms.targetAmount.toString()), column((r) => r.terms.targetCurrency), column((r) => r.terms.rate),
-        column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
-        column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash),
-      ],
-    )) as PaymentRow[];
+    const rows = await INSERT_PAYMENTS.run<PaymentRow[]>(this.db, [
+      column((r) => r.id), column((r) => r.draft.type), column((r) => r.draft.initiatorId), column((r) => r.draft.payerUserId),
+      column((r) => r.draft.payeeUserId), column((r) => r.draft.fromAccountId), column((r) => r.draft.toAccountId),
+      column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.terms.commission.toString()),
+      column((r) => r.terms.targetAmount.toString()), column((r) => r.terms.targetCurrency), column((r) => r.terms.rate),
+      column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
+      column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash),
+    ]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return requests.map((r) => byId.get(r.id));
   }

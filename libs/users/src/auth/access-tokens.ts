@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
-import { AppConfig, type AuthUser, Coalescer, isUuid, type Role } from '#platform';
+import { AppConfig, type AuthUser, Coalescer, isUuid, PreparedStatement, type Role } from '#platform';
 import { DataSource } from 'typeorm';
 
 export interface AccessTokenClaims {
@@ -13,6 +13,18 @@ export interface AccessTokenClaims {
 const LAST_USED_RESOLUTION_MS = 60_000;
 /** Under load, token checks share a query at most this often, instead of one query per ~2 requests. */
 const MIN_MS_BETWEEN_CHECKS = 4;
+
+/**
+ * The tokens among $1, with whether each is live. By primary key alone, liveness computed per row:
+ * with it in the WHERE clause the planner may read every live token through the partial index of
+ * live tokens instead.
+ */
+const FIND_TOKENS = new PreparedStatement(
+  `SELECT t.id, t.user_id, u.role, u.confirmed, (t.revoked_at IS NULL AND t.expires_at > now()) AS live,
+          (t.last_used_at IS NULL OR t.last_used_at < now() - $2 * interval '1 millisecond') AS stale
+     FROM access_tokens t JOIN users u ON u.id = t.user_id
+    WHERE t.id = ANY($1::uuid[])`,
+);
 
 interface LiveToken {
   id: string;
@@ -68,15 +80,7 @@ export class AccessTokens {
   }
 
   private async findLive(ids: string[]): Promise<Array<LiveToken | undefined>> {
-    // By primary key alone, liveness computed per row: with it in the WHERE clause the planner
-    // may read every live token through the partial index of live tokens instead.
-    const found: Array<LiveToken & { live: boolean }> = await this.db.query(
-      `SELECT t.id, t.user_id, u.role, u.confirmed, (t.revoked_at IS NULL AND t.expires_at > now()) AS live,
-              (t.last_used_at IS NULL OR t.last_used_at < now() - $2 * interval '1 millisecond') AS stale
-         FROM access_tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.id = ANY($1::uuid[])`,
-      [ids, LAST_USED_RESOLUTION_MS],
-    );
+    const found = await FIND_TOKENS.run<Array<LiveToken & { live: boolean }>>(this.db, [ids, LAST_USED_RESOLUTION_MS]);
     const rows = found.filter((row) => row.live);
     const stale = rows.filter((row) => row.stale).map((row) => row.id);
     if (stale.length) {

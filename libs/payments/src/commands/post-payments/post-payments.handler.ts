@@ -3,13 +3,16 @@ import { CommandBus, CommandHandler, EventBus, type ICommandHandler } from '@nes
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TechnicalAccounts } from '#accounts';
 import { PostOperations, type PostingOutcome } from '#ledger';
-import { Currencies } from '#platform';
+import { Currencies, PreparedStatement } from '#platform';
 import { DataSource } from 'typeorm';
 import { legsOf } from '../../domain/legs.js';
 import { PaymentCompleted, PaymentFailed } from '../../domain/payment-events.js';
 import { PAYMENT_COLUMNS, partiesOf, type PaymentRow, toPaymentView } from '../../domain/payment.js';
 import { PaymentMetrics } from '../../processing/payment-metrics.js';
 import { PostPayments, type PostingSummary } from './post-payments.command.js';
+
+// By primary key alone (see PostOperations): the status is checked on the rows read.
+const FIND_PAYMENTS = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
 
 @CommandHandler(PostPayments)
 export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
@@ -26,8 +29,7 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
 
   async execute({ paymentIds }: PostPayments): Promise<PostingSummary> {
     const ids = [...new Set(paymentIds)];
-    // By primary key alone (see PostOperations): the status is checked on the rows read.
-    const found = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`, [ids])) as PaymentRow[];
+    const found = await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids]);
     const pending = found.filter((payment) => payment.status === 'INITIATED');
     const summary: PostingSummary = { completed: 0, failed: 0, skipped: ids.length - pending.length };
     if (!pending.length) return summary;

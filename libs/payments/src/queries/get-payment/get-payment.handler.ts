@@ -1,9 +1,12 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Currencies, isUuid, NotFound } from '#platform';
+import { Currencies, isUuid, NotFound, PreparedStatement } from '#platform';
 import { DataSource } from 'typeorm';
 import { PAYMENT_COLUMNS, partiesOf, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
 import { GetPayment } from './get-payment.query.js';
+
+/** What a client polls until its payment is final. */
+const FIND_PAYMENT = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = $1`);
 
 @QueryHandler(GetPayment)
 export class GetPaymentHandler implements IQueryHandler<GetPayment> {
@@ -14,7 +17,7 @@ export class GetPaymentHandler implements IQueryHandler<GetPayment> {
 
   async execute({ user, paymentId }: GetPayment): Promise<PaymentView> {
     if (!isUuid(paymentId)) throw new NotFound('payment');
-    const [row] = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = $1`, [paymentId])) as PaymentRow[];
+    const [row] = await FIND_PAYMENT.run<PaymentRow[]>(this.db, [paymentId]);
     if (!row || (user.role !== 'ADMIN' && !partiesOf(row).includes(user.id))) throw new NotFound('payment');
     return toPaymentView(row, this.currencies);
   }

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * A statement the hot paths run hundreds of times a second, sent as a named statement: PostgreSQL
+ * parses and plans it once per connection instead of on every call, which was a sixth of the
+ * server's CPU per payment at half load. Its name is a hash of its text, so two statements never
+ * share a name (node-postgres refuses a name reused with another text on one connection).
+ */
+export class PreparedStatement {
+  private readonly config: { name: string; text: string };
+
+  constructor(readonly text: string) {
+    this.config = { name: `bg_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`, text };
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /**
+   * TypeORM hands its query to node-postgres unchanged, and node-postgres takes a named query in
+   * place of the text: errors still come back as TypeORM's QueryFailedError.
+   */
+  run<T>(db: DataSource | EntityManager, params: unknown[]): Promise<T> {
+    return db.query(this.config as unknown as string, params) as Promise<T>;
+  }
+}
