@@ -6,7 +6,7 @@ import pg from 'pg';
 import { CpuMeter } from './cpu.js';
 import { type LoadResult, TransferLoad, type Transfer } from './load.js';
 import { Payments, type ScenarioResult, statementPages } from './measure.js';
-import { checkpoint, pgbenchReference } from './reference.js';
+import { checkpoint, fillWalSegments, pgbenchReference } from './reference.js';
 import { type BenchAccount, seed, seedStatement } from './seed.js';
 import { Stack } from './stack.js';
 
@@ -59,6 +59,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    await fillWalSegments(settings.serverUrl);
     // First, on a quiet server: after the statement's million rows its checkpoint would slow pgbench down.
     // `--rounds` compares the code with itself and needs none.
     const reference = settings.rounds ? undefined : await measureReference(stack.suffix);
