@@ -9,14 +9,10 @@ import type { DataSource, EntityManager } from 'typeorm';
  * connection).
  */
 export class PreparedStatement {
-  private readonly config: { name: string; text: string };
+  readonly name: string;
 
   constructor(readonly text: string) {
-    this.config = { name: `bg_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`, text };
-  }
-
-  get name(): string {
-    return this.config.name;
+    this.name = `bg_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
   }
 
   /**
@@ -24,6 +20,6 @@ export class PreparedStatement {
    * place of the text: errors still come back as TypeORM's QueryFailedError.
    */
   run<T>(db: DataSource | EntityManager, params: unknown[]): Promise<T> {
-    return db.query(this.config as unknown as string, params) as Promise<T>;
+    return db.query({ name: this.name, text: this.text } as unknown as string, params) as Promise<T>;
   }
 }
