@@ -159,6 +159,61 @@ describe('hostile input', () => {
     expect([res.status, res.body.code, res.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'olderThanMs']);
   });
 
+  describe('input that looks well-formed but is not: 400, never 500, and nothing stored', () => {
+    let payer: TestUser;
+    let payerAccount: string;
+
+    beforeAll(async () => {
+      payer = await registerUser(api);
+      payerAccount = await openAccount(api, payer);
+    });
+
+    const paymentCount = async () => (await request(api.url).get('/api/v1/payments?limit=200').set(admin.auth).expect(200)).body.data.length;
+
+    it.each([
+      ['/api/v1/payments', 'createdAt[gt]=2020-02-30T00:00:00.000Z'],
+      ['/api/v1/accounts', 'createdAt[lt]=2026-02-29T12:00:00.000Z'],
+      ['/api/v1/auth/tokens', 'createdAt=2026-01-01T24:00:00.000Z'],
+    ])('refuses a date that does not exist on %s (%s) with 400 INVALID_QUERY', async (path, query) => {
+      const res = await request(api.url).get(`${path}?${query}`).set(user.auth);
+      expect([res.status, res.body.code]).toEqual([400, 'INVALID_QUERY']);
+    });
+
+    it('refuses a cursor on any list but the one that issued it with 400 INVALID_QUERY', async () => {
+      for (const externalRef of [`cursor-${randomUUID()}`, `cursor-${randomUUID()}`]) {
+        await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: account, amount: '1.00', externalRef }).expect(202);
+      }
+      const payments = await request(api.url).get('/api/v1/payments?limit=1').set(admin.auth).expect(200);
+      const cursor = payments.body.nextCursor as string;
+      expect(cursor).toEqual(expect.any(String));
+      await request(api.url).get(`/api/v1/payments?limit=1&cursor=${cursor}`).set(admin.auth).expect(200);
+      for (const path of ['/api/v1/accounts', '/api/v1/auth/tokens', `/api/v1/accounts/${account}/operations`, '/api/v1/rates']) {
+        const res = await request(api.url).get(`${path}?cursor=${cursor}`).set(admin.auth);
+        expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 400, code: 'INVALID_QUERY' });
+      }
+      const asPayee = await request(api.url).get(`/api/v1/payments?limit=1&cursor=${cursor}`).set(user.auth);
+      expect([asPayee.status, asPayee.body.code]).toEqual([400, 'INVALID_QUERY']); // another caller's scope
+    });
+
+    it('refuses a transfer to the same account spelt in capitals with 400 SAME_ACCOUNT', async () => {
+      const before = await paymentCount();
+      const res = await request(api.url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId: payerAccount, toAccountId: payerAccount.toUpperCase(), amount: '1.00' });
+      expect([res.status, res.body.code]).toEqual([400, 'SAME_ACCOUNT']);
+      expect(await paymentCount()).toBe(before);
+    });
+
+    it.each([
+      ['transfer', '/api/v1/payments', () => payer, () => ({ fromAccountId: payerAccount, toAccountId: other, amount: '1.00' })],
+      ['withdrawal', '/api/v1/withdrawals', () => payer, () => ({ accountId: payerAccount, amount: '1.00', destination: 'wallet-1' })],
+      ['deposit', '/api/v1/deposits', () => admin, () => ({ accountId: account, amount: '1.00', externalRef: `twice-${randomUUID()}` })],
+    ])('refuses a %s with two Idempotency-Key headers with 400 INVALID_IDEMPOTENCY_KEY', async (_name, path, who, body) => {
+      const before = await paymentCount();
+      const res = await request(api.url).post(path).set(who().auth).set('Idempotency-Key', [`first-${randomUUID()}`, 'second']).send(body());
+      expect([res.status, res.body.code]).toEqual([400, 'INVALID_IDEMPOTENCY_KEY']);
+      expect(await paymentCount()).toBe(before);
+    });
+  });
+
   describe('tampered access tokens', () => {
     const claims = () => jwt.decode(user.token) as { sub: string; jti: string; exp: number; iat: number };
     const [header, payload, signature] = [0, 1, 2].map((i) => () => user.token.split('.')[i]);

@@ -19,8 +19,8 @@ export class EmailNotConfirmed extends DomainError {
 export class InvalidIdempotencyKey extends DomainError {
   readonly code = 'INVALID_IDEMPOTENCY_KEY';
   readonly kind = 'invalid';
-  constructor() {
-    super('Idempotency-Key must be 1 to 255 printable ASCII characters');
+  constructor(detail = 'Idempotency-Key must be 1 to 255 printable ASCII characters') {
+    super(detail);
   }
 }
 

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -11,6 +11,7 @@ import type { Acceptance } from '../intake/payment-intake.js';
 import { GetPayment } from '../queries/get-payment/get-payment.query.js';
 import { PAYMENT_LIST } from '../queries/list-payments/list-payments.handler.js';
 import { ListPayments } from '../queries/list-payments/list-payments.query.js';
+import { IdempotencyKeys } from './idempotency-keys.decorator.js';
 import { CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, SweepDto, SweepResultDto } from './dto/payment.dto.js';
 
 /** 202 for a new payment, 200 for a repeat answered with the payment as it stands now. */
@@ -27,7 +28,7 @@ function ApiPaymentCreation(summary: string, description: string, problems: Reco
       name: 'Idempotency-Key',
       required: false,
       description: 'Same key and same body (amounts compared as money) → the same payment, charged once; same key, another body → 409. Kept at least 24 h.',
-      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$', example: '6f1c2b0e-transfer-1' },
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
     }),
     ApiAcceptedResponse({ type: PaymentDto, description: 'Accepted, INITIATED: poll GET /api/v1/payments/{id} or listen on /events' }),
     ApiOkResponse({ type: PaymentDto, description: 'A repeat of an earlier request: that payment as it stands now' }),
@@ -55,8 +56,8 @@ export class PaymentsController {
       422: ['RATE_NOT_AVAILABLE'],
     },
   )
-  async transfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, key)));
+  async transfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
+    return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, keys)));
   }
 
   @Post('withdrawals')
@@ -65,8 +66,8 @@ export class PaymentsController {
     403: ['EMAIL_NOT_CONFIRMED'],
     404: ['NOT_FOUND'],
   })
-  async withdraw(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, key)));
+  async withdraw(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
+    return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, keys)));
   }
 
   @Post('deposits')
@@ -77,8 +78,8 @@ export class PaymentsController {
     404: ['NOT_FOUND'],
     409: ['EXTERNAL_REF_REUSED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
   })
-  async deposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, key)));
+  async deposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
+    return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, keys)));
   }
 
   @Get('payments')

@@ -18,6 +18,7 @@ interface Row {
 }
 
 const SPEC: ListSpec = {
+  name: 'probes',
   from: 'probe',
   select: 'id',
   fields: {
@@ -326,6 +327,10 @@ describe('ListQueries against PostgreSQL', () => {
       'createdAt[gte]=yesterday',
       'createdAt=2026-01-01',
       'createdAt=2026-13-45T00:00:00.000Z',
+      'createdAt[gt]=2020-02-30T00:00:00.000Z',
+      'createdAt[lt]=2026-02-29T00:00:00.000Z',
+      'createdAt=2026-01-01T24:00:00.000Z',
+      'createdAt=2026-01-01T23:60:00.000Z',
       'amount=1e3',
       'amount=1.00001',
       'amount=abc',
@@ -358,6 +363,19 @@ describe('ListQueries against PostgreSQL', () => {
       const otherConfig = AppConfig.fromEnv({ JWT_SECRET: 'another-secret' });
       const otherLists = new ListQueries(otherConfig, new Currencies(otherConfig));
       await expect(otherLists.page(db, SPEC, `limit=1&sort=name&cursor=${nextCursor}`, undefined, (r) => r)).rejects.toThrow(InvalidQuery);
+    });
+
+    it('refuses a cursor issued by another list, or for another scope of the same list', async () => {
+      const { nextCursor } = await ids('limit=1');
+      const scoped = (spec: ListSpec, scope?: { sql: string; params: unknown[] }) => lists.page(db, spec, `limit=1&cursor=${nextCursor}`, scope, (r) => r);
+      await expect(scoped({ ...SPEC, name: 'other-probes' })).rejects.toThrow('the cursor is not valid for this list');
+      await expect(scoped(SPEC, { sql: 'currency = $1', params: ['JPY'] })).rejects.toThrow(InvalidQuery);
+      await expect(scoped(SPEC)).resolves.toEqual(expect.objectContaining({ data: [expect.anything()] }));
+    });
+
+    it('takes real dates, a leap day and years before 100 included', async () => {
+      expect((await ids('createdAt[gt]=2024-02-29T23:59:59.999Z')).data).toHaveLength(all.length);
+      expect((await ids('createdAt[gt]=0050-01-01T00:00:00.000Z')).data).toHaveLength(all.length);
     });
   });
 });

@@ -15,7 +15,7 @@ const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?Z$/;
 const MONEY = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,4})?$/;
 const INTEGER = /^-?(0|[1-9][0-9]{0,17})$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/;
@@ -41,6 +41,7 @@ class CompiledList {
     readonly sortKeys: SortKey[],
     readonly limit: number,
     readonly sortSignature: string,
+    readonly cursorScope: string,
   ) {}
 
   bind(value: unknown, cast: string): string {
@@ -90,7 +91,7 @@ export class ListQueries {
     const pageRows = hasMore ? rows.slice(0, list.limit) : rows;
     const last = pageRows.at(-1);
     const nextCursor =
-      hasMore && last ? this.signCursor(list.sortSignature, list.sortKeys.map((_, i) => serialise(last[`__k${i}`]))) : null;
+      hasMore && last ? this.signCursor(list, list.sortKeys.map((_, i) => serialise(last[`__k${i}`]))) : null;
     return { data: pageRows.map((row) => toDto(row as Row)), nextCursor };
   }
 
@@ -104,7 +105,7 @@ export class ListQueries {
     const limit = parseLimit(search.get('limit'));
     const sortKeys = this.parseSort(spec, search.get('sort'));
     const sortSignature = sortKeys.map((k) => `${k.descending ? '-' : ''}${k.name}`).join(',');
-    const list = new CompiledList([], sortKeys, limit, sortSignature);
+    const list = new CompiledList([], sortKeys, limit, sortSignature, JSON.stringify([spec.name, scopeParams]));
     list.params.push(...scopeParams);
 
     for (const [key, value] of search) {
@@ -121,7 +122,7 @@ export class ListQueries {
     }
 
     const cursor = search.get('cursor');
-    if (cursor !== null) list.conditions.push(this.after(list, this.verifyCursor(cursor, sortSignature)));
+    if (cursor !== null) list.conditions.push(this.after(list, this.verifyCursor(list, cursor)));
     return list;
   }
 
@@ -190,24 +191,28 @@ export class ListQueries {
     return `(${alternatives.map((a) => `(${a})`).join(' OR ')})`;
   }
 
-  private signCursor(sortSignature: string, values: Array<string | null>): string {
-    const payload = Buffer.from(JSON.stringify({ s: sortSignature, v: values })).toString('base64url');
-    return `${payload}.${this.mac(payload)}`;
+  /**
+   * The MAC covers the list's name and the caller's scope as well as the payload, so a cursor
+   * answers only the list, and the owner, that it was issued for.
+   */
+  private signCursor(list: CompiledList, values: Array<string | null>): string {
+    const payload = Buffer.from(JSON.stringify({ s: list.sortSignature, v: values })).toString('base64url');
+    return `${payload}.${this.mac(list.cursorScope, payload)}`;
   }
 
-  private verifyCursor(cursor: string, sortSignature: string): Array<string | null> {
+  private verifyCursor(list: CompiledList, cursor: string): Array<string | null> {
     const [payload, mac, extra] = cursor.split('.');
-    const expected = payload ? Buffer.from(this.mac(payload)) : Buffer.alloc(0);
+    const expected = payload ? Buffer.from(this.mac(list.cursorScope, payload)) : Buffer.alloc(0);
     if (!payload || !mac || extra !== undefined || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), expected)) {
-      throw new InvalidQuery('the cursor is not valid');
+      throw new InvalidQuery('the cursor is not valid for this list');
     }
     const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { s: string; v: Array<string | null> };
-    if (decoded.s !== sortSignature) throw new InvalidQuery('the cursor belongs to another sort order');
+    if (decoded.s !== list.sortSignature) throw new InvalidQuery('the cursor belongs to another sort order');
     return decoded.v;
   }
 
-  private mac(payload: string): string {
-    return createHmac('sha256', this.cursorKey).update(payload).digest('base64url').slice(0, 22);
+  private mac(scope: string, payload: string): string {
+    return createHmac('sha256', this.cursorKey).update(scope).update('\n').update(payload).digest('base64url').slice(0, 22);
   }
 }
 
@@ -229,7 +234,7 @@ function parseValue(name: string, field: FieldSpec, raw: string): string {
       if (!field.values?.includes(raw)) throw bad(`one of ${field.values?.join(', ')}`);
       return raw;
     case 'timestamp':
-      if (!TIMESTAMP.test(raw) || Number.isNaN(Date.parse(raw))) throw bad('an ISO 8601 UTC timestamp');
+      if (!isRealTimestamp(raw)) throw bad('an ISO 8601 UTC timestamp');
       return raw;
     case 'money':
       if (!MONEY.test(raw)) throw bad('an amount');
@@ -248,6 +253,20 @@ function parseValue(name: string, field: FieldSpec, raw: string): string {
       if (raw.includes('\u0000')) throw bad('a text without NUL characters'); // PostgreSQL text cannot hold one
       return raw;
   }
+}
+
+/** Date.parse rolls 2020-02-30 over to March 1st and takes 24:00; PostgreSQL refuses both. */
+function isRealTimestamp(raw: string): boolean {
+  const parts = TIMESTAMP.exec(raw);
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
+  date.setUTCHours(hour, minute, second);
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second
+  );
 }
 
 function serialise(value: unknown): string | null {

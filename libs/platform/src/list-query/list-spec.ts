@@ -13,6 +13,8 @@ export interface FieldSpec {
 
 /** What a collection endpoint lets clients filter and sort by: the API's field names mapped to SQL. */
 export interface ListSpec {
+  /** Names the list in its cursors: a cursor is refused by every list but the one that issued it. */
+  name: string;
   /** `FROM ...` clause contents (a table, or trusted joins). */
   from: string;
   /** Columns to select, aliased to the names the mapper reads. */

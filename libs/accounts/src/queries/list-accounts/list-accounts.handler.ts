@@ -6,6 +6,7 @@ import { ACCOUNT_COLUMNS, type AccountRow, toAccountView, type AccountView } fro
 import { ListAccounts } from './list-accounts.query.js';
 
 export const ACCOUNT_LIST: ListSpec = {
+  name: 'accounts',
   from: 'accounts a',
   select: ACCOUNT_COLUMNS,
   fields: {

@@ -14,6 +14,7 @@ import { ListRates } from './list-rates.query.js';
 export function currentRatesList(codes: readonly string[]): ListSpec {
   const values = codes.map((code) => `('${code}'::char(3))`).join(', ');
   return {
+    name: 'rates',
     from: `(SELECT f.code AS from_currency, t.code AS to_currency, latest.rate, latest.created_at
               FROM (VALUES ${values}) AS f (code)
               CROSS JOIN (VALUES ${values}) AS t (code)

@@ -7,6 +7,7 @@ import { type OperationRow, toOperationView, type OperationView } from '../../do
 import { GetStatement } from './get-statement.query.js';
 
 export const STATEMENT: ListSpec = {
+  name: 'operations',
   from: 'operations o',
   select: 'o.id, o.payment_id, o.account_id, o.type, o.amount, o.currency, o.balance_after, o.created_at',
   fields: {

@@ -8,7 +8,8 @@ export class CreateDeposit extends Command<Acceptance> {
     readonly accountId: string,
     readonly amount: string,
     readonly externalRef: string,
-    readonly idempotencyKey: string | undefined,
+    /** Every Idempotency-Key header of the request, as given. */
+    readonly idempotencyKeys: readonly string[],
   ) {
     super();
   }

@@ -17,7 +17,7 @@ export class CreateDepositHandler implements ICommandHandler<CreateDeposit> {
   ) {}
 
   async execute(command: CreateDeposit): Promise<Acceptance> {
-    const idempotencyKey = parseIdempotencyKey(command.idempotencyKey);
+    const idempotencyKey = parseIdempotencyKey(command.idempotencyKeys);
     const to = await this.accounts.anyUserAccount(command.accountId);
     const amount = this.currencies.parse(command.amount, to.currency);
     return this.intake.accept(

@@ -9,7 +9,8 @@ export class CreateTransfer extends Command<Acceptance> {
     readonly toAccountId: string,
     readonly amount: string,
     readonly description: string | undefined,
-    readonly idempotencyKey: string | undefined,
+    /** Every Idempotency-Key header of the request, as given. */
+    readonly idempotencyKeys: readonly string[],
   ) {
     super();
   }

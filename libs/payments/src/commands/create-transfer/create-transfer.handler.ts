@@ -18,8 +18,8 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
   ) {}
 
   async execute(command: CreateTransfer): Promise<Acceptance> {
-    const idempotencyKey = parseIdempotencyKey(command.idempotencyKey);
-    if (command.fromAccountId === command.toAccountId) throw new SameAccount();
+    const idempotencyKey = parseIdempotencyKey(command.idempotencyKeys);
+    if (command.fromAccountId.toLowerCase() === command.toAccountId.toLowerCase()) throw new SameAccount(); // one UUID, however cased
     const from = await this.accounts.ownForPaying(command.user, command.fromAccountId);
     const to = await this.accounts.anyUserAccount(command.toAccountId);
     const amount = this.currencies.parse(command.amount, from.currency);

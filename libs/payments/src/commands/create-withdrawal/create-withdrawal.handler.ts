@@ -17,7 +17,7 @@ export class CreateWithdrawalHandler implements ICommandHandler<CreateWithdrawal
   ) {}
 
   async execute(command: CreateWithdrawal): Promise<Acceptance> {
-    const idempotencyKey = parseIdempotencyKey(command.idempotencyKey);
+    const idempotencyKey = parseIdempotencyKey(command.idempotencyKeys);
     const from = await this.accounts.ownForPaying(command.user, command.accountId);
     const amount = this.currencies.parse(command.amount, from.currency);
     return this.intake.accept(

@@ -6,6 +6,7 @@ import { PAYMENT_COLUMNS, PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentRow, toPa
 import { ListPayments } from './list-payments.query.js';
 
 export const PAYMENT_LIST: ListSpec = {
+  name: 'payments',
   from: 'payments p',
   select: PAYMENT_COLUMNS,
   fields: {

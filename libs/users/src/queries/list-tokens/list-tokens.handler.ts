@@ -6,6 +6,7 @@ import { type TokenView } from '../../domain/user.view.js';
 import { ListTokens } from './list-tokens.query.js';
 
 export const TOKEN_LIST: ListSpec = {
+  name: 'tokens',
   from: 'access_tokens t',
   select: 't.id, t.name, t.created_at, t.last_used_at, t.expires_at',
   fields: {
