@@ -29,7 +29,7 @@ const CONTRACT = [
   'PUT /api/v1/admin/rates/{from}/{to}',
 ];
 
-type Operation = { parameters?: Array<{ name: string; in: string }>; responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] };
+type Operation = { parameters?: Array<{ name: string; in: string; schema?: object }>; responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] };
 
 describe('OpenAPI document', () => {
   let running: RunningApp;
@@ -71,9 +71,16 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents every field of a list as a filter next to sort, limit and cursor', () => {
+  it('documents every field of a list as flat field and field[op] filters next to sort, limit and cursor', () => {
     const names = operations().find((o) => o.key === 'GET /api/v1/payments')?.op.parameters?.map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining([...Object.keys(served.components.schemas.PaymentDto.properties), 'sort', 'limit', 'cursor']));
+    expect(names).toEqual(expect.arrayContaining(['amount[gte]', 'amount[in]', 'createdAt[lt]', 'status[ne]', 'status[in]']));
+    expect(names).not.toContain('status[gt]'); // an enum compares only for (in)equality
+  });
+
+  it('gives no query or header parameter an example, which "Try it out" would send', () => {
+    const exampled = operations().flatMap(({ key, op }) => (op.parameters ?? []).filter((p) => p.in !== 'path' && ('example' in p || 'example' in (p.schema ?? {}))).map((p) => `${key} ${p.name}`));
+    expect(exampled).toEqual([]);
   });
 
   it('documents money as a string with a pattern, never a number', () => {

@@ -150,6 +150,9 @@ export function configureHttpApp(app: NestFastifyApplication, options: { docs?: 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (options.docs !== false) {
-    SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+    SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+      jsonDocumentUrl: 'docs-json',
+      swaggerOptions: { persistAuthorization: true }, // a reload keeps the pasted token
+    });
   }
 }
