@@ -14,9 +14,9 @@ const FOREIGN_KEYS = [
 
 /**
  * Payments and operations keep their references valid by construction instead of by a
- * foreign-key check per row. Those checks (five per payment, two per operation) were ~60 % of the
- * payment INSERT's execution and ~25 % of PostgreSQL's CPU per payment, and each one locked the
- * user or account row it named (KEY SHARE: one more WAL record and dirtied page).
+ * foreign-key check per row. Those checks (five per payment, two per operation) were most of the
+ * payment INSERT's execution (docs/performance.md, "No foreign-key check per row"), and each one
+ * locked the user or account row it named (KEY SHARE: one more WAL record and dirtied page).
  *
  * What they guaranteed still holds:
  * - a reference is only written to a row read just before: the intake stores the accounts it

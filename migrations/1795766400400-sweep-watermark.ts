@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Finishing a payment becomes a HOT update: the new row version stays on its page and no index
  * gets a new entry. Before, the partial index `payments_initiated` (`WHERE status = 'INITIATED'`)
  * named the status, so every finished payment also wrote a new entry into each of the table's six
- * indexes: 15–18 % of the WAL per transfer (measured in the bench: README, "Benchmark").
+ * indexes (the WAL that cost: docs/performance.md, "Finishing a payment is a HOT update").
  *
  * - The sweeper finds payments still INITIATED by `payments_by_created` from a watermark instead:
  *   every payment created before `payment_sweep.finished_before` is final (see SweepPaymentsHandler).

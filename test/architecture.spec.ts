@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -41,5 +42,28 @@ describe('architecture', () => {
   it('lets the apps reach libraries only through their public faces', () => {
     const offending = sources('apps').flatMap((file) => imports(file).filter((target) => target.includes('libs/')).map((target) => `${file} imports ${target}`));
     expect(offending).toEqual([]);
+  });
+
+  describe('keeps measured figures in docs/performance.md, where they are dated, not where they go stale', () => {
+    const FIGURE = /\d\s?(%|µs|ms\b|[KM]B\b|\/s\b|×)/;
+
+    it('in no comment of the code', () => {
+      const files = execFileSync('git', ['ls-files', 'apps/*.ts', 'libs/*.ts', 'migrations/*.ts', 'scripts/*.ts'], { encoding: 'utf8' }).split('\n').filter((f) => f && !f.endsWith('.spec.ts'));
+      const offending = files.flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ at: `${file}:${i + 1}`, comment: /^\s*(\/\/|\/?\*)/.test(line) ? line : (/\s\/\/\s.*$/.exec(line)?.[0] ?? '') }))
+          .filter(({ comment }) => FIGURE.test(comment))
+          .map(({ at, comment }) => `${at} ${comment.trim()}`),
+      );
+      expect(offending).toEqual([]);
+    });
+
+    it("in none of the README's Architecture section", () => {
+      const readme = readFileSync('README.md', 'utf8');
+      const section = /\n## Architecture\n([\s\S]*?)\n## /.exec(readme)?.[1];
+      expect(section).toBeDefined();
+      expect(section!.split('\n').filter((line) => FIGURE.test(line))).toEqual([]);
+    });
   });
 });

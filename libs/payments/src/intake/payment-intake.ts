@@ -45,8 +45,8 @@ export interface PaymentDraft {
 /**
  * What the intake fixes on a draft: its commission, and what the payee receives. Kept beside the
  * draft rather than merged into a copy of it: each `{ ...draft, … }` copy got a hidden class of its
- * own, which V8 allocates in the old generation. At 1000 payments/s that was ~40 % of the api's
- * old-generation growth, and so of its full collections, each stalling requests for 30-50 ms.
+ * own, which V8 allocates in the old generation, so they fed the api's full collections, which
+ * stall requests (docs/performance.md, "Less garbage promoted in the api").
  */
 interface Terms {
   commission: bigint;

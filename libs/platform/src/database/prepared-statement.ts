@@ -3,9 +3,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * A statement the hot paths run hundreds of times a second, sent as a named statement: PostgreSQL
- * parses and plans it once per connection instead of on every call, which was about a sixth of its
- * CPU per payment at half load (docs/performance.md, "The hot statements are prepared once per
- * connection"). Its name is a hash of its text, so two statements never share a name
+ * parses and plans it once per connection instead of on every call (what that saves:
+ * docs/performance.md, "The hot statements are prepared once per connection"). Its name is a hash of its text, so two statements never share a name
  * (node-postgres refuses a name reused with another text on one connection).
  */
 export class PreparedStatement {

@@ -6,7 +6,7 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 /**
  * Nest's logger interface over pino: JSON lines. A line about a request names its id (`reqId`)
  * itself: no AsyncLocalStorage carries it, because on Node 20 that turns on a hook for every
- * promise, which cost the api ~12 % of its CPU per payment (the benchmark, alternated runs).
+ * promise, a cost the benchmark sees in the api's CPU (docs/performance.md, "No AsyncLocalStorage").
  * (nestjs-pino does the same but is CommonJS, which jest cannot load next to ESM-only NestJS 12.)
  */
 export class AppLogger implements LoggerService {

@@ -16,8 +16,8 @@ export function requestIdOf(req: IncomingMessage): string {
 /**
  * One short line per request, written once its answer is sent (or the caller went away). Headers
  * (tokens, cookies) are never logged.
- * Not pino-http: it builds two child loggers per request for the same line, which cost the api
- * ~15 % of its CPU per payment under load (the benchmark, alternated runs).
+ * Not pino-http: it builds two child loggers per request for the same line, a cost the benchmark
+ * sees in the api's CPU (docs/performance.md, "Figures moved out of the code").
  */
 export function logRequests(app: FastifyInstance, logger: AppLogger): void {
   const log = logger.pino;

@@ -9,8 +9,8 @@ import { AppConfig } from '../config/app-config.js';
  *
  * No auto-pipelining: it saves a write per event published, but each of its per-tick pipelines
  * gets a hidden class of its own (an accessor defined per instance), which V8 allocates in the old
- * generation. At 1000 payments/s that was ~30 % of the api's old-generation growth, and so of its
- * full collections, each stalling requests for 30-50 ms.
+ * generation, so it fed the api's full collections, which stall requests (docs/performance.md,
+ * "Less garbage promoted in the api").
  */
 export function createRedisClient(url: string, name: string, options: { subscriber?: boolean } = {}): Redis {
   const logger = new Logger(`Redis:${name}`);
