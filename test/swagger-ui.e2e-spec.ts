@@ -1,13 +1,8 @@
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM } from './support/browser.js';
 import { startApp, type RunningApp } from './support/harness.js';
 import { openAccount } from './support/money.js';
 import { ADMIN_ENV, loginAdmin, type TestUser } from './support/users.js';
-
-/** Debian's Chromium (.ci/run installs it) unless CHROMIUM_PATH names another; playwright-core never downloads a browser. */
-const CHROMIUM = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 
 describe('Swagger UI in a real browser', () => {
   let running: RunningApp;

@@ -33,12 +33,17 @@ export class Outbox extends Mailer {
     this.sent.push(message);
   }
 
+  /** The confirmation link in the last message to `to`. */
+  confirmationLink(to: string): URL {
+    const message = this.sent.filter((m) => m.to === to).at(-1);
+    const link = message?.text.match(/https?:\/\/\S+\?token=[A-Za-z0-9_-]+/)?.[0];
+    if (!link) throw new Error(`no confirmation mail to ${to}`);
+    return new URL(link);
+  }
+
   /** The confirmation token in the last message to `to`. */
   confirmationToken(to: string): string {
-    const message = this.sent.filter((m) => m.to === to).at(-1);
-    const token = message?.text.match(/token=([A-Za-z0-9_-]+)/)?.[1];
-    if (!token) throw new Error(`no confirmation mail to ${to}`);
-    return token;
+    return this.confirmationLink(to).searchParams.get('token')!;
   }
 }
 

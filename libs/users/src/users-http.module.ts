@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthController } from './http/auth.controller.js';
+import { ConfirmationPageController } from './http/confirmation-page.controller.js';
 import { UsersController } from './http/users.controller.js';
 import { UsersModule } from './users.module.js';
 
-@Module({ imports: [CqrsModule, UsersModule], controllers: [AuthController, UsersController] })
+@Module({ imports: [CqrsModule, UsersModule], controllers: [AuthController, UsersController, ConfirmationPageController] })
 export class UsersHttpModule {}

@@ -87,9 +87,12 @@ function securityHeaders(): onRequestHookHandler {
   };
 }
 
-/** `/api/v1` in front of every route but the operational ones (the queue dashboard is a Fastify plugin, outside Nest's routes). */
+/**
+ * `/api/v1` in front of every route but the operational ones and `/confirm`, the page the
+ * confirmation e-mails link to (the queue dashboard is a Fastify plugin, outside Nest's routes).
+ */
 export function useApiPrefix(app: INestApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'confirm'] });
 }
 
 const TAGS: Array<[string, string]> = [
