@@ -8,8 +8,11 @@ export interface ClientToServerEvents {
 /** What a client receives on /events: every event about a payment in which its user pays or is paid. */
 export interface ServerToClientEvents {
   'payment.initiated': (payment: PaymentView) => void;
+  'payment.authorized': (payment: PaymentView) => void;
   'payment.completed': (payment: PaymentView) => void;
   'payment.failed': (payment: PaymentView) => void;
+  'payment.voided': (payment: PaymentView) => void;
+  'payment.expired': (payment: PaymentView) => void;
 }
 
 export interface WatchRefused {

@@ -1,5 +1,14 @@
 export { GetPayment } from './queries/get-payment/get-payment.query.js';
-export { PaymentCompleted, PaymentFailed, PaymentInitiated } from './domain/payment-events.js';
+export {
+  PAYMENT_EVENTS,
+  PaymentAuthorized,
+  PaymentCompleted,
+  type PaymentEvent,
+  PaymentExpired,
+  PaymentFailed,
+  PaymentInitiated,
+  PaymentVoided,
+} from './domain/payment-events.js';
 export type { PaymentStatus, PaymentType, PaymentView } from './domain/payment.js';
 export { SweepPayments } from './commands/sweep-payments/sweep-payments.command.js';
 export type { SweepResult } from './commands/sweep-payments/sweep-payments.command.js';

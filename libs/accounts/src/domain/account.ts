@@ -14,6 +14,7 @@ export interface AccountRow {
   currency: string;
   name: string;
   balance: string;
+  held_balance: string;
   created_at: Date;
 }
 
@@ -25,10 +26,12 @@ export interface AccountView {
   currency: string;
   name: string;
   balance: string;
+  heldBalance: string;
+  availableBalance: string;
   createdAt: string;
 }
 
-export const ACCOUNT_COLUMNS = 'a.id, a.user_id, a.type, a.code, a.currency, a.name, a.balance, a.created_at';
+export const ACCOUNT_COLUMNS = 'a.id, a.user_id, a.type, a.code, a.currency, a.name, a.balance, a.held_balance, a.created_at';
 
 export function toAccountView(row: AccountRow, currencies: Currencies): AccountView {
   return {
@@ -39,6 +42,8 @@ export function toAccountView(row: AccountRow, currencies: Currencies): AccountV
     currency: row.currency,
     name: row.name,
     balance: currencies.format(row.balance, row.currency),
+    heldBalance: currencies.format(row.held_balance, row.currency),
+    availableBalance: currencies.format(BigInt(row.balance) - BigInt(row.held_balance), row.currency),
     createdAt: row.created_at.toISOString(),
   };
 }

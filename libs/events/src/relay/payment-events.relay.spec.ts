@@ -1,4 +1,4 @@
-import { PaymentCompleted, PaymentFailed, PaymentInitiated, type PaymentView } from '#payments';
+import { PaymentAuthorized, PaymentCompleted, PaymentExpired, PaymentFailed, PaymentInitiated, PaymentVoided, type PaymentView } from '#payments';
 import type { ClientEvents } from './client-events.js';
 import { PaymentEventsRelay } from './payment-events.relay.js';
 
@@ -9,6 +9,9 @@ describe('PaymentEventsRelay', () => {
     ['PaymentInitiated', 'payment.initiated', PaymentInitiated],
     ['PaymentCompleted', 'payment.completed', PaymentCompleted],
     ['PaymentFailed', 'payment.failed', PaymentFailed],
+    ['PaymentAuthorized', 'payment.authorized', PaymentAuthorized],
+    ['PaymentVoided', 'payment.voided', PaymentVoided],
+    ['PaymentExpired', 'payment.expired', PaymentExpired],
   ])('sends %s as %s to the rooms of both parties and of the payment\'s watchers', (_, name, Event) => {
     const sent: unknown[][] = [];
     const relay = new PaymentEventsRelay({ send: (...args: unknown[]) => sent.push(args) } as unknown as ClientEvents);

@@ -1,8 +1,11 @@
 import type { IEvent } from '@nestjs/cqrs';
-import type { PaymentView } from './payment.js';
+import type { PaymentStatus, PaymentView } from './payment.js';
 
 /** Published after the transaction that justifies it has committed. */
-abstract class PaymentEvent implements IEvent {
+export abstract class PaymentEvent implements IEvent {
+  /** The name clients receive it by. */
+  abstract readonly type: `payment.${Lowercase<PaymentStatus>}`;
+
   constructor(
     readonly payment: PaymentView,
     /** The users who pay or are paid. */
@@ -10,6 +13,37 @@ abstract class PaymentEvent implements IEvent {
   ) {}
 }
 
-export class PaymentInitiated extends PaymentEvent {}
-export class PaymentCompleted extends PaymentEvent {}
-export class PaymentFailed extends PaymentEvent {}
+export class PaymentInitiated extends PaymentEvent {
+  readonly type = 'payment.initiated';
+}
+export class PaymentAuthorized extends PaymentEvent {
+  readonly type = 'payment.authorized';
+}
+export class PaymentCompleted extends PaymentEvent {
+  readonly type = 'payment.completed';
+}
+export class PaymentFailed extends PaymentEvent {
+  readonly type = 'payment.failed';
+}
+export class PaymentVoided extends PaymentEvent {
+  readonly type = 'payment.voided';
+}
+export class PaymentExpired extends PaymentEvent {
+  readonly type = 'payment.expired';
+}
+
+export const PAYMENT_EVENTS = [PaymentInitiated, PaymentAuthorized, PaymentCompleted, PaymentFailed, PaymentVoided, PaymentExpired] as const;
+
+const EVENT_OF_STATUS: Record<PaymentStatus, new (payment: PaymentView, userIds: string[]) => PaymentEvent> = {
+  INITIATED: PaymentInitiated,
+  AUTHORIZED: PaymentAuthorized,
+  COMPLETED: PaymentCompleted,
+  FAILED: PaymentFailed,
+  VOIDED: PaymentVoided,
+  EXPIRED: PaymentExpired,
+};
+
+/** The event that announces a payment reaching its current status. */
+export function eventOf(payment: PaymentView, userIds: string[]): PaymentEvent {
+  return new EVENT_OF_STATUS[payment.status](payment, userIds);
+}

@@ -1,9 +1,12 @@
 import type { Currencies } from '#platform';
 
 export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL';
-export type PaymentStatus = 'INITIATED' | 'COMPLETED' | 'FAILED';
+export type PaymentStatus = 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' | 'VOIDED' | 'EXPIRED';
+/** Automatic: posted at once. Manual: the worker only holds the money, a capture moves it (or a void, or the expiry, releases it). */
+export type CaptureMethod = 'automatic' | 'manual';
 export const PAYMENT_TYPES: readonly PaymentType[] = ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL'];
-export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['INITIATED', 'COMPLETED', 'FAILED'];
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['INITIATED', 'AUTHORIZED', 'COMPLETED', 'FAILED', 'VOIDED', 'EXPIRED'];
+export const CAPTURE_METHODS: readonly CaptureMethod[] = ['automatic', 'manual'];
 
 export interface PaymentRow {
   id: string;
@@ -23,6 +26,9 @@ export interface PaymentRow {
   destination: string | null;
   external_ref: string | null;
   failure_reason: string | null;
+  capture: CaptureMethod;
+  authorized_amount: string | null;
+  expires_at: Date | null;
   request_hash: string;
   created_at: Date;
   processed_at: Date | null;
@@ -30,8 +36,8 @@ export interface PaymentRow {
 
 export const PAYMENT_COLUMNS =
   'p.id, p.type, p.status, p.payer_user_id, p.payee_user_id, p.from_account_id, p.to_account_id, p.amount, p.currency, p.commission, ' +
-  'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.request_hash, ' +
-  'p.created_at, p.processed_at';
+  'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.capture, ' +
+  'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at';
 
 export interface PaymentView {
   id: string;
@@ -49,6 +55,9 @@ export interface PaymentView {
   destination: string | null;
   externalRef: string | null;
   failureReason: string | null;
+  capture: CaptureMethod;
+  authorizedAmount: string | null;
+  expiresAt: string | null;
   createdAt: string;
   processedAt: string | null;
 }
@@ -70,6 +79,9 @@ export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentV
     destination: row.destination,
     externalRef: row.external_ref,
     failureReason: row.failure_reason,
+    capture: row.capture,
+    authorizedAmount: row.authorized_amount === null ? null : currencies.format(row.authorized_amount, row.currency),
+    expiresAt: row.expires_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     processedAt: row.processed_at?.toISOString() ?? null,
   };

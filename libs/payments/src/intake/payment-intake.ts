@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { commissionFor } from '../domain/commission.js';
 import { PaymentInitiated } from '../domain/payment-events.js';
-import { PAYMENT_COLUMNS, partiesOf, type PaymentRow, type PaymentType, toPaymentView, type PaymentView } from '../domain/payment.js';
+import { type CaptureMethod, PAYMENT_COLUMNS, partiesOf, type PaymentRow, type PaymentType, toPaymentView, type PaymentView } from '../domain/payment.js';
 import { ExternalRefReused, IdempotencyKeyInUse, IdempotencyKeyReused } from '../domain/payments.errors.js';
 import { PaymentMetrics } from '../processing/payment-metrics.js';
 import { PaymentQueue } from '../processing/payment-queue.js';
@@ -18,9 +18,11 @@ const MIN_MS_BETWEEN_INSERTS = 8;
 /** One row per payment; a row that meets a unique key is skipped (see insertAll). */
 const INSERT_PAYMENTS = new PreparedStatement(
   `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
-                              commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash)
+                              commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash,
+                              capture)
    SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::text[],
-                        $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+                        $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+                        $19::text[])
    ON CONFLICT DO NOTHING
    RETURNING ${PAYMENT_COLUMNS}`,
 );
@@ -40,6 +42,8 @@ export interface PaymentDraft {
   description?: string | null;
   destination?: string | null;
   externalRef?: string | null;
+  /** Automatic unless the payer asked for a hold to capture later. */
+  capture?: CaptureMethod;
 }
 
 /**
@@ -145,7 +149,7 @@ export class PaymentIntake {
       column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.terms.commission.toString()),
       column((r) => r.terms.targetAmount.toString()), column((r) => r.terms.targetCurrency), column((r) => r.terms.rate),
       column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
-      column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash),
+      column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash), column((r) => r.draft.capture ?? 'automatic'),
     ]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return requests.map((r) => byId.get(r.id));
@@ -184,6 +188,8 @@ function hashRequest(draft: PaymentDraft): string {
     draft.description ?? null,
     draft.destination ?? null,
     draft.externalRef ?? null,
+    // Only when manual: the hashes stored before holds existed still match their repeats.
+    ...(draft.capture === 'manual' ? ['manual'] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

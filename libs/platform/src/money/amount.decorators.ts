@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 
 const AMOUNT_SHAPE = /^(0|[1-9][0-9]{0,14})(\.[0-9]{1,4})?$/;
 
@@ -8,10 +8,11 @@ const AMOUNT_SHAPE = /^(0|[1-9][0-9]{0,14})(\.[0-9]{1,4})?$/;
  * A money amount in a request body: a decimal string, never a JSON number. Its exact precision
  * depends on the account's currency, so the handler finishes the check with `Currencies.parse`.
  */
-export function IsAmount(description = 'Decimal string in the currency\'s minor-unit precision') {
+export function IsAmount(description = 'Decimal string in the currency\'s minor-unit precision', { optional = false } = {}) {
   const context = { code: 'INVALID_AMOUNT' };
   return applyDecorators(
-    ApiProperty({ type: String, description, example: '12.50', pattern: AMOUNT_SHAPE.source }),
+    ApiProperty({ type: String, description, example: '12.50', pattern: AMOUNT_SHAPE.source, required: !optional }),
+    ...(optional ? [IsOptional()] : []),
     IsString({ context, message: '$property must be a decimal string such as "12.50"' }),
     Matches(AMOUNT_SHAPE, { context, message: '$property must be a positive decimal string such as "12.50"' }),
   );

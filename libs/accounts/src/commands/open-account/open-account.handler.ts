@@ -17,7 +17,7 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccount> {
     const { code } = this.currencies.get(currency);
     const [row] = (await this.db.query(
       `INSERT INTO accounts (user_id, type, currency, name) VALUES ($1, 'USER', $2, $3)
-       RETURNING id, user_id, type, code, currency, name, balance, created_at`,
+       RETURNING id, user_id, type, code, currency, name, balance, held_balance, created_at`,
       [userId, code, name?.trim() || `${code} account`],
     )) as AccountRow[];
     return toAccountView(row, this.currencies);

@@ -21,6 +21,8 @@ export class AccountDto {
   @ApiProperty({ example: 'USD' }) currency: string;
   @ApiProperty({ example: 'USD account' }) name: string;
   @ApiMoney({ signed: true, example: '12.50', description: 'Decimal string in the currency\'s precision; only technical accounts go negative' }) balance: string;
+  @ApiMoney({ example: '2.50', description: 'Reserved by live holds (payments AUTHORIZED for manual capture)' }) heldBalance: string;
+  @ApiMoney({ signed: true, example: '10.00', description: '`balance` − `heldBalance`: what payments may spend; never negative on a user account' }) availableBalance: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

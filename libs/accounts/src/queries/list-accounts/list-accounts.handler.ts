@@ -17,6 +17,8 @@ export const ACCOUNT_LIST: ListSpec = {
     currency: { sql: 'a.currency', type: 'text' },
     name: { sql: 'a.name', type: 'text' },
     balance: { sql: 'a.balance', type: 'money', currencySql: 'a.currency' },
+    heldBalance: { sql: 'a.held_balance', type: 'money', currencySql: 'a.currency' },
+    availableBalance: { sql: '(a.balance - a.held_balance)', type: 'money', currencySql: 'a.currency' },
     createdAt: { sql: 'a.created_at', type: 'timestamp' },
   },
   defaultSort: '-createdAt',

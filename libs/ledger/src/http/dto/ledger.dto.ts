@@ -26,6 +26,8 @@ class MismatchedAccountDto {
   @ApiProperty({ format: 'uuid' }) accountId: string;
   @ApiMoney({ signed: true }) balance: string;
   @ApiMoney({ signed: true, example: '12.00' }) operationsSum: string;
+  @ApiMoney({ example: '0.00', description: 'What the account says its live holds reserve' }) heldBalance: string;
+  @ApiMoney({ example: '0.00', description: 'The sum of its live holds' }) liveHolds: string;
 }
 
 export class TrialBalanceDto {

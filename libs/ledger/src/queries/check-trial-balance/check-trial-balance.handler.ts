@@ -7,7 +7,7 @@ import { CheckTrialBalance, type TrialBalance } from './check-trial-balance.quer
 
 /**
  * The trial balance: operations sum to zero in every currency, and every account's balance equals
- * the sum of its operations. Read in one snapshot so postings in flight cannot skew it.
+ * the sum of its operations, and every account's held balance the sum of its live holds. Read in one snapshot so postings in flight cannot skew it.
  */
 @QueryHandler(CheckTrialBalance)
 export class CheckTrialBalanceHandler implements IQueryHandler<CheckTrialBalance> {
@@ -19,7 +19,7 @@ export class CheckTrialBalanceHandler implements IQueryHandler<CheckTrialBalance
   execute(): Promise<TrialBalance> {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
       const sums = (await tx.query(TRIAL_BALANCE_SQL.sumsByCurrency)) as Array<{ currency: string; sum: string }>;
-      const mismatched = (await tx.query(TRIAL_BALANCE_SQL.mismatchedAccounts)) as Array<{ id: string; currency: string; balance: string; total: string }>;
+      const mismatched = (await tx.query(TRIAL_BALANCE_SQL.mismatchedAccounts)) as Array<{ id: string; currency: string; balance: string; total: string; held: string; holds: string }>;
       const sumOf = new Map(sums.map((s) => [s.currency, s.sum]));
       const codes = new Set([...this.currencies.all.map((c) => c.code), ...sumOf.keys()]);
       const currencies = [...codes].map((currency) => ({ currency, sum: this.currencies.format(sumOf.get(currency) ?? '0', currency) }));
@@ -30,6 +30,8 @@ export class CheckTrialBalanceHandler implements IQueryHandler<CheckTrialBalance
           accountId: m.id,
           balance: this.currencies.format(m.balance, m.currency),
           operationsSum: this.currencies.format(m.total, m.currency),
+          heldBalance: this.currencies.format(m.held, m.currency),
+          liveHolds: this.currencies.format(m.holds, m.currency),
         })),
       };
     });

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { ApiMoney, IsAmount } from '#platform';
+import { CAPTURE_METHODS, type CaptureMethod, PAYMENT_STATUSES } from '../../domain/payment.js';
 
 export class CreateTransferDto {
   @ApiProperty({ format: 'uuid', description: 'One of the caller\'s accounts' })
@@ -19,6 +20,20 @@ export class CreateTransferDto {
   @IsString()
   @MaxLength(500)
   description?: string;
+
+  @ApiPropertyOptional({
+    enum: CAPTURE_METHODS,
+    default: 'automatic',
+    description: '`manual`: the worker only holds `amount` + commission on the payer\'s account (AUTHORIZED); the payee captures it later, or voids it, or it expires',
+  })
+  @IsOptional()
+  @IsIn(CAPTURE_METHODS)
+  capture?: CaptureMethod;
+}
+
+export class CaptureDto {
+  @IsAmount('At most the authorized amount, in the payment\'s currency; the rest of the hold is released. Default: all of it', { optional: true })
+  amount?: string;
 }
 
 export class CreateWithdrawalDto {
@@ -64,7 +79,7 @@ export class SweepDto {
 export class PaymentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL'] }) type: string;
-  @ApiProperty({ enum: ['INITIATED', 'COMPLETED', 'FAILED'] }) status: string;
+  @ApiProperty({ enum: PAYMENT_STATUSES }) status: string;
   @ApiProperty({ format: 'uuid' }) fromAccountId: string;
   @ApiProperty({ format: 'uuid' }) toAccountId: string;
   @ApiMoney({ example: '10.00', description: 'What leaves the payer\'s account before commission' }) amount: string;
@@ -78,7 +93,10 @@ export class PaymentDto {
   @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
   @ApiProperty({ type: String, nullable: true, example: null, description: 'INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND, …' }) failureReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the payment became COMPLETED or FAILED' }) processedAt: string | null;
+  @ApiProperty({ enum: CAPTURE_METHODS }) capture: string;
+  @ApiMoney({ nullable: true, example: null, description: 'Manual capture: what the hold reserved before commission (`amount` becomes what was captured)' }) authorizedAmount: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Manual capture: when an uncaptured hold expires' }) expiresAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the payment became final: COMPLETED, FAILED, VOIDED or EXPIRED' }) processedAt: string | null;
 }
 
 export class PaymentPageDto {
@@ -90,4 +108,5 @@ export class SweepResultDto {
   @ApiProperty({ type: 'integer', example: 3 }) examined: number;
   @ApiProperty({ type: 'integer', example: 2 }) completed: number;
   @ApiProperty({ type: 'integer', example: 1 }) failed: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Holds past their `expiresAt`, released' }) expired: number;
 }
