@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { FAILURE_REASONS } from '#ledger';
 import { ApiMoney, IsAmount } from '#platform';
 import { CAPTURE_METHODS, type CaptureMethod, PAYMENT_STATUSES } from '../../domain/payment.js';
 
@@ -91,7 +92,7 @@ export class PaymentDto {
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: String, nullable: true }) destination: string | null;
   @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND, …' }) failureReason: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: `Why a FAILED payment failed: ${FAILURE_REASONS.join(', ')}` }) failureReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ enum: CAPTURE_METHODS }) capture: string;
   @ApiMoney({ nullable: true, example: null, description: 'Manual capture: what the hold reserved before commission (`amount` becomes what was captured)' }) authorizedAmount: string | null;
