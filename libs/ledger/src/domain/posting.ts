@@ -8,10 +8,31 @@ export interface Leg {
   type: OperationType;
 }
 
-/** All the legs of one payment; they must sum to zero in each currency. */
+/** A reservation of available balance, placed instead of finishing a payment (manual capture). */
+export interface Hold {
+  accountId: string;
+  currency: string;
+  /** Minor units: what a capture may take, commission included. */
+  amount: bigint;
+  /** It expires this long after the transaction that places it. */
+  ttlMs: number;
+}
+
+/** What an AUTHORIZED payment becomes once its hold is released: captured, voided or expired. */
+export type Settlement = 'COMPLETED' | 'VOIDED' | 'EXPIRED';
+
+/**
+ * One payment's step in the ledger. By default it posts `legs` (summing to zero in each currency)
+ * and the INITIATED payment ends COMPLETED. With `hold`, it posts nothing and reserves instead: the
+ * payment becomes AUTHORIZED. With `settles`, it acts on an AUTHORIZED payment: its hold is
+ * released first, whatever the outcome, then the legs of a capture are posted (none for a void or
+ * an expiry).
+ */
 export interface Posting {
   paymentId: string;
   legs: Leg[];
+  hold?: Hold;
+  settles?: Settlement;
 }
 
 /** Why a payment ended FAILED. AMOUNT_OUT_OF_RANGE: a balance would pass what BIGINT holds. */
@@ -19,7 +40,8 @@ export const FAILURE_REASONS = ['INSUFFICIENT_FUNDS', 'ACCOUNT_NOT_FOUND', 'AMOU
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export type PostingOutcome =
-  | { paymentId: string; status: 'COMPLETED'; processedAt: Date }
+  | { paymentId: string; status: Settlement; processedAt: Date }
+  | { paymentId: string; status: 'AUTHORIZED'; expiresAt: Date }
   | { paymentId: string; status: 'FAILED'; failureReason: FailureReason; processedAt: Date }
-  /** The payment was no longer INITIATED: another run finished it; nothing was written. */
-  | { paymentId: string; status: 'ALREADY_FINAL' };
+  /** The payment was no longer in the status the posting acts on: another run moved it on; nothing was written. */
+  | { paymentId: string; status: 'SKIPPED' };

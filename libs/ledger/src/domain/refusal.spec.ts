@@ -5,7 +5,7 @@ const GREATEST = 2n ** 63n - 1n;
 const LEAST = -(2n ** 63n);
 
 const accounts = (balances: Record<string, [LockedAccount['type'], bigint]>) =>
-  new Map(Object.entries(balances).map(([id, [type, balance]]): [string, LockedAccount] => [id, { type, currency: 'USD', balance }]));
+  new Map(Object.entries(balances).map(([id, [type, balance]]): [string, LockedAccount] => [id, { type, currency: 'USD', balance, held: 0n }]));
 
 const leg = (accountId: string, amount: bigint, type: Leg['type'] = 'TRANSFER'): Leg => ({ accountId, currency: 'USD', amount, type });
 const refusal = (legs: Leg[], balances: Parameters<typeof accounts>[0]) => refusalOf({ paymentId: 'p', legs }, accounts(balances));

@@ -4,6 +4,8 @@ export interface LockedAccount {
   type: 'USER' | 'TECHNICAL';
   currency: string;
   balance: bigint;
+  /** What live holds reserve; a user account's available balance is `balance - held`. */
+  held: bigint;
 }
 
 // BIGINT, the column type of every amount, balance and balance_after.
@@ -15,20 +17,35 @@ const outOfRange = (value: bigint) => value < LEAST || value > GREATEST;
  * Why a posting cannot be applied to the balances as they stand, or null when it can. Every leg's
  * running balance is checked, as each is written as an operation's balance_after: a value the
  * database cannot hold would fail the whole transaction, so it fails this one payment instead.
+ * Funds are what is available: the balance less what live holds reserve, a new hold included.
  */
 export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, LockedAccount>): FailureReason | null {
   const balances = new Map<string, bigint>();
+  const held = new Map<string, bigint>();
   let overflows = false;
+  const accountFor = (accountId: string, currency: string) => {
+    const account = accounts.get(accountId);
+    if (account && account.currency !== currency) throw new Error(`${currency} on a ${account.currency} account ${accountId}`);
+    return account;
+  };
   for (const leg of posting.legs) {
-    const account = accounts.get(leg.accountId);
+    const account = accountFor(leg.accountId, leg.currency);
     if (!account) return 'ACCOUNT_NOT_FOUND';
-    if (account.currency !== leg.currency) throw new Error(`leg in ${leg.currency} on a ${account.currency} account ${leg.accountId}`);
     const balance = (balances.get(leg.accountId) ?? account.balance) + leg.amount;
     balances.set(leg.accountId, balance);
     overflows ||= outOfRange(leg.amount) || outOfRange(balance);
   }
-  for (const [accountId, balance] of balances) {
-    if (accounts.get(accountId)!.type === 'USER' && balance < 0n) return 'INSUFFICIENT_FUNDS';
+  if (posting.hold) {
+    const { accountId, currency, amount } = posting.hold;
+    const account = accountFor(accountId, currency);
+    if (!account) return 'ACCOUNT_NOT_FOUND';
+    held.set(accountId, account.held + amount);
+    overflows ||= outOfRange(amount) || outOfRange(account.held + amount);
+  }
+  for (const accountId of new Set([...balances.keys(), ...held.keys()])) {
+    const account = accounts.get(accountId)!;
+    const available = (balances.get(accountId) ?? account.balance) - (held.get(accountId) ?? account.held);
+    if (account.type === 'USER' && available < 0n) return 'INSUFFICIENT_FUNDS';
   }
   return overflows ? 'AMOUNT_OUT_OF_RANGE' : null;
 }

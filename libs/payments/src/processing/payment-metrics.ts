@@ -24,7 +24,11 @@ export class PaymentMetrics {
     this.payments.inc({ type, status: 'INITIATED' });
   }
 
-  finished(type: PaymentType, status: Exclude<PaymentStatus, 'INITIATED'>, createdAt: Date, processedAt: Date): void {
+  authorized(type: PaymentType): void {
+    this.payments.inc({ type, status: 'AUTHORIZED' });
+  }
+
+  finished(type: PaymentType, status: Exclude<PaymentStatus, 'INITIATED' | 'AUTHORIZED'>, createdAt: Date, processedAt: Date): void {
     this.payments.inc({ type, status });
     this.completion.observe({ type, status }, Math.max(0, processedAt.getTime() - createdAt.getTime()) / 1000);
   }

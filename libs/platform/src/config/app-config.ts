@@ -84,6 +84,8 @@ export class AppConfig {
   readonly workerConcurrency: number;
   readonly sweepIntervalMs: number;
   readonly sweepStaleAfterMs: number;
+  /** How long a manual-capture hold lives uncaptured. */
+  readonly holdTtlMs: number;
   readonly queuePrefix: string;
   readonly loginLimitPerEmail: number;
   readonly loginLimitPerIp: number;
@@ -117,6 +119,7 @@ export class AppConfig {
         WORKER_CONCURRENCY: positiveInt({ default: 16 }),
         SWEEP_INTERVAL_MS: positiveInt({ default: 30_000 }),
         SWEEP_STALE_AFTER_MS: num({ default: 60_000 }),
+        HOLD_TTL_MS: positiveInt({ default: 7 * durationUnits.d }),
         QUEUE_PREFIX: str({ default: 'billing' }),
         LOGIN_LIMIT_PER_EMAIL: positiveInt({ default: 10 }),
         LOGIN_LIMIT_PER_IP: positiveInt({ default: 300 }),
@@ -154,6 +157,7 @@ export class AppConfig {
       workerConcurrency: e.WORKER_CONCURRENCY,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
+      holdTtlMs: e.HOLD_TTL_MS,
       queuePrefix: e.QUEUE_PREFIX,
       loginLimitPerEmail: e.LOGIN_LIMIT_PER_EMAIL,
       loginLimitPerIp: e.LOGIN_LIMIT_PER_IP,

@@ -2,6 +2,8 @@ import { Command } from '@nestjs/cqrs';
 
 export interface PostingSummary {
   completed: number;
+  /** Manual capture: their holds placed. */
+  authorized: number;
   failed: number;
   /** Already final before this run: posted by another job, worker or sweep. */
   skipped: number;
@@ -9,7 +11,7 @@ export interface PostingSummary {
   unfinished: string[];
 }
 
-/** The worker's step: post these payments (those still INITIATED) through the ledger. */
+/** The worker's step: post these payments (those still INITIATED) through the ledger, or hold them for a manual capture. */
 export class PostPayments extends Command<PostingSummary> {
   constructor(readonly paymentIds: string[]) {
     super();

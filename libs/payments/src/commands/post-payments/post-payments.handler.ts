@@ -1,14 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { CommandBus, CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TechnicalAccounts } from '#accounts';
-import { PostOperations, type PostingOutcome } from '#ledger';
-import { Currencies, PreparedStatement } from '#platform';
+import { type Posting, PostOperations, type PostingOutcome } from '#ledger';
+import { AppConfig, PreparedStatement } from '#platform';
 import { DataSource } from 'typeorm';
 import { legsOf } from '../../domain/legs.js';
-import { PaymentCompleted, PaymentFailed } from '../../domain/payment-events.js';
-import { PAYMENT_COLUMNS, partiesOf, type PaymentRow, toPaymentView } from '../../domain/payment.js';
-import { PaymentMetrics } from '../../processing/payment-metrics.js';
+import { PAYMENT_COLUMNS, type PaymentRow } from '../../domain/payment.js';
+import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
 import { PostPayments, type PostingSummary } from './post-payments.command.js';
 
 // By primary key alone (see PostOperations): the status is checked on the rows read.
@@ -21,17 +20,16 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly commands: CommandBus,
-    private readonly events: EventBus,
     private readonly technical: TechnicalAccounts,
-    private readonly currencies: Currencies,
-    private readonly metrics: PaymentMetrics,
+    private readonly announcements: PaymentAnnouncements,
+    private readonly config: AppConfig,
   ) {}
 
   async execute({ paymentIds }: PostPayments): Promise<PostingSummary> {
     const ids = [...new Set(paymentIds)];
     const found = await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids]);
     const pending = found.filter((payment) => payment.status === 'INITIATED');
-    const summary: PostingSummary = { completed: 0, failed: 0, skipped: ids.length - pending.length, unfinished: [] };
+    const summary: PostingSummary = { completed: 0, authorized: 0, failed: 0, skipped: ids.length - pending.length, unfinished: [] };
     if (!pending.length) return summary;
 
     const { outcomes: posted, unfinished } = await this.post(pending);
@@ -40,10 +38,10 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
     for (const payment of pending) {
       const outcome = outcomes.get(payment.id);
       if (!outcome) continue;
-      if (outcome.status === 'ALREADY_FINAL') summary.skipped++;
+      if (outcome.status === 'SKIPPED') summary.skipped++;
       else {
-        summary[outcome.status === 'COMPLETED' ? 'completed' : 'failed']++;
-        this.announce(payment, outcome);
+        summary[outcome.status === 'AUTHORIZED' ? 'authorized' : outcome.status === 'FAILED' ? 'failed' : 'completed']++;
+        this.announcements.announce(payment, outcome);
       }
     }
     return summary;
@@ -55,7 +53,10 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
    * even alone is left INITIATED, and the others are posted all the same.
    */
   private async post(pending: PaymentRow[]): Promise<{ outcomes: PostingOutcome[]; unfinished: string[] }> {
-    const postingOf = (p: PaymentRow) => ({ paymentId: p.id, legs: legsOf(p, this.technical) });
+    const postingOf = (p: PaymentRow): Posting =>
+      p.capture === 'manual'
+        ? { paymentId: p.id, legs: [], hold: { accountId: p.from_account_id, currency: p.currency, amount: BigInt(p.amount) + BigInt(p.commission), ttlMs: this.config.holdTtlMs } }
+        : { paymentId: p.id, legs: legsOf(p, this.technical) };
     if (pending.length > 1) {
       try {
         return { outcomes: await this.commands.execute(new PostOperations(pending.map(postingOf))), unfinished: [] };
@@ -74,18 +75,5 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
       }
     }
     return { outcomes, unfinished };
-  }
-
-  /** After commit: events for both parties and the worker's metrics. */
-  private announce(payment: PaymentRow, outcome: Exclude<PostingOutcome, { status: 'ALREADY_FINAL' }>): void {
-    const final: PaymentRow = {
-      ...payment,
-      status: outcome.status,
-      failure_reason: outcome.status === 'FAILED' ? outcome.failureReason : null,
-      processed_at: outcome.processedAt,
-    };
-    this.metrics.finished(final.type, outcome.status, final.created_at, outcome.processedAt);
-    const Event = outcome.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed;
-    this.events.publish(new Event(toPaymentView(final, this.currencies), partiesOf(final)));
   }
 }

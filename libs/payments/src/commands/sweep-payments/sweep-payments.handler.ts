@@ -2,6 +2,7 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppConfig, STATEMENT_TIMEOUT_MS } from '#platform';
 import { DataSource } from 'typeorm';
+import { ExpireHolds } from '../expire-holds/expire-holds.command.js';
 import { PostPayments } from '../post-payments/post-payments.command.js';
 import { SweepPayments, type SweepResult } from './sweep-payments.command.js';
 
@@ -31,9 +32,10 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
         wait ? `SELECT pg_advisory_lock($1) IS NOT NULL AS locked` : `SELECT pg_try_advisory_lock($1) AS locked`,
         [SWEEP_LOCK],
       )) as Array<{ locked: boolean }>;
-      if (!locked) return { examined: 0, completed: 0, failed: 0 };
+      if (!locked) return { examined: 0, completed: 0, authorized: 0, failed: 0, expired: 0 };
       try {
-        return await this.sweep(olderThanMs ?? this.config.sweepStaleAfterMs);
+        const result = await this.sweep(olderThanMs ?? this.config.sweepStaleAfterMs);
+        return { ...result, expired: await this.commands.execute(new ExpireHolds()) };
       } finally {
         await session.query(`SELECT pg_advisory_unlock($1)`, [SWEEP_LOCK]);
       }
@@ -44,7 +46,7 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
 
   /**
    * Payments still INITIATED are looked for only from the watermark on: every payment created
-   * before it is final. No index names the status, so that finishing a payment is a HOT update
+   * before it has moved on (an AUTHORIZED one's hold is expired by its own index, not by this scan). No index names the status, so that finishing a payment is a HOT update
    * (see the SweepWatermark migration); the scan walks `payments_by_created` instead, about one
    * sweep interval's payments, BATCH rows a statement whatever their status, so that no statement
    * runs long however far behind the watermark is. The watermark moves once, at the end; a sweep
@@ -52,7 +54,7 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
    * error is logged) does not stop the sweep, but the watermark stops at it: the next sweep retries it.
    * Times are the database's, as `created_at` is; kept as text so that no precision is lost.
    */
-  private async sweep(olderThanMs: number): Promise<SweepResult> {
+  private async sweep(olderThanMs: number): Promise<Omit<SweepResult, 'expired'>> {
     const [bounds] = (await this.db.query(
       `SELECT finished_before::text AS "finishedBefore",
               (now() - $1 * interval '1 millisecond')::text AS cutoff,
@@ -68,7 +70,7 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
         bounds.surelyCommittedBefore,
       ]);
 
-    const result: SweepResult = { examined: 0, completed: 0, failed: 0 };
+    const result = { examined: 0, completed: 0, authorized: 0, failed: 0 };
     let after = { createdAt: bounds.finishedBefore, id: NIL_UUID };
     let unfinishedFrom: string | undefined;
     try {
@@ -85,6 +87,7 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
           const posted = await this.commands.execute(new PostPayments(stale));
           result.examined += stale.length;
           result.completed += posted.completed;
+          result.authorized += posted.authorized;
           result.failed += posted.failed;
           const unfinished = new Set(posted.unfinished);
           unfinishedFrom ??= scanned.find((payment) => unfinished.has(payment.id))?.createdAt;
