@@ -91,6 +91,25 @@ describe('currency conversion', () => {
     expect(await balanceOf(api, payee.user, payee.account)).toBe(target);
   });
 
+  it('refuses with 400 INVALID_AMOUNT a transfer whose converted amount would have more than 15 integer digits, and stores nothing', async () => {
+    await setRate('USD', 'RUB', '999999999999');
+    const payer = await holder('USD', '1005.00');
+    const payee = await holder('RUB');
+    const transfer = (amount: string) => request(api.url).post('/api/v1/payments').set(payer.user.auth).send({ fromAccountId: payer.account, toAccountId: payee.account, amount });
+    for (const amount of ['999999999999999.99', '1000.01']) {
+      const refused = await transfer(amount).expect(400).expect('Content-Type', /application\/problem\+json/);
+      expect(refused.body).toMatchObject({ status: 400, code: 'INVALID_AMOUNT' });
+    }
+    const list = await request(api.url).get('/api/v1/payments?type=TRANSFER').set(payer.user.auth).expect(200);
+    expect(list.body.data).toEqual([]);
+
+    // Fifteen integer digits are still an amount: accepted, and paid in full.
+    const accepted = await transfer('1000.00').expect(202);
+    expect(accepted.body).toMatchObject({ targetAmount: '999999999999000.00', targetCurrency: 'RUB', commission: '5.00' });
+    await postAll();
+    expect(await balanceOf(api, payee.user, payee.account)).toBe('999999999999000.00');
+  });
+
   it('answers 422 RATE_NOT_AVAILABLE when no rate exists in that direction, and creates nothing', async () => {
     await setRate('GBP', 'RUB', '120');
     const payer = await holder('RUB', '1000.00');

@@ -77,6 +77,37 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     expect(await fx.status(payment)).toEqual({ status: 'FAILED', failure_reason: 'INSUFFICIENT_FUNDS' });
   });
 
+  it('fails with AMOUNT_OUT_OF_RANGE a posting that would take a balance past BIGINT, counting the postings before it in its batch', async () => {
+    const half = 2n ** 62n;
+    const fees = await fx.technical('fees');
+    await funded(1n); // external:bank is below zero: two halves of BIGINT's range more would pass its least value
+    const bankBefore = await fx.balance(bank);
+    const feesBefore = await fx.balance(fees);
+    const alice = await fx.account(await fx.user());
+    const bob = await fx.account(await fx.user());
+    const [toAlice, toBob, moreToAlice] = await Promise.all([fx.payment(initiator, bank, alice), fx.payment(initiator, bank, bob), fx.payment(initiator, fees, alice)]);
+
+    // Each alone fits; together they would take the technical account external:bank past it.
+    const batch = await commands.execute(new PostOperations([{ paymentId: toAlice, legs: transfer(bank, alice, half) }, { paymentId: toBob, legs: transfer(bank, bob, half) }]));
+    expect(batch).toEqual([
+      { paymentId: toAlice, status: 'COMPLETED', processedAt: expect.any(Date) },
+      { paymentId: toBob, status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE', processedAt: expect.any(Date) },
+    ]);
+    expect(await fx.status(toBob)).toEqual({ status: 'FAILED', failure_reason: 'AMOUNT_OUT_OF_RANGE' });
+    expect(await fx.operationCount(toBob)).toBe(0);
+    expect(await fx.balance(bank)).toBe(bankBefore - half);
+    expect(await fx.balance(bob)).toBe(0n);
+
+    // A user account's balance has the same ceiling: fees could give it, alice could not hold it.
+    expect(await post(moreToAlice, transfer(fees, alice, half))).toEqual([expect.objectContaining({ status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE' })]);
+    expect(await fx.balance(alice)).toBe(half);
+    expect(await fx.balance(fees)).toBe(feesBefore);
+
+    // Back where it came from, for the tests after this one.
+    expect(await post(await fx.payment(initiator, alice, bank), transfer(alice, bank, half))).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    expect(await fx.balance(bank)).toBe(bankBefore);
+  });
+
   it('refuses legs that do not sum to zero per currency before touching anything', async () => {
     const alice = await funded(1_000n);
     const bob = await fx.account(await fx.user());

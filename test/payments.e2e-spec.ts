@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Bull from 'bull';
 import request from 'supertest';
+import { type Leg, PostOperations } from '#ledger';
 import type { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { startApp, type RunningApp } from './support/harness.js';
@@ -15,10 +17,13 @@ describe('payments through the api and the worker', () => {
   let worker: RunningApp;
   let admin: TestUser;
 
+  let db: DataSource;
+
   beforeAll(async () => {
     api = await startApp(undefined, { env: ADMIN_ENV });
     worker = await startApp(WorkerModule, { env: { ...ADMIN_ENV, SWEEP_INTERVAL_MS: '3600000' } });
     admin = await loginAdmin(api);
+    db = api.app.get<DataSource>(getDataSourceToken());
   });
   afterAll(async () => {
     try {
@@ -33,6 +38,24 @@ describe('payments through the api and the worker', () => {
     const req = request(api.url).post('/api/v1/payments').set(user.auth);
     return (key === undefined ? req : req.set('Idempotency-Key', key)).send(body);
   };
+
+  const sweep = async () => (await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200)).body;
+  const watermark = async () => (await db.query(`SELECT finished_before::text AS at FROM payment_sweep`))[0].at as string;
+
+  /**
+   * A payment the api stored INITIATED but whose job was lost: only a sweep finds it. `createdAt` is
+   * a timestamptz (text), now by default.
+   */
+  async function lostPayment(p: { type?: 'TRANSFER' | 'DEPOSIT'; payer: TestUser; payee: TestUser | null; from: string; to: string; amount: bigint; currency?: string; commission?: bigint }, createdAt?: string) {
+    const isDeposit = p.type === 'DEPOSIT';
+    const [row] = await db.query(
+      `INSERT INTO payments (type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
+                             commission, target_amount, target_currency, request_hash, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7, $8, 'lost', coalesce($10::timestamptz, now())) RETURNING id`,
+      [p.type ?? 'TRANSFER', p.payer.id, isDeposit ? null : p.payer.id, p.payee?.id ?? null, p.from, p.to, p.amount.toString(), p.currency ?? 'USD', (p.commission ?? 0n).toString(), createdAt ?? null],
+    );
+    return row.id as string;
+  }
 
   async function fundedUser(amount = '100.00', currency = 'USD') {
     const user = await registerUser(api);
@@ -246,8 +269,6 @@ describe('payments through the api and the worker', () => {
   });
 
   it('sweeps from a watermark that never passes a payment still to commit', async () => {
-    const db = api.app.get<DataSource>(getDataSourceToken());
-    const sweep = async () => (await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200)).body;
     const watermarkAgeS = async () => (await db.query(`SELECT extract(epoch FROM now() - finished_before)::float8 AS age FROM payment_sweep`))[0].age as number;
     const alice = await fundedUser('10.00');
     const bob = { user: await registerUser(api), account: '' };
@@ -259,14 +280,10 @@ describe('payments through the api and the worker', () => {
 
     // An INSERT begun 30 s ago that commits only now, after that sweep, and whose job is lost.
     const lostTransfer = async (createdSecondsAgo: number) =>
-      (
-        await db.query(
-          `INSERT INTO payments (type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
-                                 commission, target_amount, target_currency, request_hash, created_at)
-           VALUES ('TRANSFER', $1, $1, $2, $3, $4, 200, 'USD', 1, 200, 'USD', 'lost', now() - $5 * interval '1 second') RETURNING id`,
-          [alice.user.id, bob.user.id, alice.account, bob.account, createdSecondsAgo],
-        )
-      )[0].id as string;
+      lostPayment(
+        { payer: alice.user, payee: bob.user, from: alice.account, to: bob.account, amount: 200n, commission: 1n },
+        (await db.query(`SELECT (now() - $1 * interval '1 second')::text AS at`, [createdSecondsAgo]))[0].at,
+      );
     const late = await lostTransfer(30);
     expect((await sweep()).completed).toBeGreaterThanOrEqual(1);
     expect((await settled(api, alice.user, late)).status).toBe('COMPLETED');
@@ -292,6 +309,86 @@ describe('payments through the api and the worker', () => {
     );
     expect(unfinished).toBe(0);
     await expect(db.query(`DELETE FROM payment_sweep`)).rejects.toThrow('payment_sweep rows are permanent: DELETE refused');
+  });
+
+  it('goes on past a payment whose posting throws, keeps the watermark at it and retries it at the next sweep', async () => {
+    const alice = await fundedUser('10.00');
+    const bob = await fundedUser('0.01');
+    await sweep();
+    const before = await watermark();
+    const justAfter = async (at: string, ms: number) => (await db.query(`SELECT ($1::timestamptz + $2 * interval '1 millisecond')::text AS at`, [at, ms]))[0].at as string;
+    // A row that disagrees with its own account (in EUR from a USD account) as only a bug could
+    // store it: posting it throws, for no business reason a payment could fail with.
+    const broken = await lostPayment({ payer: alice.user, payee: bob.user, from: alice.account, to: bob.account, amount: 100n, currency: 'EUR', commission: 1n }, await justAfter(before, 1));
+    const later = await lostPayment({ payer: alice.user, payee: bob.user, from: alice.account, to: bob.account, amount: 200n, commission: 1n }, await justAfter(before, 2));
+    await new Promise((r) => setTimeout(r, 20)); // so that this sweep could otherwise move the watermark past both
+
+    expect(await sweep()).toEqual({ examined: 2, completed: 1, failed: 0 });
+    expect((await settled(api, alice.user, later)).status).toBe('COMPLETED');
+    expect((await request(api.url).get(`/api/v1/payments/${broken}`).set(alice.user.auth).expect(200)).body.status).toBe('INITIATED');
+    const [{ held }] = await db.query(`SELECT finished_before = created_at AS held FROM payment_sweep, payments WHERE id = $1`, [broken]);
+    expect(held).toBe(true);
+    expect(await sweep()).toEqual({ examined: 1, completed: 0, failed: 0 });
+
+    // Once the row is repaired, the next sweep posts it, once.
+    await db.query(`UPDATE payments SET currency = 'USD', target_currency = 'USD' WHERE id = $1`, [broken]);
+    expect(await sweep()).toEqual({ examined: 1, completed: 1, failed: 0 });
+    expect((await settled(api, alice.user, broken)).status).toBe('COMPLETED');
+    expect(await balanceOf(api, alice.user, alice.account)).toBe('6.98');
+    expect(await balanceOf(api, bob.user, bob.account)).toBe('3.01');
+    expect(await watermark()).not.toBe(before);
+  });
+
+  describe('at the edge of BIGINT', () => {
+    const LARGEST = '999999999999999.99';
+    let holder: { user: TestUser; account: string };
+    let bank: string;
+
+    // 92 of the largest deposits fit in a balance (BIGINT tops out at 92233720368547758.07 in
+    // minor units of two decimals); a 93rd would not.
+    beforeAll(async () => {
+      holder = { user: await registerUser(api), account: '' };
+      holder.account = await openAccount(api, holder.user, 'RUB');
+      const deposits = await Promise.all(Array.from({ length: 92 }, () => deposit(api, admin, holder.account, LARGEST)));
+      expect(deposits.every((d) => d.status === 'COMPLETED')).toBe(true);
+      bank = (await request(api.url).get('/api/v1/accounts?type=TECHNICAL&code=external:bank&currency=RUB').set(admin.auth).expect(200)).body.data[0].id;
+    });
+
+    // The money goes back the way it came, so that the suites after this one find external:bank
+    // RUB as they would have: no payment type moves money to it, so it is posted here directly.
+    afterAll(async () => {
+      const balance = BigInt((await balanceOf(api, holder.user, holder.account)).replace('.', ''));
+      const back = await lostPayment({ payer: holder.user, payee: null, from: holder.account, to: bank, amount: balance, currency: 'RUB' });
+      const legs: Leg[] = [
+        { accountId: holder.account, currency: 'RUB', amount: -balance, type: 'TRANSFER' },
+        { accountId: bank, currency: 'RUB', amount: balance, type: 'TRANSFER' },
+      ];
+      expect(await api.app.get(CommandBus).execute(new PostOperations([{ paymentId: back, legs }]))).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    });
+
+    it('fails with AMOUNT_OUT_OF_RANGE the deposit that would take a balance past BIGINT, completes the one beside it and stays balanced', async () => {
+      const [overflowing, fitting] = await Promise.all([LARGEST, '0.01'].map((amount) => deposit(api, admin, holder.account, amount)));
+      expect(overflowing).toMatchObject({ status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE', processedAt: expect.any(String) });
+      expect(fitting).toMatchObject({ status: 'COMPLETED' });
+      expect(await balanceOf(api, holder.user, holder.account)).toBe('91999999999999999.09');
+      const statement = await request(api.url).get(`/api/v1/accounts/${holder.account}/operations?paymentId=${overflowing.id}`).set(holder.user.auth).expect(200);
+      expect(statement.body.data).toEqual([]);
+      expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+    });
+
+    it('does not let a stale payment that would overflow wedge the sweep: it fails, and a later stale payment completes', async () => {
+      const alice = await fundedUser('10.00');
+      const bob = await fundedUser('0.01');
+      await sweep();
+      const overflowing = await lostPayment({ type: 'DEPOSIT', payer: admin, payee: holder.user, from: bank, to: holder.account, amount: 99999999999999999n, currency: 'RUB' });
+      const later = await lostPayment({ payer: alice.user, payee: bob.user, from: alice.account, to: bob.account, amount: 200n, commission: 1n });
+
+      expect(await sweep()).toEqual({ examined: 2, completed: 1, failed: 1 });
+      expect(await settled(api, admin, overflowing)).toMatchObject({ status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE' });
+      expect((await settled(api, alice.user, later)).status).toBe('COMPLETED');
+      expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');
+      expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+    });
   });
 
   it('counts accepted payments on the api and finished ones on the worker', async () => {

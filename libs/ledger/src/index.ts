@@ -1,5 +1,6 @@
 export { PostOperations } from './commands/post-operations/post-operations.command.js';
 export { UnbalancedPosting } from './domain/ledger.errors.js';
+export { FAILURE_REASONS } from './domain/posting.js';
 export type { FailureReason, Leg, OperationType, Posting, PostingOutcome } from './domain/posting.js';
 export { LedgerHttpModule } from './ledger-http.module.js';
 export { LedgerModule } from './ledger.module.js';

@@ -23,7 +23,7 @@ export { IsAmount, IsCurrencyCode } from './money/amount.decorators.js';
 export { Currencies } from './money/currencies.js';
 export { currencyOf } from './money/currency.js';
 export type { Currency } from './money/currency.js';
-export { divideHalfEven, formatAmount, pow10 } from './money/money.js';
+export { divideHalfEven, formatAmount, isAmount, pow10 } from './money/money.js';
 export { InvalidAmount, UnsupportedCurrency } from './money/money.errors.js';
 export { AuthGuardModule, PlatformModule } from './platform.module.js';
 export { createRedisClient } from './redis/redis.module.js';

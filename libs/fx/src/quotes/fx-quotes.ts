@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Currencies } from '#platform';
+import { Currencies, formatAmount, InvalidAmount, isAmount } from '#platform';
 import { RateNotAvailable } from '../domain/fx.errors.js';
 import { convertAmount, formatRate, parseRate } from '../domain/rate.js';
 
@@ -25,6 +25,8 @@ export class FxQuotes {
    * transaction as `manager` to read inside it. One currency converts to itself at "1".
    * @throws UnsupportedCurrency for a currency that is not configured
    * @throws RateNotAvailable when no rate is set for this direction
+   * @throws InvalidAmount when the converted amount is not a valid amount of `to` itself: nothing,
+   *   or more than 15 integer digits
    */
   async quote(from: string, to: string, amountMinor: bigint, manager: EntityManager = this.db.manager): Promise<FxQuote> {
     const source = this.currencies.get(from);
@@ -36,6 +38,10 @@ export class FxQuotes {
     )) as Array<{ rate: string }>;
     if (!row) throw new RateNotAvailable(from, to);
     const rate = parseRate(row.rate);
-    return { rate: formatRate(rate), targetAmount: convertAmount(amountMinor, rate, source, target) };
+    const targetAmount = convertAmount(amountMinor, rate, source, target);
+    if (!isAmount(targetAmount, target)) {
+      throw new InvalidAmount(`amount converts to ${formatAmount(targetAmount, target)} ${to} at ${formatRate(rate)}, not a valid amount (above zero, at most 15 integer digits)`);
+    }
+    return { rate: formatRate(rate), targetAmount };
   }
 }

@@ -14,7 +14,9 @@ export interface Posting {
   legs: Leg[];
 }
 
-export type FailureReason = 'INSUFFICIENT_FUNDS' | 'ACCOUNT_NOT_FOUND';
+/** Why a payment ended FAILED. AMOUNT_OUT_OF_RANGE: a balance would pass what BIGINT holds. */
+export const FAILURE_REASONS = ['INSUFFICIENT_FUNDS', 'ACCOUNT_NOT_FOUND', 'AMOUNT_OUT_OF_RANGE'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export type PostingOutcome =
   | { paymentId: string; status: 'COMPLETED'; processedAt: Date }

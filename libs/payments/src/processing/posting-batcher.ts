@@ -17,17 +17,23 @@ const MIN_MS_BETWEEN_TRANSACTIONS = 50;
  */
 @Injectable()
 export class PostingBatcher {
-  private readonly batches: Coalescer<string, void>;
+  /** Per payment: whether it is final now. */
+  private readonly batches: Coalescer<string, boolean>;
 
   constructor(commands: CommandBus) {
-    this.batches = new Coalescer<string, void>(async (paymentIds) => {
-      await commands.execute(new PostPayments(paymentIds));
-      return paymentIds.map(() => undefined);
+    this.batches = new Coalescer<string, boolean>(async (paymentIds) => {
+      const unfinished = new Set((await commands.execute(new PostPayments(paymentIds))).unfinished);
+      return paymentIds.map((id) => !unfinished.has(id));
     }, { minIntervalMs: MIN_MS_BETWEEN_TRANSACTIONS });
   }
 
-  /** Resolves once the payments' batches have committed (or the payments were already final). */
+  /**
+   * Resolves once the payments' batches have committed (or the payments were already final);
+   * rejects when one of them could not be posted, so that its job is retried.
+   */
   async post(paymentIds: string[]): Promise<void> {
-    await Promise.all(paymentIds.map((id) => this.batches.run(id)));
+    const final = await Promise.all(paymentIds.map((id) => this.batches.run(id)));
+    const unfinished = paymentIds.filter((_, i) => !final[i]);
+    if (unfinished.length) throw new Error(`payment(s) ${unfinished.join(', ')} could not be posted (see the log); retrying`);
   }
 }

@@ -123,6 +123,11 @@ describe('AppConfig', () => {
     expect(error.message).toContain(name);
   });
 
+  it('takes a commission of up to the whole amount, 10000 bps, so that it fits a BIGINT as the amount does', () => {
+    expect(AppConfig.fromEnv({ COMMISSION_SCHEDULE: '{"WITHDRAWAL":{"bps":10000}}' }).commissionSchedule.WITHDRAWAL).toEqual({ bps: 10000, min: 0 });
+    expect(configError({ COMMISSION_SCHEDULE: '{"WITHDRAWAL":{"bps":10001}}' }).message).toContain('bps must be at most 10000');
+  });
+
   it('requires JWT_SECRET in production only', () => {
     const error = configError({ NODE_ENV: 'production' });
     expect(error.message).not.toContain('\n');

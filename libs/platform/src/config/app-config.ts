@@ -39,6 +39,8 @@ const positiveInt = makeValidator<number>((input) => {
   return Number(input);
 });
 
+const MAX_COMMISSION_BPS = 10_000;
+
 const commissionSchedule = makeValidator<CommissionSchedule>((input) => {
   let parsed: unknown;
   try {
@@ -55,6 +57,8 @@ const commissionSchedule = makeValidator<CommissionSchedule>((input) => {
     if (!isCount(bps) || !isCount(min) || (max !== undefined && !isCount(max))) {
       throw new Error(`${type}: bps, min and max must be non-negative integers`);
     }
+    // At most the whole amount: a commission then fits a BIGINT as the amount does, whatever the amount.
+    if ((bps as number) > MAX_COMMISSION_BPS) throw new Error(`${type}: bps must be at most ${MAX_COMMISSION_BPS}`);
     if (max !== undefined && (max as number) < (min as number)) throw new Error(`${type}: max is below min`);
     schedule[type as keyof CommissionSchedule] = { bps: bps as number, min: min as number, ...(max !== undefined ? { max: max as number } : {}) };
   }

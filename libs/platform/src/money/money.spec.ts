@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { currencyOf, type Currency } from './currency.js';
-import { divideHalfEven, formatAmount, parseAmount } from './money.js';
+import { divideHalfEven, formatAmount, isAmount, parseAmount } from './money.js';
 import { InvalidAmount } from './money.errors.js';
 
 const USD = currencyOf('USD');
@@ -159,6 +159,20 @@ describe('money', () => {
     ['an object', { amount: '1' }, USD],
   ])('refuses %s with InvalidAmount', (_what, input, currency) => {
     expect(() => parseAmount(input, currency)).toThrow(InvalidAmount);
+  });
+
+  it('tells an amount from minor units the contract cannot write: zero, negative, more than 15 integer digits', () => {
+    fc.assert(
+      fc.property(currencies.chain((currency) => fc.tuple(fc.constant(currency), positiveMinor(currency))), ([currency, minor]) => {
+        expect(isAmount(minor, currency)).toBe(true);
+      }),
+    );
+    expect(isAmount(99999999999999999n, USD)).toBe(true);
+    expect(isAmount(100000000000000000n, USD)).toBe(false);
+    expect(isAmount(999999999999999n, JPY)).toBe(true);
+    expect(isAmount(1000000000000000n, JPY)).toBe(false);
+    expect(isAmount(0n, USD)).toBe(false);
+    expect(isAmount(-1n, USD)).toBe(false);
   });
 
   it('refuses every string that breaks the contract\'s pattern', () => {

@@ -26,6 +26,11 @@ export function parseAmount(input: unknown, currency: Currency): bigint {
   return minor;
 }
 
+/** Whether minor units of `currency` are an amount as the contract writes one: not zero, at most 15 integer digits. */
+export function isAmount(minor: bigint, currency: Currency): boolean {
+  return minor > 0n && minor < pow10(MAX_INTEGER_DIGITS + currency.exponent);
+}
+
 /** Formats minor units with the currency's full precision: 1250n USD → "12.50", 0n JPY → "0". */
 export function formatAmount(minor: bigint, currency: Currency): string {
   const negative = minor < 0n;

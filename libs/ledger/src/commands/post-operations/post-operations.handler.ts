@@ -5,13 +5,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { DataSource, type EntityManager } from 'typeorm';
 import { assertBalanced } from '../../domain/balance-check.js';
 import type { FailureReason, Posting, PostingOutcome } from '../../domain/posting.js';
+import { type LockedAccount, refusalOf } from '../../domain/refusal.js';
 import { PostOperations } from './post-operations.command.js';
-
-interface LockedAccount {
-  type: 'USER' | 'TECHNICAL';
-  currency: string;
-  balance: bigint;
-}
 
 // Lock order, the same in every transaction so none can deadlock another: payments by id, then
 // accounts by id. NO KEY UPDATE, not UPDATE: only balances and statuses change, and no key ever
@@ -70,7 +65,8 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
     const operations: Array<{ id: string; paymentId: string; leg: number; accountId: string; type: string; amount: bigint; currency: string; balanceAfter: bigint }> = [];
     const decisions: Array<{ paymentId: string; failureReason: FailureReason | null }> = [];
     for (const posting of live) {
-      const failureReason = this.refusal(posting, accounts);
+      // Against the balances as the batch's earlier postings left them.
+      const failureReason = refusalOf(posting, accounts);
       decisions.push({ paymentId: posting.paymentId, failureReason });
       if (failureReason) continue;
       posting.legs.forEach((leg, index) => {
@@ -109,21 +105,5 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
         ? { paymentId: p.paymentId, status: 'FAILED', failureReason: decision.failureReason, processedAt: at }
         : { paymentId: p.paymentId, status: 'COMPLETED', processedAt: at };
     });
-  }
-
-  /** Why a posting cannot be applied to the balances as they stand, or null when it can. */
-  private refusal(posting: Posting, accounts: Map<string, LockedAccount>): FailureReason | null {
-    const net = new Map<string, bigint>();
-    for (const leg of posting.legs) {
-      const account = accounts.get(leg.accountId);
-      if (!account) return 'ACCOUNT_NOT_FOUND';
-      if (account.currency !== leg.currency) throw new Error(`leg in ${leg.currency} on a ${account.currency} account ${leg.accountId}`);
-      net.set(leg.accountId, (net.get(leg.accountId) ?? 0n) + leg.amount);
-    }
-    for (const [accountId, delta] of net) {
-      const account = accounts.get(accountId)!;
-      if (account.type === 'USER' && account.balance + delta < 0n) return 'INSUFFICIENT_FUNDS';
-    }
-    return null;
   }
 }

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { FxQuotes } from '#fx';
-import { Currencies, InvalidAmount } from '#platform';
+import { Currencies } from '#platform';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
 import { SameAccount } from '../../domain/payments.errors.js';
 import { PayerAccounts } from '../../intake/payer-accounts.js';
@@ -24,7 +24,6 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
     const to = await this.accounts.anyUserAccount(command.toAccountId);
     const amount = this.currencies.parse(command.amount, from.currency);
     const quote = from.currency === to.currency ? undefined : await this.fx.quote(from.currency, to.currency, amount);
-    if (quote?.targetAmount === 0n) throw new InvalidAmount(`amount converts to nothing in ${to.currency} at ${quote.rate}`);
     return this.intake.accept(
       {
         type: 'TRANSFER',

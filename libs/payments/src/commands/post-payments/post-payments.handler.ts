@@ -31,13 +31,16 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
     const ids = [...new Set(paymentIds)];
     const found = await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids]);
     const pending = found.filter((payment) => payment.status === 'INITIATED');
-    const summary: PostingSummary = { completed: 0, failed: 0, skipped: ids.length - pending.length };
+    const summary: PostingSummary = { completed: 0, failed: 0, skipped: ids.length - pending.length, unfinished: [] };
     if (!pending.length) return summary;
 
-    const outcomes = new Map((await this.post(pending)).map((outcome) => [outcome.paymentId, outcome]));
+    const posted = await this.post(pending);
+    summary.unfinished = posted.unfinished;
+    const outcomes = new Map(posted.outcomes.map((outcome) => [outcome.paymentId, outcome]));
     for (const payment of pending) {
       const outcome = outcomes.get(payment.id);
-      if (!outcome || outcome.status === 'ALREADY_FINAL') summary.skipped++;
+      if (!outcome) continue;
+      if (outcome.status === 'ALREADY_FINAL') summary.skipped++;
       else {
         summary[outcome.status === 'COMPLETED' ? 'completed' : 'failed']++;
         this.announce(payment, outcome);
@@ -48,19 +51,29 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
 
   /**
    * All in one ledger transaction; should that fail for a reason of one payment's own, each is
-   * posted alone so that one bad payment cannot hold back the others.
+   * posted alone so that one bad payment cannot hold back the others. One whose posting throws
+   * even alone is left INITIATED, and the others are posted all the same.
    */
-  private async post(pending: PaymentRow[]): Promise<PostingOutcome[]> {
+  private async post(pending: PaymentRow[]): Promise<{ outcomes: PostingOutcome[]; unfinished: string[] }> {
     const postingOf = (p: PaymentRow) => ({ paymentId: p.id, legs: legsOf(p, this.technical) });
-    try {
-      return await this.commands.execute(new PostOperations(pending.map(postingOf)));
-    } catch (error) {
-      if (pending.length === 1) throw error;
-      this.logger.warn(`batch of ${pending.length} failed (${(error as Error).message}); posting one by one`);
-      const outcomes: PostingOutcome[] = [];
-      for (const payment of pending) outcomes.push(...(await this.commands.execute(new PostOperations([postingOf(payment)]))));
-      return outcomes;
+    if (pending.length > 1) {
+      try {
+        return { outcomes: await this.commands.execute(new PostOperations(pending.map(postingOf))), unfinished: [] };
+      } catch (error) {
+        this.logger.warn(`batch of ${pending.length} failed (${(error as Error).message}); posting one by one`);
+      }
     }
+    const outcomes: PostingOutcome[] = [];
+    const unfinished: string[] = [];
+    for (const payment of pending) {
+      try {
+        outcomes.push(...(await this.commands.execute(new PostOperations([postingOf(payment)]))));
+      } catch (error) {
+        this.logger.error(`payment ${payment.id} could not be posted, left INITIATED: ${(error as Error).message}`, (error as Error).stack);
+        unfinished.push(payment.id);
+      }
+    }
+    return { outcomes, unfinished };
   }
 
   /** After commit: events for both parties and the worker's metrics. */

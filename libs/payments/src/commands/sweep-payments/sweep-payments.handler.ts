@@ -48,7 +48,8 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
    * (see the SweepWatermark migration); the scan walks `payments_by_created` instead, about one
    * sweep interval's payments, BATCH rows a statement whatever their status, so that no statement
    * runs long however far behind the watermark is. The watermark moves once, at the end; a sweep
-   * that fails keeps what it did scan for the next one.
+   * that fails keeps what it did scan for the next one. A payment that could not be posted (the
+   * error is logged) does not stop the sweep, but the watermark stops at it: the next sweep retries it.
    * Times are the database's, as `created_at` is; kept as text so that no precision is lost.
    */
   private async sweep(olderThanMs: number): Promise<SweepResult> {
@@ -69,6 +70,7 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
 
     const result: SweepResult = { examined: 0, completed: 0, failed: 0 };
     let after = { createdAt: bounds.finishedBefore, id: NIL_UUID };
+    let unfinishedFrom: string | undefined;
     try {
       for (;;) {
         const scanned = (await this.db.query(
@@ -84,15 +86,17 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
           result.examined += stale.length;
           result.completed += posted.completed;
           result.failed += posted.failed;
+          const unfinished = new Set(posted.unfinished);
+          unfinishedFrom ??= scanned.find((payment) => unfinished.has(payment.id))?.createdAt;
         }
         after = scanned[scanned.length - 1];
       }
     } catch (error) {
       // Those created at exactly `after.createdAt` may not all have been scanned: only before it.
-      await finishedUpTo(after.createdAt).catch(() => undefined);
+      await finishedUpTo(unfinishedFrom ?? after.createdAt).catch(() => undefined);
       throw error;
     }
-    await finishedUpTo(bounds.cutoff);
+    await finishedUpTo(unfinishedFrom ?? bounds.cutoff);
     return result;
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { FAILURE_REASONS } from '#ledger';
 import { ApiMoney, IsAmount } from '#platform';
 
 export class CreateTransferDto {
@@ -76,7 +77,7 @@ export class PaymentDto {
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: String, nullable: true }) destination: string | null;
   @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND, …' }) failureReason: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: `Why a FAILED payment failed: ${FAILURE_REASONS.join(', ')}` }) failureReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the payment became COMPLETED or FAILED' }) processedAt: string | null;
 }
