@@ -19,7 +19,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
 interface Payment {
   id: string;
   type: string;
-  status: 'INITIATED' | 'COMPLETED' | 'FAILED';
+  status: 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' | 'VOIDED' | 'EXPIRED';
   amount: string;
   currency: string;
   commission: string;

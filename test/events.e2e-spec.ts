@@ -3,8 +3,11 @@ import jwt from 'jsonwebtoken';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { type ServerToClientEvents, type ClientToServerEvents, useRedisIoAdapter } from '#events';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { startApp, type RunningApp } from './support/harness.js';
+import { lapseHold } from './support/money.js';
 import { startApiProcess, startWorkerProcess, type RunningProcess } from './support/processes.js';
 import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
 
@@ -156,6 +159,31 @@ describe('payment events on /events', () => {
       const ownDeposit = await deposit(api.url, strangerAccount, '1.00');
       await strangerClient.arrival('payment.completed', ownDeposit);
       expect(strangerClient.received.filter((r) => r.payment.id !== ownDeposit)).toEqual([]);
+    });
+
+    it('sends payment.authorized, then payment.completed for a capture, payment.voided and payment.expired, to payer and payee', async () => {
+      const [payer, payee] = await Promise.all([registerUser(api), registerUser(api)]);
+      const [payerAccount, payeeAccount] = await Promise.all([openAccount(payer), openAccount(payee)]);
+      const [payerClient, payeeClient] = await Promise.all([connect(api.url, payer.token), connect(api.url, payee.token)]);
+      await payerClient.arrival('payment.completed', await deposit(api.url, payerAccount, '50.00'));
+      const hold = async () => {
+        const res = await request(api.url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId: payerAccount, toAccountId: payeeAccount, amount: '5.00', capture: 'manual' }).expect(202);
+        const id = res.body.id as string;
+        for (const client of [payerClient, payeeClient]) expect(await client.arrival('payment.authorized', id)).toMatchObject({ status: 'AUTHORIZED' });
+        return id;
+      };
+      const [captured, voided, expiring] = [await hold(), await hold(), await hold()];
+
+      await request(api.url).post(`/api/v1/payments/${captured}/capture`).set(payee.auth).send({}).expect(200);
+      await request(api.url).post(`/api/v1/payments/${voided}/void`).set(payee.auth).expect(200);
+      await lapseHold(api.app.get<DataSource>(getDataSourceToken()), expiring);
+      await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({}).expect(200);
+
+      for (const client of [payerClient, payeeClient]) {
+        expect(await client.arrival('payment.completed', captured)).toMatchObject({ status: 'COMPLETED' });
+        expect(await client.arrival('payment.voided', voided)).toMatchObject({ status: 'VOIDED' });
+        expect(await client.arrival('payment.expired', expiring)).toMatchObject({ status: 'EXPIRED' });
+      }
     });
 
     it('sends payment.failed with the reason when the payer lacks funds', async () => {

@@ -207,7 +207,7 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     const alice = await funded(100n);
     await expect(db.query(`UPDATE operations SET amount = amount * 2 WHERE account_id = $1`, [alice])).rejects.toThrow(/append-only/);
     await expect(db.query(`DELETE FROM operations WHERE account_id = $1`, [alice])).rejects.toThrow(/append-only/);
-    await expect(db.query(`UPDATE accounts SET balance = -1 WHERE id = $1`, [alice])).rejects.toThrow(/accounts_user_balance_not_negative/);
+    await expect(db.query(`UPDATE accounts SET balance = -1 WHERE id = $1`, [alice])).rejects.toThrow(/accounts_user_available_not_negative/);
   });
 
   it('never lets a row that payments and operations refer to go away', async () => {

@@ -6,7 +6,7 @@ import type { TestUser } from './users.js';
 export interface Payment {
   id: string;
   type: string;
-  status: 'INITIATED' | 'COMPLETED' | 'FAILED';
+  status: 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' | 'VOIDED' | 'EXPIRED';
   amount: string;
   commission: string;
   targetAmount: string;
@@ -44,4 +44,12 @@ export async function deposit(api: RunningApp, admin: TestUser, accountId: strin
 export async function trialBalance(api: RunningApp, admin: TestUser) {
   const res = await request(api.url).get('/api/v1/admin/ledger/check').set(admin.auth).expect(200);
   return res.body as { balanced: boolean; currencies: Array<{ currency: string; sum: string }>; mismatchedAccounts: unknown[] };
+}
+
+/** Brings a hold's expiry forward to now, on its payment and its hold alike, as if HOLD_TTL_MS had passed. */
+export async function lapseHold(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, paymentId: string): Promise<void> {
+  await db.query(
+    `WITH payment AS (UPDATE payments SET expires_at = now() WHERE id = $1 AND status = 'AUTHORIZED') UPDATE holds SET expires_at = now() WHERE payment_id = $1`,
+    [paymentId],
+  );
 }

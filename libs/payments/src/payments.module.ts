@@ -5,19 +5,24 @@ import { AccountsModule } from '#accounts';
 import { FxModule } from '#fx';
 import { LedgerModule } from '#ledger';
 import { QueueModule } from '#platform';
+import { CapturePaymentHandler } from './commands/capture-payment/capture-payment.handler.js';
 import { CreateDepositHandler } from './commands/create-deposit/create-deposit.handler.js';
 import { CreateTransferHandler } from './commands/create-transfer/create-transfer.handler.js';
 import { CreateWithdrawalHandler } from './commands/create-withdrawal/create-withdrawal.handler.js';
+import { ExpireHoldsHandler } from './commands/expire-holds/expire-holds.handler.js';
 import { PostPaymentsHandler } from './commands/post-payments/post-payments.handler.js';
 import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
+import { VoidPaymentHandler } from './commands/void-payment/void-payment.handler.js';
 import { PayerAccounts } from './intake/payer-accounts.js';
 import { PaymentIntake } from './intake/payment-intake.js';
+import { PaymentAnnouncements } from './processing/payment-announcements.js';
 import { PaymentMetrics } from './processing/payment-metrics.js';
 import { PAYMENTS_QUEUE, PaymentQueue } from './processing/payment-queue.js';
 import { GetPaymentHandler } from './queries/get-payment/get-payment.handler.js';
 import { ListPaymentsHandler } from './queries/list-payments/list-payments.handler.js';
+import { AuthorizedPayments } from './settlement/authorized-payments.js';
 
-/** Payments' core, imported by both apps: creating, posting, sweeping and reading payments. */
+/** Payments' core, imported by both apps: creating, posting, holding and settling, sweeping and reading payments. */
 @Module({
   imports: [CqrsModule, AccountsModule, LedgerModule, FxModule, QueueModule, BullModule.registerQueue({ name: PAYMENTS_QUEUE })],
   providers: [
@@ -25,11 +30,16 @@ import { ListPaymentsHandler } from './queries/list-payments/list-payments.handl
     PayerAccounts,
     PaymentQueue,
     PaymentMetrics,
+    PaymentAnnouncements,
+    AuthorizedPayments,
     CreateTransferHandler,
     CreateWithdrawalHandler,
     CreateDepositHandler,
     PostPaymentsHandler,
     SweepPaymentsHandler,
+    ExpireHoldsHandler,
+    CapturePaymentHandler,
+    VoidPaymentHandler,
     GetPaymentHandler,
     ListPaymentsHandler,
   ],

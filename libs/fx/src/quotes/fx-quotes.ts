@@ -37,11 +37,21 @@ export class FxQuotes {
       [from, to],
     )) as Array<{ rate: string }>;
     if (!row) throw new RateNotAvailable(from, to);
-    const rate = parseRate(row.rate);
-    const targetAmount = convertAmount(amountMinor, rate, source, target);
+    const rate = formatRate(parseRate(row.rate));
+    return { rate, targetAmount: this.convertAt(from, to, amountMinor, rate) };
+  }
+
+  /**
+   * Converts `amountMinor` of `from` into `to` at a rate fixed earlier (a payment's own).
+   * @throws InvalidAmount as `quote` does
+   */
+  convertAt(from: string, to: string, amountMinor: bigint, rate: string): bigint {
+    const source = this.currencies.get(from);
+    const target = this.currencies.get(to);
+    const targetAmount = convertAmount(amountMinor, parseRate(rate), source, target);
     if (!isAmount(targetAmount, target)) {
-      throw new InvalidAmount(`amount converts to ${formatAmount(targetAmount, target)} ${to} at ${formatRate(rate)}, not a valid amount (above zero, at most 15 integer digits)`);
+      throw new InvalidAmount(`amount converts to ${formatAmount(targetAmount, target)} ${to} at ${rate}, not a valid amount (above zero, at most 15 integer digits)`);
     }
-    return { rate: formatRate(rate), targetAmount };
+    return targetAmount;
   }
 }

@@ -58,4 +58,24 @@ describe('refusalOf', () => {
       'leg in EUR on a USD account alice',
     );
   });
+
+  describe('with holds', () => {
+    const withHeld = (held: bigint) => new Map<string, LockedAccount>([['alice', { type: 'USER', currency: 'USD', balance: 100n, held }], ['bob', { type: 'USER', currency: 'USD', balance: 0n, held: 0n }]]);
+    const hold = (amount: bigint) => ({ paymentId: 'p', legs: [], hold: { accountId: 'alice', currency: 'USD', amount, ttlMs: 1 } });
+
+    it('places a hold the available balance covers, and refuses one it does not with INSUFFICIENT_FUNDS', () => {
+      expect(refusalOf(hold(60n), withHeld(40n))).toBeNull();
+      expect(refusalOf(hold(61n), withHeld(40n))).toBe('INSUFFICIENT_FUNDS');
+    });
+
+    it('counts what is held against every leg: the balance cannot be spent past the holds', () => {
+      const legs = [leg('alice', -61n), leg('bob', 61n)];
+      expect(refusalOf({ paymentId: 'p', legs }, withHeld(40n))).toBe('INSUFFICIENT_FUNDS');
+      expect(refusalOf({ paymentId: 'p', legs }, withHeld(39n))).toBeNull();
+    });
+
+    it('refuses ACCOUNT_NOT_FOUND for a hold on an account that is not there', () => {
+      expect(refusalOf({ paymentId: 'p', legs: [], hold: { accountId: 'ghost', currency: 'USD', amount: 1n, ttlMs: 1 } }, withHeld(0n))).toBe('ACCOUNT_NOT_FOUND');
+    });
+  });
 });

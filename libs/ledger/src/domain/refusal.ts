@@ -23,13 +23,13 @@ export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, Locked
   const balances = new Map<string, bigint>();
   const held = new Map<string, bigint>();
   let overflows = false;
-  const accountFor = (accountId: string, currency: string) => {
+  const accountFor = (accountId: string, currency: string, what: 'leg' | 'hold') => {
     const account = accounts.get(accountId);
-    if (account && account.currency !== currency) throw new Error(`${currency} on a ${account.currency} account ${accountId}`);
+    if (account && account.currency !== currency) throw new Error(`${what} in ${currency} on a ${account.currency} account ${accountId}`);
     return account;
   };
   for (const leg of posting.legs) {
-    const account = accountFor(leg.accountId, leg.currency);
+    const account = accountFor(leg.accountId, leg.currency, 'leg');
     if (!account) return 'ACCOUNT_NOT_FOUND';
     const balance = (balances.get(leg.accountId) ?? account.balance) + leg.amount;
     balances.set(leg.accountId, balance);
@@ -37,7 +37,7 @@ export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, Locked
   }
   if (posting.hold) {
     const { accountId, currency, amount } = posting.hold;
-    const account = accountFor(accountId, currency);
+    const account = accountFor(accountId, currency, 'hold');
     if (!account) return 'ACCOUNT_NOT_FOUND';
     held.set(accountId, account.held + amount);
     overflows ||= outOfRange(amount) || outOfRange(account.held + amount);

@@ -48,3 +48,27 @@ export class ExternalRefReused extends DomainError {
     super('this externalRef belongs to a different deposit');
   }
 }
+
+export class PaymentNotAuthorized extends DomainError {
+  readonly code = 'PAYMENT_NOT_AUTHORIZED';
+  readonly kind = 'conflict';
+  constructor(status: string) {
+    super(`the payment is ${status}, not AUTHORIZED: only an authorized hold can be captured or voided`);
+  }
+}
+
+export class AuthorizationExpired extends DomainError {
+  readonly code = 'AUTHORIZATION_EXPIRED';
+  readonly kind = 'conflict';
+  constructor(expiresAt: Date) {
+    super(`the hold expired at ${expiresAt.toISOString()}: its money is released`);
+  }
+}
+
+export class CaptureExceedsAuthorized extends DomainError {
+  readonly code = 'CAPTURE_EXCEEDS_AUTHORIZED';
+  readonly kind = 'unprocessable';
+  constructor(authorized: string) {
+    super(`at most the authorized ${authorized} can be captured`);
+  }
+}

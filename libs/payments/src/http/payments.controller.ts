@@ -3,16 +3,18 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { CapturePayment } from '../commands/capture-payment/capture-payment.command.js';
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
 import { CreateTransfer } from '../commands/create-transfer/create-transfer.command.js';
 import { CreateWithdrawal } from '../commands/create-withdrawal/create-withdrawal.command.js';
 import { SweepPayments } from '../commands/sweep-payments/sweep-payments.command.js';
+import { VoidPayment } from '../commands/void-payment/void-payment.command.js';
 import type { Acceptance } from '../intake/payment-intake.js';
 import { GetPayment } from '../queries/get-payment/get-payment.query.js';
 import { PAYMENT_LIST } from '../queries/list-payments/list-payments.handler.js';
 import { ListPayments } from '../queries/list-payments/list-payments.query.js';
 import { IdempotencyKeys } from './idempotency-keys.decorator.js';
-import { CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, SweepDto, SweepResultDto } from './dto/payment.dto.js';
+import { CaptureDto, CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, SweepDto, SweepResultDto } from './dto/payment.dto.js';
 
 /** 202 for a new payment, 200 for a repeat answered with the payment as it stands now. */
 function answer(res: FastifyReply, acceptance: Acceptance) {
@@ -57,7 +59,7 @@ export class PaymentsController {
     },
   )
   async transfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, keys)));
+    return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, body.capture, keys)));
   }
 
   @Post('withdrawals')
@@ -98,6 +100,44 @@ export class PaymentsController {
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
   get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.queries.execute(new GetPayment(user, id));
+  }
+
+  @Post('payments/:id/capture')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Capture a hold',
+    description:
+      'Payee or administrator. Moves the money of an AUTHORIZED (manual-capture) payment now: all of it, or `amount` of it with the rest released; ' +
+      'the commission is recomputed on what is captured. Answers the payment COMPLETED.',
+  })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key and same body → the capture is answered again as the payment stands now; same key, another body → 409.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+  })
+  @ApiOkResponse({ type: PaymentDto, description: 'The payment, COMPLETED (or as it stands now, for a repeat)' })
+  @ApiProblems({
+    400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
+    401: ['UNAUTHORIZED'],
+    403: ['FORBIDDEN'],
+    404: ['NOT_FOUND'],
+    409: ['PAYMENT_NOT_AUTHORIZED', 'AUTHORIZATION_EXPIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    422: ['CAPTURE_EXCEEDS_AUTHORIZED'],
+  })
+  capture(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: CaptureDto, @IdempotencyKeys() keys: string[]) {
+    return this.commands.execute(new CapturePayment(user, id, body.amount, keys));
+  }
+
+  @Post('payments/:id/void')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Void a hold', description: 'Payee or administrator. Releases an AUTHORIZED payment\'s hold: nothing moves, the payment ends VOIDED.' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: PaymentDto, description: 'The payment, VOIDED' })
+  @ApiProblems({ 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['PAYMENT_NOT_AUTHORIZED', 'AUTHORIZATION_EXPIRED'] })
+  void(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return this.commands.execute(new VoidPayment(user, id));
   }
 
   @Post('admin/sweep')

@@ -41,6 +41,9 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   EXTERNAL_REF_REUSED: 'this externalRef was used with another body',
   INVALID_RATE: 'rate must be a positive decimal string with at most 12 significant digits',
   RATE_NOT_AVAILABLE: 'no USD→EUR rate is set',
+  PAYMENT_NOT_AUTHORIZED: 'the payment is COMPLETED, not AUTHORIZED: only an authorized hold can be captured or voided',
+  AUTHORIZATION_EXPIRED: 'the hold expired at 2026-01-31T12:00:00.000Z: its money is released',
+  CAPTURE_EXCEEDS_AUTHORIZED: 'at most the authorized 25.00 can be captured',
   INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
 };
 

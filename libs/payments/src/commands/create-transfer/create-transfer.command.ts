@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { AuthUser } from '#platform';
+import type { CaptureMethod } from '../../domain/payment.js';
 import type { Acceptance } from '../../intake/payment-intake.js';
 
 export class CreateTransfer extends Command<Acceptance> {
@@ -9,6 +10,7 @@ export class CreateTransfer extends Command<Acceptance> {
     readonly toAccountId: string,
     readonly amount: string,
     readonly description: string | undefined,
+    readonly capture: CaptureMethod | undefined,
     /** Every Idempotency-Key header of the request, as given. */
     readonly idempotencyKeys: readonly string[],
   ) {

@@ -36,6 +36,7 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
         currency: from.currency,
         conversion: quote && { targetCurrency: to.currency, ...quote },
         description: command.description?.trim() || null,
+        capture: command.capture ?? 'automatic',
       },
       idempotencyKey,
     );

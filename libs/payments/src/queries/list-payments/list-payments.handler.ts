@@ -2,7 +2,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Currencies, type ListSpec, ListQueries, type Page } from '#platform';
 import { DataSource } from 'typeorm';
-import { PAYMENT_COLUMNS, PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
+import { CAPTURE_METHODS, PAYMENT_COLUMNS, PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
 import { ListPayments } from './list-payments.query.js';
 
 export const PAYMENT_LIST: ListSpec = {
@@ -25,6 +25,9 @@ export const PAYMENT_LIST: ListSpec = {
     destination: { sql: 'p.destination', type: 'text', nullable: true },
     externalRef: { sql: 'p.external_ref', type: 'text', nullable: true },
     failureReason: { sql: 'p.failure_reason', type: 'text', nullable: true },
+    capture: { sql: 'p.capture', type: 'enum', values: CAPTURE_METHODS },
+    authorizedAmount: { sql: 'p.authorized_amount', type: 'money', currencySql: 'p.currency', nullable: true },
+    expiresAt: { sql: 'p.expires_at', type: 'timestamp', nullable: true },
     createdAt: { sql: 'p.created_at', type: 'timestamp' },
     processedAt: { sql: 'p.processed_at', type: 'timestamp', nullable: true },
   },
