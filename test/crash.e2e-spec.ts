@@ -115,4 +115,50 @@ describe('workers that crash, stop or race', () => {
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     await expectFinishedOnce(ids, people);
   });
+
+  it('settles every hold exactly once when a worker is killed (SIGKILL) in the middle of authorizing and of a capture and void burst', async () => {
+    const first = await worker();
+    const people = await ring(4);
+    const authorizing = (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          request(api.url)
+            .post('/api/v1/payments')
+            .set(people.users[i % 4].auth)
+            .send({ fromAccountId: people.accounts[i % 4], toAccountId: people.accounts[(i + 1) % 4], amount: `${1 + (i % 3)}.00`, capture: 'manual' })
+            .expect(202)
+            .then((res) => res.body.id as string),
+        ),
+      );
+    const sending = authorizing(80);
+    await until(async () => (await finalCount(people.accounts)) >= 5);
+    await first.kill();
+    const ids = await sending;
+    const second = await worker();
+    await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
+    const authorized = (await Promise.all(ids.map((id) => settled(api, admin, id, 30_000)))).filter((p) => p.status === 'AUTHORIZED');
+    expect(authorized.length).toBeGreaterThan(0);
+
+    // Captures and voids go through the api while more holds are being authorized and the worker dies again.
+    const more = authorizing(40);
+    const settling = Promise.all(
+      authorized.map((p, i) => request(api.url).post(`/api/v1/payments/${p.id}/${i % 3 === 2 ? 'void' : 'capture'}`).set(admin.auth).send(i % 3 === 1 ? { amount: '0.50' } : {})),
+    );
+    await second.kill();
+    const [answers, moreIds] = await Promise.all([settling, more]);
+    expect(answers.every((res) => res.status === 200)).toBe(true);
+    await worker();
+    await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
+
+    const finals = await Promise.all([...ids, ...moreIds].map((id) => settled(api, admin, id, 30_000)));
+    const legs = (await db.query(`SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`, [finals.map((p) => p.id)])) as Array<{ payment_id: string; n: number }>;
+    const legsOf = new Map(legs.map((l) => [l.payment_id, l.n]));
+    for (const payment of finals) expect([payment.id, payment.status, legsOf.get(payment.id) ?? 0]).toEqual([payment.id, payment.status, payment.status === 'COMPLETED' ? 4 : 0]);
+    const accounts = await Promise.all(people.accounts.map(async (a, i) => (await request(api.url).get(`/api/v1/accounts/${a}`).set(people.users[i].auth).expect(200)).body));
+    const held = finals.filter((p) => p.status === 'AUTHORIZED').reduce((sum, p) => sum + cents(p.amount) + cents(p.commission), 0n);
+    expect(accounts.reduce((sum, a) => sum + cents(a.heldBalance), 0n)).toBe(held);
+    const commissions = finals.filter((p) => p.status === 'COMPLETED').reduce((sum, p) => sum + cents(p.commission), 0n);
+    expect(accounts.reduce((sum, a) => sum + cents(a.balance), 0n) + commissions).toBe(cents(DEPOSIT) * 4n);
+    expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+  });
 });
