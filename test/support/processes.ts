@@ -73,6 +73,24 @@ async function startProcess(script: StartScript, port: number, env: Record<strin
   return { url, pid: child.pid!, stdout, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 
+export interface FinishedProcess {
+  /** null when it had to be killed at the deadline */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+}
+
+/** Runs a script's node command to its end; one still running after `timeoutMs` is killed. */
+export async function runScript(script: StartScript, env: Record<string, string>, timeoutMs = 30_000): Promise<FinishedProcess> {
+  const started = Date.now();
+  const { child, stdout, stderr } = spawnScript(script, env);
+  const exited = once(child, 'close') as Promise<[number | null]>; // after its output is read to the end
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code] = await exited.finally(() => clearTimeout(timer));
+  return { code, stdout: stdout(), stderr: stderr(), elapsedMs: Date.now() - started };
+}
+
 async function untilHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppLogger, configureHttpApp, createHttpAdapter, loadConfig, runMain, shutDownGracefully } from '#platform';
+import { AppLogger, checkConnections, configureHttpApp, createHttpAdapter, loadConfig, runMain, shutDownGracefully } from '#platform';
 import { useRedisIoAdapter } from '#events';
 import { ApiModule } from './api.module.js';
 
 runMain(async () => {
   const config = loadConfig(); // fail with one clear line before anything connects
+  await checkConnections(config);
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app);
   useRedisIoAdapter(app);

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppLogger, createHttpAdapter, loadConfig, runMain } from '#platform';
+import { AppLogger, checkConnections, createHttpAdapter, loadConfig, runMain } from '#platform';
 import { WorkerModule } from './worker.module.js';
 
 // The worker has no public API: only its own /health and /metrics on WORKER_PORT.
 runMain(async () => {
   const config = loadConfig();
+  await checkConnections(config);
   const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
   const logger = app.get(AppLogger);
   app.useLogger(logger);
