@@ -1,6 +1,10 @@
-import { loadConfig, migrateDatabase } from '#platform';
+import { AppLogger, checkConnections, loadConfig, logDestination, migrateDatabase, runMain } from '#platform';
 import { migrations } from './index.js';
 
-const config = loadConfig();
-const applied = await migrateDatabase(config.databaseUrl, migrations);
-console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database is up to date');
+runMain(async () => {
+  const config = loadConfig();
+  const logger = new AppLogger(config.logLevel, logDestination(config.nodeEnv));
+  await checkConnections(config, { redis: false, databaseMayBeMissing: true }); // it creates a missing database
+  const applied = await migrateDatabase(config.databaseUrl, migrations);
+  logger.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database is up to date', 'Migrations');
+});

@@ -1,20 +1,37 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { io, type Socket } from 'socket.io-client';
+import { hashConfirmationToken } from '#users';
 
 /**
- * A short, real scenario against a running system (npm run demo). The confirmation tokens come by
- * e-mail, so the demo runs its own small SMTP server and the api must send mail to it:
+ * A short, real scenario against a running system (npm run demo), such as the quick start:
  *
- *   SMTP_URL=smtp://127.0.0.1:2525 ADMIN_EMAIL=… ADMIN_PASSWORD=… npm start      (the system)
- *   ADMIN_EMAIL=… ADMIN_PASSWORD=… npm run demo                                  (the demo)
+ *   ADMIN_EMAIL=… ADMIN_PASSWORD=… npm start      (the system)
+ *   ADMIN_EMAIL=… ADMIN_PASSWORD=… npm run demo   (the demo)
  *
- * BASE_URL (default http://localhost:3000) and DEMO_SMTP_PORT (default 2525) say where to meet.
+ * BASE_URL (default http://localhost:3000) says where the api is. The users must confirm their
+ * e-mail before they may pay; the demo stands in for their mailbox:
+ * - with DEMO_SMTP_PORT, it catches the mail on 127.0.0.1:DEMO_SMTP_PORT (start the api with
+ *   SMTP_URL=smtp://127.0.0.1:<that port>);
+ * - without (the quick start: no SMTP_URL, the links only in the api's log), it stores a token
+ *   of its own in the api's database (DATABASE_URL, default the quick start's), as the api does
+ *   before mailing one, and confirms with it through POST /auth/confirm. The mailed token cannot
+ *   be read back (only its hash is stored), and an endpoint confirming users for an administrator
+ *   would put a way around e-mail confirmation into the contract for a demo's sake.
  */
 const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:3000').replace(/\/$/, '');
-const SMTP_PORT = Number(process.env.DEMO_SMTP_PORT ?? 2525);
+const SMTP_PORT = process.env.DEMO_SMTP_PORT ? Number(process.env.DEMO_SMTP_PORT) : undefined;
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/billing';
 const { ADMIN_EMAIL, ADMIN_PASSWORD } = process.env;
 const SETTLE_TIMEOUT_MS = 30_000;
+
+/** Where a registered user's confirmation token comes from. */
+interface Mailbox {
+  description: string;
+  confirmationToken(email: string): Promise<string>;
+  close(): Promise<void>;
+}
 
 interface Payment {
   id: string;
@@ -59,7 +76,7 @@ async function api<T>(method: string, path: string, options: { token?: string; b
 }
 
 /** A mail catcher: keeps every message's body, decoded from quoted-printable. */
-function startMailCatcher(): Promise<{ mails: Array<{ to: string[]; body: string }>; close(): void }> {
+async function catchMail(port: number): Promise<Mailbox> {
   const mails: Array<{ to: string[]; body: string }> = [];
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -75,19 +92,46 @@ function startMailCatcher(): Promise<{ mails: Array<{ to: string[]; body: string
       });
     },
   });
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(SMTP_PORT, '127.0.0.1', () => resolve({ mails, close: () => server.close() }));
+    server.listen(port, '127.0.0.1', resolve);
   });
+  return {
+    description: `catching mail on smtp://127.0.0.1:${port}`,
+    async confirmationToken(email) {
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const token = mails.find((m) => m.to.includes(email))?.body.match(/token=([A-Za-z0-9_-]+)/)?.[1];
+        if (token) return token;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no confirmation mail to ${email} arrived at 127.0.0.1:${port}: is the api running with SMTP_URL=smtp://127.0.0.1:${port}?`);
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
-async function confirmationToken(mails: Array<{ to: string[]; body: string }>, email: string): Promise<string> {
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    const token = mails.find((m) => m.to.includes(email))?.body.match(/token=([A-Za-z0-9_-]+)/)?.[1];
-    if (token) return token;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no confirmation mail to ${email} arrived at 127.0.0.1:${SMTP_PORT}: is the api running with SMTP_URL=smtp://127.0.0.1:${SMTP_PORT}?`);
+/** Issues confirmation tokens in the api's database, as the api does before it mails one. */
+async function issueInDatabase(databaseUrl: string): Promise<Mailbox> {
+  const where = new URL(databaseUrl);
+  where.password = '';
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect().catch((error: Error) => {
+    throw new Error(`cannot reach DATABASE_URL (${where}): ${error.message}; set it to the api's database, or DEMO_SMTP_PORT to catch its mail`);
+  });
+  return {
+    description: `confirming e-mails through ${where} (DEMO_SMTP_PORT unset)`,
+    async confirmationToken(email) {
+      const token = randomBytes(32).toString('base64url');
+      const { rowCount } = await db.query(
+        `INSERT INTO email_confirmations (token_hash, user_id, expires_at)
+         SELECT $1, id, now() + interval '1 hour' FROM users WHERE email = $2`,
+        [hashConfirmationToken(token), email],
+      );
+      if (!rowCount) throw new Error(`${email} is not in ${where}: is DATABASE_URL the database of the api at ${BASE_URL}?`);
+      return token;
+    },
+    close: () => db.end(),
+  };
 }
 
 function connect(person: Person): Promise<Socket> {
@@ -125,11 +169,11 @@ async function pay(title: string, watcher: Person, start: () => Promise<Payment>
   return final;
 }
 
-async function register(mails: Array<{ to: string[]; body: string }>, name: string): Promise<Person> {
+async function register(mailbox: Mailbox, name: string): Promise<Person> {
   const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@demo.example`;
   const password = 'demo password 1';
   await api('POST', '/auth/register', { body: { email, password, name } });
-  const token = await confirmationToken(mails, email);
+  const token = await mailbox.confirmationToken(email);
   await api('POST', '/auth/confirm', { body: { token } });
   const login = await api<{ accessToken: string }>('POST', '/auth/login', { body: { email, password, tokenName: 'demo' } });
   say(`${name} registered as ${email}, confirmed the e-mail and logged in`);
@@ -138,17 +182,17 @@ async function register(mails: Array<{ to: string[]; body: string }>, name: stri
 
 async function main() {
   if (!ADMIN_EMAIL || !ADMIN_PASSWORD) throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD to the administrator the api was started with');
-  const catcher = await startMailCatcher();
+  const mailbox = SMTP_PORT ? await catchMail(SMTP_PORT) : await issueInDatabase(DATABASE_URL);
   const people: Person[] = [];
   try {
-    step(`billing-gateway at ${BASE_URL}; catching mail on smtp://127.0.0.1:${SMTP_PORT}`);
+    step(`billing-gateway at ${BASE_URL}; ${mailbox.description}`);
     const adminLogin = await api<{ accessToken: string }>('POST', '/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, tokenName: 'demo' } });
     const admin: Person = { name: 'Admin', email: ADMIN_EMAIL, token: adminLogin.accessToken };
     say('Admin logged in');
 
     step('Two users register and confirm their e-mail');
-    const alice = await register(catcher.mails, 'Alice');
-    const bob = await register(catcher.mails, 'Bob');
+    const alice = await register(mailbox, 'Alice');
+    const bob = await register(mailbox, 'Bob');
     people.push(alice, bob);
     const aliceUsd = await api<Account>('POST', '/accounts', { token: alice.token, body: { currency: 'USD', name: 'Alice USD' } });
     const bobEur = await api<Account>('POST', '/accounts', { token: bob.token, body: { currency: 'EUR', name: 'Bob EUR' } });
@@ -189,7 +233,7 @@ async function main() {
     if (!check.balanced) process.exitCode = 1;
   } finally {
     for (const person of people) person.socket?.close();
-    catcher.close();
+    await mailbox.close();
   }
 }
 

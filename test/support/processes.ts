@@ -8,6 +8,8 @@ import { testDatabaseUrl } from './harness.js';
 export interface RunningProcess {
   url: string;
   pid: number;
+  /** What it has written to standard output so far (the first 64 KiB). */
+  stdout(): string;
   /** SIGTERM, then waits for the process to exit (a graceful shutdown). */
   stop(): Promise<void>;
   /** SIGKILL, then waits for the process to exit (a crash). */
@@ -15,6 +17,7 @@ export interface RunningProcess {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+const STDOUT_KEPT = 64 * 1024;
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -38,19 +41,26 @@ export async function startWorkerProcess(env: Record<string, string> = {}): Prom
   return startProcess('start:worker', port, { WORKER_PORT: String(port), ...env });
 }
 
-/** As `npm run <script>` starts it, node flags included. */
-async function startProcess(script: StartScript, port: number, env: Record<string, string>): Promise<RunningProcess> {
+/** As `npm run <script>` starts it, node flags included, against this test run's database. */
+function spawnScript(script: StartScript, env: Record<string, string>): { child: ChildProcess; stdout(): string; stderr(): string } {
   const { nodeArgs, entry } = startCommand(script);
   const child = spawn(process.execPath, [...nodeArgs, resolve(entry)], {
     env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(0, STDOUT_KEPT)));
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
+async function startProcess(script: StartScript, port: number, env: Record<string, string>): Promise<RunningProcess> {
+  const { child, stdout, stderr } = spawnScript(script, env);
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   try {
-    await untilHealthy(url, child, () => stderr);
+    await untilHealthy(url, child, stderr);
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
@@ -60,7 +70,25 @@ async function startProcess(script: StartScript, port: number, env: Record<strin
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url, pid: child.pid!, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return { url, pid: child.pid!, stdout, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+export interface FinishedProcess {
+  /** null when it had to be killed at the deadline */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+}
+
+/** Runs a script's node command to its end; one still running after `timeoutMs` is killed. */
+export async function runScript(script: StartScript, env: Record<string, string>, timeoutMs = 30_000): Promise<FinishedProcess> {
+  const started = Date.now();
+  const { child, stdout, stderr } = spawnScript(script, env);
+  const exited = once(child, 'close') as Promise<[number | null]>; // after its output is read to the end
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code] = await exited.finally(() => clearTimeout(timer));
+  return { code, stdout: stdout(), stderr: stderr(), elapsedMs: Date.now() - started };
 }
 
 async function untilHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, configureHttpApp, createHttpAdapter, loadConfig, runMain, shutDownGracefully } from '#platform';
+import { AppLogger, checkConnections, configureHttpApp, createHttpAdapter, loadConfig, runMain, shutDownGracefully } from '#platform';
 import { useRedisIoAdapter } from '#events';
 import { ApiModule } from './api.module.js';
 
 runMain(async () => {
-  loadConfig(); // fail with one clear line before anything connects
+  const config = loadConfig(); // fail with one clear line before anything connects
+  await checkConnections(config);
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app);
   useRedisIoAdapter(app);
   shutDownGracefully(app);
-  await app.listen(app.get(AppConfig).port, '0.0.0.0');
+  await app.listen(config.port, '0.0.0.0');
+  const url = `http://localhost:${config.port}`;
+  app.get(AppLogger).log(`api listening on ${url} — Swagger UI at ${url}/docs`, 'Api');
 });

@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, AppLogger, createHttpAdapter, loadConfig, runMain } from '#platform';
+import { AppLogger, checkConnections, createHttpAdapter, loadConfig, runMain } from '#platform';
 import { WorkerModule } from './worker.module.js';
 
 // The worker has no public API: only its own /health and /metrics on WORKER_PORT.
 runMain(async () => {
-  loadConfig();
+  const config = loadConfig();
+  await checkConnections(config);
   const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(AppLogger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   app.enableShutdownHooks();
-  await app.listen(app.get(AppConfig).workerPort, '0.0.0.0');
+  await app.listen(config.workerPort, '0.0.0.0');
+  const url = `http://localhost:${config.workerPort}`;
+  logger.log(`worker processing payments — health at ${url}/health, metrics at ${url}/metrics`, 'Worker');
 });

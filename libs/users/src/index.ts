@@ -1,4 +1,5 @@
 export { AccessTokens } from './auth/access-tokens.js';
+export { hashConfirmationToken } from './mail/confirmation-mail.js';
 export { Mailer } from './mail/mailer.js';
 export type { MailMessage } from './mail/mailer.js';
 export { UsersHttpModule } from './users-http.module.js';

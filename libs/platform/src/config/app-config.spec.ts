@@ -128,6 +128,19 @@ describe('AppConfig', () => {
     expect(configError({ COMMISSION_SCHEDULE: '{"WITHDRAWAL":{"bps":10001}}' }).message).toContain('bps must be at most 10000');
   });
 
+  it('names every bad value in one line, not only the first', () => {
+    const error = configError({ NODE_ENV: 'production', PORT: 'abc', CURRENCIES: 'USD,DOGE', SWEEP_STALE_AFTER_MS: '-1', ADMIN_EMAIL: 'admin@example.com' });
+    expect(error.message).not.toContain('\n');
+    for (const name of ['PORT', 'CURRENCIES', 'SWEEP_STALE_AFTER_MS', 'JWT_SECRET', 'ADMIN_PASSWORD']) expect(error.message).toContain(name);
+  });
+
+  it('never repeats the password of a malformed URL', () => {
+    const error = configError({ DATABASE_URL: 'postgres://app:s3cret@db:port/ledger', SMTP_URL: 'smtp://mailer:pa$$@mail:25x' });
+    expect(error.message).toContain('DATABASE_URL');
+    expect(error.message).toContain('SMTP_URL');
+    expect(error.message).not.toMatch(/s3cret|pa\$\$/);
+  });
+
   it('requires JWT_SECRET in production only', () => {
     const error = configError({ NODE_ENV: 'production' });
     expect(error.message).not.toContain('\n');

@@ -1,4 +1,4 @@
-import { cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { cleanEnv, makeValidator, port, str, url } from 'envalid';
 import { isKnownCurrency } from '../money/currency.js';
 
 export interface CommissionRule {
@@ -14,7 +14,7 @@ export const DEFAULT_COMMISSION_SCHEDULE: CommissionSchedule = {
   DEPOSIT: { bps: 0, min: 0 },
 };
 
-/** A configuration value that is missing or malformed; main.ts prints its message as one line. */
+/** A setting the process cannot start with; runMain prints its message as one line, without a stack. */
 export class ConfigError extends Error {}
 
 const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
@@ -40,6 +40,16 @@ const positiveInt = makeValidator<number>((input) => {
 });
 
 const MAX_COMMISSION_BPS = 10_000;
+
+const nonNegativeInt = makeValidator<number>((input) => {
+  if (!/^(0|[1-9][0-9]*)$/.test(input.trim())) throw new Error('expected a non-negative integer');
+  return Number(input);
+});
+
+/** `scheme://user:password@host` with the password starred, wherever it appears in `text`. */
+export function withoutPasswords(text: string): string {
+  return text.replace(/(\/\/[^\s/:@]*):[^\s]*@/g, '$1:***@');
+}
 
 const commissionSchedule = makeValidator<CommissionSchedule>((input) => {
   let parsed: unknown;
@@ -109,16 +119,16 @@ export class AppConfig {
         WORKER_PORT: port({ default: 3001 }),
         DATABASE_URL: url({ default: 'postgres://postgres@127.0.0.1:5432/billing' }),
         REDIS_URL: url({ default: 'redis://127.0.0.1:6379' }),
-        JWT_SECRET: str({ default: undefined }),
+        JWT_SECRET: str({ default: undefined, desc: 'required in production', requiredWhen: (env) => env.NODE_ENV === 'production' }),
         TOKEN_TTL: duration({ default: 7 * durationUnits.d }),
         SMTP_URL: url({ default: undefined }),
         PUBLIC_URL: url({ default: 'http://localhost:3000' }),
-        ADMIN_EMAIL: str({ default: undefined }),
-        ADMIN_PASSWORD: str({ default: undefined }),
+        ADMIN_EMAIL: str({ default: undefined, desc: 'required with ADMIN_PASSWORD', requiredWhen: (env) => Boolean(env.ADMIN_PASSWORD) }),
+        ADMIN_PASSWORD: str({ default: undefined, desc: 'required with ADMIN_EMAIL', requiredWhen: (env) => Boolean(env.ADMIN_EMAIL) }),
         CURRENCIES: currencyList({ default: ['USD', 'EUR', 'GBP', 'RUB', 'JPY'] }),
         WORKER_CONCURRENCY: positiveInt({ default: 16 }),
         SWEEP_INTERVAL_MS: positiveInt({ default: 30_000 }),
-        SWEEP_STALE_AFTER_MS: num({ default: 60_000 }),
+        SWEEP_STALE_AFTER_MS: nonNegativeInt({ default: 60_000 }),
         HOLD_TTL_MS: positiveInt({ default: 7 * durationUnits.d }),
         QUEUE_PREFIX: str({ default: 'billing' }),
         LOGIN_LIMIT_PER_EMAIL: positiveInt({ default: 10 }),
@@ -129,25 +139,20 @@ export class AppConfig {
         DB_POOL_SIZE: positiveInt({ default: 20 }),
       },
       {
+        // Every bad value at once, so a fix is not followed by the next complaint.
         reporter: ({ errors }) => {
-          const [name, error] = Object.entries(errors)[0] ?? [];
-          if (name) throw new ConfigError(`Invalid configuration: ${name}: ${error?.message ?? 'invalid'}`);
+          const problems = Object.entries(errors).map(([name, error]) => `${name}: ${error?.message ?? 'invalid'}`);
+          if (problems.length) throw new ConfigError(withoutPasswords(`Invalid configuration: ${problems.join('; ')}`));
         },
       },
     );
-    const jwtSecret = e.JWT_SECRET ?? (e.NODE_ENV === 'production' ? undefined : 'dev-only-secret-change-me');
-    if (!jwtSecret) throw new ConfigError('Invalid configuration: JWT_SECRET: required in production');
-    if (e.SWEEP_STALE_AFTER_MS < 0) throw new ConfigError('Invalid configuration: SWEEP_STALE_AFTER_MS: must not be negative');
-    if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
-      throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD go together');
-    }
     return new AppConfig({
       nodeEnv: e.NODE_ENV as AppConfig['nodeEnv'],
       port: e.PORT,
       workerPort: e.WORKER_PORT,
       databaseUrl: e.DATABASE_URL,
       redisUrl: e.REDIS_URL,
-      jwtSecret,
+      jwtSecret: e.JWT_SECRET ?? 'dev-only-secret-change-me',
       tokenTtlMs: e.TOKEN_TTL,
       smtpUrl: e.SMTP_URL,
       publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),

@@ -1,10 +1,33 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger as Pino } from 'pino';
+import pretty from 'pino-pretty';
+import type { AppConfig } from '../config/app-config.js';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
- * Nest's logger interface over pino: JSON lines. A line about a request names its id (`reqId`)
+ * Where the lines go. In production and in tests, JSON on standard output, asynchronously: lines
+ * that arrive while a write is in flight go out together in the next one, instead of one blocking
+ * write(2) per line (a fifth of the api's CPU per request under load); pino writes what is still
+ * buffered synchronously when the process exits.
+ * In development, pino-pretty in the process and synchronously, colourised on a terminal: a person
+ * reads these, so a write per line costs nothing that matters, and none is lost when the process
+ * dies. Not a pino transport: that is a worker thread per process, for no gain here.
+ */
+export function logDestination(nodeEnv: AppConfig['nodeEnv']): DestinationStream {
+  if (nodeEnv !== 'development') return pino.destination({ dest: 1, sync: false });
+  return pretty({
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    singleLine: true,
+    // A request's line and a logged mail say everything in their message already.
+    ignore: 'pid,hostname,context,req,res,responseTime,mail',
+    messageFormat: '{if context}[{context}] {end}{msg}{if req.method}: {req.method} {req.url} → {res.statusCode} in {responseTime} ms{end}',
+  });
+}
+
+/**
+ * Nest's logger interface over pino. A line about a request names its id (`reqId`)
  * itself: no AsyncLocalStorage carries it, because on Node 20 that turns on a hook for every
  * promise, a cost the benchmark sees in the api's CPU (docs/performance.md, "No AsyncLocalStorage").
  * (nestjs-pino does the same but is CommonJS, which jest cannot load next to ESM-only NestJS 12.)
@@ -12,12 +35,7 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export class AppLogger implements LoggerService {
   readonly pino: Pino;
 
-  /**
-   * Standard output, asynchronously: lines that arrive while a write is in flight go out together
-   * in the next one, instead of one blocking write(2) per line (a fifth of the api's CPU per
-   * request under load). pino writes what is still buffered synchronously when the process exits.
-   */
-  constructor(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })) {
+  constructor(level: string, destination: DestinationStream) {
     this.pino = pino({ level, base: { pid: process.pid } }, destination);
   }
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Global, Module } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
-import { AppLogger } from './app-logger.js';
+import { AppLogger, logDestination } from './app-logger.js';
 
 const acceptableRequestId = /^[\x21-\x7e]{1,128}$/;
 
@@ -45,7 +45,7 @@ export function logRequests(app: FastifyInstance, logger: AppLogger): void {
 
 @Global()
 @Module({
-  providers: [{ provide: AppLogger, inject: [AppConfig], useFactory: (config: AppConfig) => new AppLogger(config.logLevel) }],
+  providers: [{ provide: AppLogger, inject: [AppConfig], useFactory: (config: AppConfig) => new AppLogger(config.logLevel, logDestination(config.nodeEnv)) }],
   exports: [AppLogger],
 })
 export class LoggingModule {}

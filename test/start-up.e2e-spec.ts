@@ -1,0 +1,83 @@
+import { stripVTControlCharacters } from 'node:util';
+import type { StartScript } from '../scripts/start-command.js';
+import { migrateTestDatabase } from './support/harness.js';
+import { type FinishedProcess, freePort, type RunningProcess, runScript, startApiProcess, startWorkerProcess } from './support/processes.js';
+
+const REFUSED_WITHIN_MS = 10_000;
+
+/** What the contract asks of a process that cannot start: a non-zero exit and one line naming what is wrong, no stack. */
+function expectOneLineNaming(run: FinishedProcess, ...names: string[]): void {
+  expect(run.code).toEqual(expect.any(Number)); // null: still running at the deadline
+  expect(run.code).not.toBe(0);
+  expect(run.elapsedMs).toBeLessThan(REFUSED_WITHIN_MS);
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  for (const name of names) expect(lines[0]).toContain(name);
+  expect(run.stderr).not.toMatch(/\bat .+:\d+:\d+\)?$/m);
+}
+
+async function lineOf(running: RunningProcess, text: string): Promise<string> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const line = stripVTControlCharacters(running.stdout()).split('\n').find((l) => l.includes(text));
+    if (line) return line;
+  }
+  throw new Error(`no line with "${text}" in:\n${running.stdout()}`);
+}
+
+/** Nobody listens on a free port: connecting to it is refused. */
+const closedPort = freePort;
+
+describe.each<StartScript>(['migration:run', 'start:api', 'start:worker'])('npm run %s', (script) => {
+  it('stops with one line naming every bad setting', async () => {
+    const run = await runScript(script, { PORT: 'abc', WORKER_PORT: '-1', CURRENCIES: 'USD,DOGE', SMTP_URL: 'smtp://mailer:s3cret@mail:port' });
+    expectOneLineNaming(run, 'PORT', 'WORKER_PORT', 'CURRENCIES', 'SMTP_URL');
+    expect(run.stderr).not.toContain('s3cret');
+  });
+
+  it('stops with one line naming DATABASE_URL when PostgreSQL is unreachable, its password starred', async () => {
+    const url = `postgres://postgres:s3cret@127.0.0.1:${await closedPort()}/billing_test`;
+    const run = await runScript(script, { DATABASE_URL: url });
+    expectOneLineNaming(run, 'cannot reach DATABASE_URL', url.replace('s3cret', '***'), 'ECONNREFUSED');
+    expect(run.stderr).not.toContain('s3cret');
+  });
+});
+
+describe.each<StartScript>(['start:api', 'start:worker'])('npm run %s', (script) => {
+  it('stops with one line naming REDIS_URL when Redis is unreachable, its password starred', async () => {
+    const url = `redis://:s3cret@127.0.0.1:${await closedPort()}`;
+    const run = await runScript(script, { REDIS_URL: url });
+    expectOneLineNaming(run, 'cannot reach REDIS_URL', url.replace('s3cret', '***'), 'ECONNREFUSED');
+    expect(run.stderr).not.toContain('s3cret');
+  });
+});
+
+describe('the start-up logs', () => {
+  beforeAll(() => migrateTestDatabase());
+
+  it('are readable lines in development, with where the api listens and its Swagger UI', async () => {
+    const api = await startApiProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
+    try {
+      const origin = `http://localhost:${new URL(api.url).port}`;
+      const line = await lineOf(api, 'api listening on');
+      expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: \[Api\] /);
+      expect(line).toContain(`api listening on ${origin} — Swagger UI at ${origin}/docs`);
+      expect(stripVTControlCharacters(api.stdout())).not.toMatch(/^\{/m);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('are JSON lines in production, the worker naming its /health and /metrics', async () => {
+    const worker = await startWorkerProcess({ NODE_ENV: 'production', LOG_LEVEL: 'info', JWT_SECRET: 'a-production-secret' });
+    try {
+      const origin = `http://localhost:${new URL(worker.url).port}`;
+      const line = await lineOf(worker, `${origin}/metrics`);
+      expect(JSON.parse(line)).toMatchObject({ level: 30, context: 'Worker', msg: expect.stringContaining(`${origin}/health`) });
+      const lines = worker.stdout().trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThan(1);
+      for (const each of lines) expect(() => JSON.parse(each)).not.toThrow();
+    } finally {
+      await worker.stop();
+    }
+  });
+});
