@@ -8,6 +8,12 @@ export interface Transfer {
   payeeAccountId: string;
 }
 
+/** A manual-capture transfer: the payer authorizes it, the payee captures it. */
+export interface HeldTransfer {
+  payer: BenchAccount;
+  payee: BenchAccount;
+}
+
 export interface LoadResult {
   requests: number;
   accepted: number;
@@ -20,6 +26,7 @@ export interface LoadResult {
 }
 
 const MAX_ERROR_SAMPLES = 5;
+const HOLD_POLL_MS = 5;
 
 /**
  * Posts transfers over keep-alive connections and records how long each takes to be accepted (202).
@@ -72,8 +79,65 @@ export class TransferLoad {
     return recorder.result((performance.now() - started) / 1000);
   }
 
+  /**
+   * `clients` clients each authorize a manual-capture transfer, poll it (as a client would) until
+   * the worker holds it, then capture it as its payee; the same again until `durationS` is over.
+   * `authorize` times the 202s, `capture` the captures' 200s.
+   */
+  async holdThenCapture(tag: string, clients: number, durationS: number, next: () => HeldTransfer): Promise<{ authorize: LoadResult; capture: LoadResult }> {
+    const authorize = new Recorder();
+    const capture = new Recorder();
+    const started = performance.now();
+    const deadline = started + durationS * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < deadline) await this.holdOnce(tag, next(), authorize, capture);
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { authorize: authorize.result(seconds), capture: capture.result(seconds) };
+  }
+
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  private async holdOnce(tag: string, { payer, payee }: HeldTransfer, authorize: Recorder, capture: Recorder): Promise<void> {
+    try {
+      const sent = performance.now();
+      const created = await this.call('POST', '/api/v1/payments', payer.authorization, {
+        fromAccountId: payer.accountId,
+        toAccountId: payee.accountId,
+        amount: randomAmount(),
+        description: tag,
+        capture: 'manual',
+      });
+      if (created.statusCode !== 202) return authorize.error(`${created.statusCode} ${JSON.stringify(created.body)}`);
+      authorize.accepted(performance.now() - sent);
+      const path = `/api/v1/payments/${created.body.id}`;
+      let status = created.body.status;
+      while (status === 'INITIATED') {
+        await sleep(HOLD_POLL_MS);
+        status = (await this.call('GET', path, payee.authorization)).body.status;
+      }
+      if (status !== 'AUTHORIZED') return capture.error(`the hold ended ${status}`);
+      const capturing = performance.now();
+      const captured = await this.call('POST', `${path}/capture`, payee.authorization, {});
+      if (captured.statusCode === 200) capture.accepted(performance.now() - capturing);
+      else capture.error(`${captured.statusCode} ${JSON.stringify(captured.body)}`);
+    } catch (error) {
+      capture.error((error as Error).message);
+    }
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, authorization: string, body?: object): Promise<{ statusCode: number; body: { id: string; status: string } }> {
+    const response = await this.pool.request({
+      method,
+      path,
+      headers: { authorization, ...(body && { 'content-type': 'application/json' }) },
+      body: body && JSON.stringify(body),
+    });
+    return { statusCode: response.statusCode, body: (await response.body.json()) as { id: string; status: string } };
   }
 
   private async send(tag: string, { payer, payeeAccountId }: Transfer, dueAt: number, recorder: Recorder): Promise<void> {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { CpuMeter } from './cpu.js';
-import { type LoadResult, TransferLoad, type Transfer } from './load.js';
+import { type LoadResult, percentile, TransferLoad, type Transfer } from './load.js';
 import { Payments, type ScenarioResult, statementPages } from './measure.js';
 import { checkpoint, fillWalSegments, pgbenchReference } from './reference.js';
 import { type BenchAccount, seed, seedStatement } from './seed.js';
@@ -92,12 +92,13 @@ async function main(): Promise<number> {
         coresBusy: CpuMeter.coresBusy(before, after, seconds),
       };
     };
-    const anyOther = (payer: BenchAccount): string => {
+    const anyOtherUser = (payer: BenchAccount): BenchAccount => {
       for (;;) {
         const payee = pick(seeded.users);
-        if (payee !== payer) return payee.accountId;
+        if (payee !== payer) return payee;
       }
     };
+    const anyOther = (payer: BenchAccount): string => anyOtherUser(payer).accountId;
     const uniformTransfer = (): Transfer => {
       const payer = pick(seeded.users);
       return { payer, payeeAccountId: anyOther(payer) };
@@ -126,6 +127,15 @@ async function main(): Promise<number> {
     const hotPayer = await scenario('hot-payer', (tag) =>
       load.closedLoop(tag, settings.clients, settings.durationS, () => ({ payer: seeded.payer, payeeAccountId: anyOther(seeded.payer) })),
     );
+    let captures: LoadResult | undefined;
+    const holds = await scenario('holds', async (tag) => {
+      const { authorize, capture } = await load.holdThenCapture(tag, settings.clients, settings.durationS, () => {
+        const payer = pick(seeded.users);
+        return { payer, payee: anyOtherUser(payer) };
+      });
+      captures = capture;
+      return authorize;
+    });
     await Promise.all([db.end(), load.close()]);
 
     progress('statement: first page vs a page 10,000 rows deep');
@@ -146,6 +156,7 @@ async function main(): Promise<number> {
       uniform,
       halfRate: { ...atHalfRate, targetRatePerSec: halfRate },
       hot: { ...hot, onePaysMany: hotPayer },
+      holds: { ...holds, captures: captures!.accepted, capturesPerSec: captures!.accepted / captures!.durationS, captureErrors: captures!.errors, captureErrorSamples: captures!.errorSamples, captureP50Ms: percentile(captures!.acceptMs, 0.5), captureP99Ms: percentile(captures!.acceptMs, 0.99) },
       statement,
       reference,
       rssMb: { api: rssMb.api, worker: rssMb.worker },
@@ -155,7 +166,7 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
 
-    return verdict([uniform, atHalfRate, hot, hotPayer], ledger);
+    return verdict([uniform, atHalfRate, hot, hotPayer, holds], ledger);
   } finally {
     await stack.destroy();
   }
@@ -213,6 +224,7 @@ function printTable(r: {
   uniform: ScenarioResult;
   halfRate: ScenarioResult;
   hot: ScenarioResult & { onePaysMany: ScenarioResult };
+  holds: ScenarioResult & { captures: number; capturesPerSec: number; captureErrors: number; captureErrorSamples: string[]; captureP50Ms: number; captureP99Ms: number };
   statement: { firstPageMs: number; deepPageMs: number };
   reference: { pgbenchTps: number };
   rssMb: { api: number; worker: number };
@@ -223,6 +235,7 @@ function printTable(r: {
     ['half rate', r.halfRate],
     ['hot: all pay one', r.hot],
     ['hot: one pays all', r.hot.onePaysMany],
+    ['holds: authorize, capture', r.holds],
   ];
   const header = ['scenario', 'accepted/s', 'completed/s', 'accept p50', 'accept p99', 'complete p50', 'complete p99', 'failed', 'errors'];
   const lines = [
@@ -246,6 +259,10 @@ function printTable(r: {
     `\nstatement: first page ${n(r.statement.firstPageMs, 2)} ms, 10,000 rows deep ${n(r.statement.deepPageMs, 2)} ms` +
       `\npgbench tpcb-like: ${n(r.reference.pgbenchTps)} tps; ratio uniform completed/s ÷ pgbench tps = ${n(r.ratio, 2)}` +
       `\npeak RSS: api ${r.rssMb.api} MB, worker ${r.rssMb.worker} MB`,
+  );
+  console.log(
+    `holds: ${r.holds.captures} captured (${n(r.holds.capturesPerSec)}/s), capture p50 ${n(r.holds.captureP50Ms)} ms, p99 ${n(r.holds.captureP99Ms)} ms, ${r.holds.captureErrors} errors` +
+      (r.holds.captureErrorSamples.length ? ` (e.g. ${r.holds.captureErrorSamples.join(' | ')})` : ''),
   );
   console.log(`CPU per payment, uniform: ${formatCpu(r.uniform)}`);
   console.log(`cores busy (of ${cpus().length}): ${rows.map(([name, s]) => `${name} ${n(s.coresBusy ?? NaN, 2)}`).join(', ')}`);
