@@ -258,7 +258,7 @@ describe('payments through the api and the worker', () => {
       await request(api.url).post('/api/v1/admin/sweep').set(alice.user.auth).send({}).expect(403);
       expect((await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: -1 }).expect(400)).body.code).toBe('VALIDATION_FAILED');
       const swept = await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
-      expect(swept.body).toEqual({ examined: expect.any(Number), completed: expect.any(Number), failed: expect.any(Number) });
+      expect(swept.body).toEqual({ examined: expect.any(Number), completed: expect.any(Number), authorized: 0, failed: expect.any(Number), expired: expect.any(Number) });
       expect(swept.body.completed).toBeGreaterThanOrEqual(1);
       expect((await settled(api, alice.user, accepted.body.id)).status).toBe('COMPLETED');
       expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');
@@ -323,16 +323,16 @@ describe('payments through the api and the worker', () => {
     const later = await lostPayment({ payer: alice.user, payee: bob.user, from: alice.account, to: bob.account, amount: 200n, commission: 1n }, await justAfter(before, 2));
     await new Promise((r) => setTimeout(r, 20)); // so that this sweep could otherwise move the watermark past both
 
-    expect(await sweep()).toEqual({ examined: 2, completed: 1, failed: 0 });
+    expect(await sweep()).toEqual({ examined: 2, completed: 1, authorized: 0, failed: 0, expired: 0 });
     expect((await settled(api, alice.user, later)).status).toBe('COMPLETED');
     expect((await request(api.url).get(`/api/v1/payments/${broken}`).set(alice.user.auth).expect(200)).body.status).toBe('INITIATED');
     const [{ held }] = await db.query(`SELECT finished_before = created_at AS held FROM payment_sweep, payments WHERE id = $1`, [broken]);
     expect(held).toBe(true);
-    expect(await sweep()).toEqual({ examined: 1, completed: 0, failed: 0 });
+    expect(await sweep()).toEqual({ examined: 1, completed: 0, authorized: 0, failed: 0, expired: 0 });
 
     // Once the row is repaired, the next sweep posts it, once.
     await db.query(`UPDATE payments SET currency = 'USD', target_currency = 'USD' WHERE id = $1`, [broken]);
-    expect(await sweep()).toEqual({ examined: 1, completed: 1, failed: 0 });
+    expect(await sweep()).toEqual({ examined: 1, completed: 1, authorized: 0, failed: 0, expired: 0 });
     expect((await settled(api, alice.user, broken)).status).toBe('COMPLETED');
     expect(await balanceOf(api, alice.user, alice.account)).toBe('6.98');
     expect(await balanceOf(api, bob.user, bob.account)).toBe('3.01');
@@ -383,7 +383,7 @@ describe('payments through the api and the worker', () => {
       const overflowing = await lostPayment({ type: 'DEPOSIT', payer: admin, payee: holder.user, from: bank, to: holder.account, amount: 99999999999999999n, currency: 'RUB' });
       const later = await lostPayment({ payer: alice.user, payee: bob.user, from: alice.account, to: bob.account, amount: 200n, commission: 1n });
 
-      expect(await sweep()).toEqual({ examined: 2, completed: 1, failed: 1 });
+      expect(await sweep()).toEqual({ examined: 2, completed: 1, authorized: 0, failed: 1, expired: 0 });
       expect(await settled(api, admin, overflowing)).toMatchObject({ status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE' });
       expect((await settled(api, alice.user, later)).status).toBe('COMPLETED');
       expect(await balanceOf(api, alice.user, alice.account)).toBe('7.99');

@@ -22,6 +22,8 @@ interface Route {
 
 /** Who may call what, by the contract: /admin/... and deposits are for administrators. */
 const adminOnly = (route: Route) => route.path.startsWith('/api/v1/admin/') || route.key === 'POST /api/v1/deposits';
+/** The payer may read the payment, but only its payee or an administrator settles its hold: 403 for the payer. */
+const PAYEE_OR_ADMIN = ['POST /api/v1/payments/{id}/capture', 'POST /api/v1/payments/{id}/void'];
 const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
 /** Served outside /api/v1 and the OpenAPI document. */
 const OPERATIONAL = { public: ['/health', '/metrics', '/docs', '/docs-json'], adminOnly: ['/admin/queues', '/admin/queues/api/queues'] };
@@ -32,6 +34,8 @@ interface World {
   victimAccount: string;
   attackerAccount: string;
   victimPayment: string;
+  /** Two holds between the victim's own accounts: theirs to capture and to void. */
+  victimHolds: [string, string];
   victimSpareToken: string;
 }
 
@@ -40,6 +44,8 @@ const VICTIM_ID: Record<string, (w: World) => string> = {
   '/api/v1/accounts/{id}': (w) => w.victimAccount,
   '/api/v1/accounts/{id}/operations': (w) => w.victimAccount,
   '/api/v1/payments/{id}': (w) => w.victimPayment,
+  '/api/v1/payments/{id}/capture': (w) => w.victimHolds[0],
+  '/api/v1/payments/{id}/void': (w) => w.victimHolds[1],
   '/api/v1/auth/tokens/{id}': (w) => w.victimSpareToken,
 };
 
@@ -52,6 +58,7 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/payments': (w) => ({ fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }),
   'POST /api/v1/withdrawals': (w) => ({ accountId: w.attackerAccount, amount: '1.00', destination: 'wallet-1' }),
   'POST /api/v1/deposits': (w) => ({ accountId: w.attackerAccount, amount: '1000.00', externalRef: `matrix-${randomUUID()}` }),
+  'POST /api/v1/payments/{id}/capture': () => ({}),
   'PUT /api/v1/admin/rates/{from}/{to}': () => ({ rate: '1000' }),
   'POST /api/v1/admin/sweep': () => ({ olderThanMs: 0 }),
 };
@@ -90,8 +97,13 @@ describe('authorisation matrix over every route', () => {
     const funding = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: victimAccount, amount: '10.00', externalRef: `matrix-${randomUUID()}` }).expect(202);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const victimPayment = funding.body.id;
+    const victimSecond = await openAccount(api, victim);
+    const holds = await Promise.all(
+      [0, 1].map(async () => (await request(api.url).post('/api/v1/payments').set(victim.auth).send({ fromAccountId: victimAccount, toAccountId: victimSecond, amount: '1.00', capture: 'manual' }).expect(202)).body.id as string),
+    );
+    await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
-    w = { victim, attacker, victimAccount, attackerAccount, victimPayment, victimSpareToken: spare.body.tokenId };
+    w = { victim, attacker, victimAccount, attackerAccount, victimPayment, victimHolds: [holds[0], holds[1]], victimSpareToken: spare.body.tokenId };
   });
   afterAll(() => api.close());
 
@@ -126,8 +138,9 @@ describe('authorisation matrix over every route', () => {
     expect(routes.filter((r) => r.public).map((r) => r.key).sort()).toEqual([...PUBLIC].sort());
   });
 
-  it('documents 403 FORBIDDEN exactly on the admin-only routes: /admin/... and POST /deposits', () => {
-    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(routes.filter(adminOnly).map((r) => r.key).sort());
+  it('documents 403 FORBIDDEN exactly on the admin-only routes (/admin/... and POST /deposits) and on settling a hold', () => {
+    const expected = routes.filter((r) => adminOnly(r) || PAYEE_OR_ADMIN.includes(r.key)).map((r) => r.key).sort();
+    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(expected);
   });
 
   it('answers 401 UNAUTHORIZED to every non-public route without a token, and with a forged one', async () => {

@@ -1,4 +1,4 @@
-import type { Currencies } from '#platform';
+import { type Currencies, PreparedStatement } from '#platform';
 
 export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL';
 export type PaymentStatus = 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' | 'VOIDED' | 'EXPIRED';
@@ -38,6 +38,9 @@ export const PAYMENT_COLUMNS =
   'p.id, p.type, p.status, p.payer_user_id, p.payee_user_id, p.from_account_id, p.to_account_id, p.amount, p.currency, p.commission, ' +
   'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.capture, ' +
   'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at';
+
+/** By primary key alone (see PostOperations): the status is checked on the rows read. */
+export const FIND_PAYMENTS = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
 
 export interface PaymentView {
   id: string;

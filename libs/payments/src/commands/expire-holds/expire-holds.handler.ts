@@ -2,7 +2,7 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PostOperations } from '#ledger';
 import { DataSource } from 'typeorm';
-import { PAYMENT_COLUMNS, type PaymentRow } from '../../domain/payment.js';
+import { FIND_PAYMENTS, type PaymentRow } from '../../domain/payment.js';
 import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
 import { ExpireHolds } from './expire-holds.command.js';
 
@@ -30,7 +30,7 @@ export class ExpireHoldsHandler implements ICommandHandler<ExpireHolds> {
       if (!due.length) return expired;
       const ids = due.map((d) => d.payment_id);
       const outcomes = await this.commands.execute(new PostOperations(ids.map((paymentId) => ({ paymentId, legs: [], settles: 'EXPIRED' as const }))));
-      const rows = new Map(((await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`, [ids])) as PaymentRow[]).map((r) => [r.id, r]));
+      const rows = new Map((await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids])).map((r) => [r.id, r]));
       for (const outcome of outcomes) {
         if (outcome.status === 'SKIPPED') continue;
         expired++;

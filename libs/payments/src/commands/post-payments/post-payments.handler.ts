@@ -3,15 +3,12 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TechnicalAccounts } from '#accounts';
 import { type Posting, PostOperations, type PostingOutcome } from '#ledger';
-import { AppConfig, PreparedStatement } from '#platform';
+import { AppConfig } from '#platform';
 import { DataSource } from 'typeorm';
 import { legsOf } from '../../domain/legs.js';
-import { PAYMENT_COLUMNS, type PaymentRow } from '../../domain/payment.js';
+import { FIND_PAYMENTS, type PaymentRow } from '../../domain/payment.js';
 import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
 import { PostPayments, type PostingSummary } from './post-payments.command.js';
-
-// By primary key alone (see PostOperations): the status is checked on the rows read.
-const FIND_PAYMENTS = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
 
 @CommandHandler(PostPayments)
 export class PostPaymentsHandler implements ICommandHandler<PostPayments> {

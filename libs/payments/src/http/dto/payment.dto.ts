@@ -108,6 +108,7 @@ export class PaymentPageDto {
 export class SweepResultDto {
   @ApiProperty({ type: 'integer', example: 3 }) examined: number;
   @ApiProperty({ type: 'integer', example: 2 }) completed: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Manual capture: their holds placed' }) authorized: number;
   @ApiProperty({ type: 'integer', example: 1 }) failed: number;
   @ApiProperty({ type: 'integer', example: 0, description: 'Holds past their `expiresAt`, released' }) expired: number;
 }
