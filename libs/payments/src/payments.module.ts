@@ -9,6 +9,7 @@ import { CreateDepositHandler } from './commands/create-deposit/create-deposit.h
 import { CreateTransferHandler } from './commands/create-transfer/create-transfer.handler.js';
 import { CreateWithdrawalHandler } from './commands/create-withdrawal/create-withdrawal.handler.js';
 import { PostPaymentsHandler } from './commands/post-payments/post-payments.handler.js';
+import { RefundPaymentHandler } from './commands/refund-payment/refund-payment.handler.js';
 import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
 import { PayerAccounts } from './intake/payer-accounts.js';
 import { PaymentIntake } from './intake/payment-intake.js';
@@ -28,6 +29,7 @@ import { ListPaymentsHandler } from './queries/list-payments/list-payments.handl
     CreateTransferHandler,
     CreateWithdrawalHandler,
     CreateDepositHandler,
+    RefundPaymentHandler,
     PostPaymentsHandler,
     SweepPaymentsHandler,
     GetPaymentHandler,

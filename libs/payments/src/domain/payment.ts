@@ -1,8 +1,8 @@
-import type { Currencies } from '#platform';
+import { type Currencies, PreparedStatement } from '#platform';
 
-export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL';
+export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL' | 'REFUND';
 export type PaymentStatus = 'INITIATED' | 'COMPLETED' | 'FAILED';
-export const PAYMENT_TYPES: readonly PaymentType[] = ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL'];
+export const PAYMENT_TYPES: readonly PaymentType[] = ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL', 'REFUND'];
 export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['INITIATED', 'COMPLETED', 'FAILED'];
 
 export interface PaymentRow {
@@ -23,15 +23,30 @@ export interface PaymentRow {
   destination: string | null;
   external_ref: string | null;
   failure_reason: string | null;
+  parent_payment_id: string | null;
+  /** In the target currency: the refunds that have not failed. */
+  refunded_amount: string;
   request_hash: string;
   created_at: Date;
   processed_at: Date | null;
 }
 
+/**
+ * What the refunds of `p` that have not failed amount to, in its target currency. Only a COMPLETED
+ * payment other than a refund can have any, so the payments the intake stores and the worker
+ * posts (INITIATED) cost no probe of `payments_refunds`.
+ */
+export const REFUNDED_AMOUNT_SQL =
+  `(CASE WHEN p.status = 'COMPLETED' AND p.type <> 'REFUND' ` +
+  `THEN (SELECT coalesce(sum(r.amount), 0) FROM payments r WHERE r.parent_payment_id = p.id AND r.status <> 'FAILED') ELSE 0 END)`;
+
 export const PAYMENT_COLUMNS =
   'p.id, p.type, p.status, p.payer_user_id, p.payee_user_id, p.from_account_id, p.to_account_id, p.amount, p.currency, p.commission, ' +
   'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.request_hash, ' +
-  'p.created_at, p.processed_at';
+  `p.created_at, p.processed_at, p.parent_payment_id, ${REFUNDED_AMOUNT_SQL}::text AS refunded_amount`;
+
+/** One payment by id: what a client polls until its payment is final. */
+export const FIND_PAYMENT = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = $1`);
 
 export interface PaymentView {
   id: string;
@@ -51,6 +66,8 @@ export interface PaymentView {
   failureReason: string | null;
   createdAt: string;
   processedAt: string | null;
+  parentPaymentId: string | null;
+  refundedAmount: string;
 }
 
 export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentView {
@@ -72,6 +89,8 @@ export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentV
     failureReason: row.failure_reason,
     createdAt: row.created_at.toISOString(),
     processedAt: row.processed_at?.toISOString() ?? null,
+    parentPaymentId: row.parent_payment_id,
+    refundedAmount: currencies.format(row.refunded_amount, row.target_currency),
   };
 }
 

@@ -48,3 +48,13 @@ export class ExternalRefReused extends DomainError {
     super('this externalRef belongs to a different deposit');
   }
 }
+
+export class PaymentNotRefundable extends DomainError {
+  readonly code = 'PAYMENT_NOT_REFUNDABLE';
+  readonly kind = 'conflict';
+}
+
+export class RefundExceedsPayment extends DomainError {
+  readonly code = 'REFUND_EXCEEDS_PAYMENT';
+  readonly kind = 'unprocessable';
+}

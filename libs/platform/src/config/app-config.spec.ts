@@ -36,6 +36,7 @@ describe('AppConfig', () => {
       TRANSFER: { bps: 50, min: 1 },
       WITHDRAWAL: { bps: 100, min: 50 },
       DEPOSIT: { bps: 0, min: 0 },
+      REFUND: { bps: 0, min: 0 },
     });
     expect(config.jwtSecret).toEqual(expect.any(String));
   });

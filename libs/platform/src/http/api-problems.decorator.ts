@@ -41,6 +41,8 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   EXTERNAL_REF_REUSED: 'this externalRef was used with another body',
   INVALID_RATE: 'rate must be a positive decimal string with at most 12 significant digits',
   RATE_NOT_AVAILABLE: 'no USD→EUR rate is set',
+  PAYMENT_NOT_REFUNDABLE: 'only a COMPLETED payment can be refunded; this one is FAILED',
+  REFUND_EXCEEDS_PAYMENT: 'only 4.00 EUR is left to refund',
   INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
 };
 
