@@ -22,6 +22,8 @@ interface Route {
 
 /** Who may call what, by the contract: /admin/... and deposits are for administrators. */
 const adminOnly = (route: Route) => route.path.startsWith('/api/v1/admin/') || route.key === 'POST /api/v1/deposits';
+/** Open to users, with some actions reserved to administrators: refunding a deposit or a withdrawal. */
+const PARTLY_ADMIN_ONLY = ['POST /api/v1/payments/{id}/refunds'];
 const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
 /** Served outside /api/v1 and the OpenAPI document. */
 const OPERATIONAL = { public: ['/health', '/metrics', '/docs', '/docs-json'], adminOnly: ['/admin/queues', '/admin/queues/api/queues'] };
@@ -32,6 +34,8 @@ interface World {
   victimAccount: string;
   attackerAccount: string;
   victimPayment: string;
+  /** A transfer between the victim's own two accounts: theirs to refund. */
+  victimTransfer: string;
   victimSpareToken: string;
 }
 
@@ -40,6 +44,7 @@ const VICTIM_ID: Record<string, (w: World) => string> = {
   '/api/v1/accounts/{id}': (w) => w.victimAccount,
   '/api/v1/accounts/{id}/operations': (w) => w.victimAccount,
   '/api/v1/payments/{id}': (w) => w.victimPayment,
+  '/api/v1/payments/{id}/refunds': (w) => w.victimTransfer,
   '/api/v1/auth/tokens/{id}': (w) => w.victimSpareToken,
 };
 
@@ -52,6 +57,7 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/payments': (w) => ({ fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }),
   'POST /api/v1/withdrawals': (w) => ({ accountId: w.attackerAccount, amount: '1.00', destination: 'wallet-1' }),
   'POST /api/v1/deposits': (w) => ({ accountId: w.attackerAccount, amount: '1000.00', externalRef: `matrix-${randomUUID()}` }),
+  'POST /api/v1/payments/{id}/refunds': () => ({ amount: '0.01' }),
   'PUT /api/v1/admin/rates/{from}/{to}': () => ({ rate: '1000' }),
   'POST /api/v1/admin/sweep': () => ({ olderThanMs: 0 }),
 };
@@ -90,8 +96,11 @@ describe('authorisation matrix over every route', () => {
     const funding = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: victimAccount, amount: '10.00', externalRef: `matrix-${randomUUID()}` }).expect(202);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const victimPayment = funding.body.id;
+    const victimSecondAccount = await openAccount(api, victim);
+    const ownTransfer = await request(api.url).post('/api/v1/payments').set(victim.auth).send({ fromAccountId: victimAccount, toAccountId: victimSecondAccount, amount: '1.00' }).expect(202);
+    await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
-    w = { victim, attacker, victimAccount, attackerAccount, victimPayment, victimSpareToken: spare.body.tokenId };
+    w = { victim, attacker, victimAccount, attackerAccount, victimPayment, victimTransfer: ownTransfer.body.id, victimSpareToken: spare.body.tokenId };
   });
   afterAll(() => api.close());
 
@@ -126,8 +135,9 @@ describe('authorisation matrix over every route', () => {
     expect(routes.filter((r) => r.public).map((r) => r.key).sort()).toEqual([...PUBLIC].sort());
   });
 
-  it('documents 403 FORBIDDEN exactly on the admin-only routes: /admin/... and POST /deposits', () => {
-    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(routes.filter(adminOnly).map((r) => r.key).sort());
+  it('documents 403 FORBIDDEN exactly on the admin-only routes (/admin/... and POST /deposits) and those with admin-only actions', () => {
+    const expected = routes.filter((r) => adminOnly(r) || PARTLY_ADMIN_ONLY.includes(r.key)).map((r) => r.key).sort();
+    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(expected);
   });
 
   it('answers 401 UNAUTHORIZED to every non-public route without a token, and with a forged one', async () => {
