@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Currencies, isUuid, NotFound, PreparedStatement } from '#platform';
+import { Currencies, isUuid, NotFound } from '#platform';
 import { DataSource } from 'typeorm';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
 import { FIND_PAYMENT, type PaymentRow } from '../../domain/payment.js';
@@ -9,11 +9,9 @@ import { type Acceptance, PaymentIntake } from '../../intake/payment-intake.js';
 import { RefundPayment } from './refund-payment.command.js';
 
 // Every refund of a payment is decided holding its row: one at a time, each sees those before it.
-const LOCK_PARENT = new PreparedStatement(`SELECT 1 FROM payments WHERE id = $1 FOR UPDATE`);
-const REFUND_TOTALS = new PreparedStatement(
-  `SELECT coalesce(sum(amount), 0)::text AS refunded, coalesce(sum(target_amount), 0)::text AS returned
-     FROM payments WHERE parent_payment_id = $1 AND status <> 'FAILED'`,
-);
+const LOCK_PARENT = `SELECT 1 FROM payments WHERE id = $1 FOR UPDATE`;
+const REFUND_TOTALS = `SELECT coalesce(sum(amount), 0)::text AS refunded, coalesce(sum(target_amount), 0)::text AS returned
+                         FROM payments WHERE parent_payment_id = $1 AND status <> 'FAILED'`;
 
 /**
  * Gives a COMPLETED payment back, in full or in part: a new payment of type REFUND from its payee
@@ -42,10 +40,10 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPayment> {
         initiatorId: user.id,
         identity: ['REFUND', parent.id, requested?.toString() ?? null, description],
         lock: async (tx) => {
-          await LOCK_PARENT.run(tx, [parent.id]);
+          await tx.query(LOCK_PARENT, [parent.id]);
         },
         draft: async (tx) => {
-          const [totals] = await REFUND_TOTALS.run<Array<{ refunded: string; returned: string }>>(tx, [parent.id]);
+          const [totals] = (await tx.query(REFUND_TOTALS, [parent.id])) as Array<{ refunded: string; returned: string }>;
           const before = { refunded: BigInt(totals.refunded), returned: BigInt(totals.returned) };
           return refundDraft(parent, user.id, before, requested, description, this.currencies);
         },
