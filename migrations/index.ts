@@ -4,6 +4,15 @@ import { FxRates1795766400200 } from './1795766400200-fx-rates.js';
 import { PermanentReferences1795766400300 } from './1795766400300-permanent-references.js';
 import { SweepWatermark1795766400400 } from './1795766400400-sweep-watermark.js';
 import { Holds1795766400500 } from './1795766400500-holds.js';
+import { Refunds1795766400600 } from './1795766400600-refunds.js';
 
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
-export const migrations = [Users1795766400000, Ledger1795766400100, FxRates1795766400200, PermanentReferences1795766400300, SweepWatermark1795766400400, Holds1795766400500];
+export const migrations = [
+  Users1795766400000,
+  Ledger1795766400100,
+  FxRates1795766400200,
+  PermanentReferences1795766400300,
+  SweepWatermark1795766400400,
+  Holds1795766400500,
+  Refunds1795766400600,
+];

@@ -22,6 +22,7 @@ const CONTRACT = [
   'POST /api/v1/payments',
   'POST /api/v1/withdrawals',
   'POST /api/v1/deposits',
+  'POST /api/v1/payments/{id}/refunds',
   'GET /api/v1/payments/{id}',
   'GET /api/v1/payments',
   'POST /api/v1/admin/sweep',
@@ -64,8 +65,8 @@ describe('OpenAPI document', () => {
     expect(open).toEqual(['POST /api/v1/auth/confirm', 'POST /api/v1/auth/login', 'POST /api/v1/auth/register']);
   });
 
-  it('documents the Idempotency-Key header on the three payment creations', () => {
-    for (const key of ['POST /api/v1/payments', 'POST /api/v1/withdrawals', 'POST /api/v1/deposits']) {
+  it('documents the Idempotency-Key header on the payment creations', () => {
+    for (const key of ['POST /api/v1/payments', 'POST /api/v1/withdrawals', 'POST /api/v1/deposits', 'POST /api/v1/payments/{id}/refunds']) {
       const op = operations().find((o) => o.key === key)?.op;
       expect(op?.parameters?.filter((p) => p.in === 'header').map((p) => p.name)).toEqual(['Idempotency-Key']);
     }

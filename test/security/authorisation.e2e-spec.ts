@@ -24,6 +24,8 @@ interface Route {
 const adminOnly = (route: Route) => route.path.startsWith('/api/v1/admin/') || route.key === 'POST /api/v1/deposits';
 /** The payer may read the payment, but only its payee or an administrator settles its hold: 403 for the payer. */
 const PAYEE_OR_ADMIN = ['POST /api/v1/payments/{id}/capture', 'POST /api/v1/payments/{id}/void'];
+/** Open to users, with some actions reserved to administrators: refunding a deposit or a withdrawal. */
+const PARTLY_ADMIN_ONLY = ['POST /api/v1/payments/{id}/refunds'];
 const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
 /** Served outside /api/v1 and the OpenAPI document. */
 const OPERATIONAL = { public: ['/health', '/metrics', '/docs', '/docs-json'], adminOnly: ['/admin/queues', '/admin/queues/api/queues'] };
@@ -36,6 +38,8 @@ interface World {
   victimPayment: string;
   /** Two holds between the victim's own accounts: theirs to capture and to void. */
   victimHolds: [string, string];
+  /** A transfer between the victim's own two accounts: theirs to refund. */
+  victimTransfer: string;
   victimSpareToken: string;
 }
 
@@ -46,6 +50,7 @@ const VICTIM_ID: Record<string, (w: World) => string> = {
   '/api/v1/payments/{id}': (w) => w.victimPayment,
   '/api/v1/payments/{id}/capture': (w) => w.victimHolds[0],
   '/api/v1/payments/{id}/void': (w) => w.victimHolds[1],
+  '/api/v1/payments/{id}/refunds': (w) => w.victimTransfer,
   '/api/v1/auth/tokens/{id}': (w) => w.victimSpareToken,
 };
 
@@ -59,6 +64,7 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/withdrawals': (w) => ({ accountId: w.attackerAccount, amount: '1.00', destination: 'wallet-1' }),
   'POST /api/v1/deposits': (w) => ({ accountId: w.attackerAccount, amount: '1000.00', externalRef: `matrix-${randomUUID()}` }),
   'POST /api/v1/payments/{id}/capture': () => ({}),
+  'POST /api/v1/payments/{id}/refunds': () => ({ amount: '0.01' }),
   'PUT /api/v1/admin/rates/{from}/{to}': () => ({ rate: '1000' }),
   'POST /api/v1/admin/sweep': () => ({ olderThanMs: 0 }),
 };
@@ -98,12 +104,20 @@ describe('authorisation matrix over every route', () => {
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const victimPayment = funding.body.id;
     const victimSecond = await openAccount(api, victim);
-    const holds = await Promise.all(
-      [0, 1].map(async () => (await request(api.url).post('/api/v1/payments').set(victim.auth).send({ fromAccountId: victimAccount, toAccountId: victimSecond, amount: '1.00', capture: 'manual' }).expect(202)).body.id as string),
-    );
+    const pay = (body: object) => request(api.url).post('/api/v1/payments').set(victim.auth).send({ fromAccountId: victimAccount, toAccountId: victimSecond, amount: '1.00', ...body }).expect(202);
+    const [ownTransfer, ...holds] = await Promise.all([pay({}), pay({ capture: 'manual' }), pay({ capture: 'manual' })]);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
-    w = { victim, attacker, victimAccount, attackerAccount, victimPayment, victimHolds: [holds[0], holds[1]], victimSpareToken: spare.body.tokenId };
+    w = {
+      victim,
+      attacker,
+      victimAccount,
+      attackerAccount,
+      victimPayment,
+      victimHolds: [holds[0].body.id, holds[1].body.id],
+      victimTransfer: ownTransfer.body.id,
+      victimSpareToken: spare.body.tokenId,
+    };
   });
   afterAll(() => api.close());
 
@@ -138,8 +152,8 @@ describe('authorisation matrix over every route', () => {
     expect(routes.filter((r) => r.public).map((r) => r.key).sort()).toEqual([...PUBLIC].sort());
   });
 
-  it('documents 403 FORBIDDEN exactly on the admin-only routes (/admin/... and POST /deposits) and on settling a hold', () => {
-    const expected = routes.filter((r) => adminOnly(r) || PAYEE_OR_ADMIN.includes(r.key)).map((r) => r.key).sort();
+  it('documents 403 FORBIDDEN exactly on the admin-only routes (/admin/... and POST /deposits), on settling a hold and on refunds', () => {
+    const expected = routes.filter((r) => adminOnly(r) || PAYEE_OR_ADMIN.includes(r.key) || PARTLY_ADMIN_ONLY.includes(r.key)).map((r) => r.key).sort();
     expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(expected);
   });
 

@@ -11,6 +11,7 @@ import { CreateTransferHandler } from './commands/create-transfer/create-transfe
 import { CreateWithdrawalHandler } from './commands/create-withdrawal/create-withdrawal.handler.js';
 import { ExpireHoldsHandler } from './commands/expire-holds/expire-holds.handler.js';
 import { PostPaymentsHandler } from './commands/post-payments/post-payments.handler.js';
+import { RefundPaymentHandler } from './commands/refund-payment/refund-payment.handler.js';
 import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
 import { VoidPaymentHandler } from './commands/void-payment/void-payment.handler.js';
 import { PayerAccounts } from './intake/payer-accounts.js';
@@ -35,6 +36,7 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     CreateTransferHandler,
     CreateWithdrawalHandler,
     CreateDepositHandler,
+    RefundPaymentHandler,
     PostPaymentsHandler,
     SweepPaymentsHandler,
     ExpireHoldsHandler,

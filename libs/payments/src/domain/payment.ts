@@ -1,10 +1,10 @@
 import { type Currencies, PreparedStatement } from '#platform';
 
-export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL';
+export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL' | 'REFUND';
 export type PaymentStatus = 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' | 'VOIDED' | 'EXPIRED';
 /** Automatic: posted at once. Manual: the worker only holds the money, a capture moves it (or a void, or the expiry, releases it). */
 export type CaptureMethod = 'automatic' | 'manual';
-export const PAYMENT_TYPES: readonly PaymentType[] = ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL'];
+export const PAYMENT_TYPES: readonly PaymentType[] = ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL', 'REFUND'];
 export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['INITIATED', 'AUTHORIZED', 'COMPLETED', 'FAILED', 'VOIDED', 'EXPIRED'];
 export const CAPTURE_METHODS: readonly CaptureMethod[] = ['automatic', 'manual'];
 
@@ -29,18 +29,34 @@ export interface PaymentRow {
   capture: CaptureMethod;
   authorized_amount: string | null;
   expires_at: Date | null;
+  parent_payment_id: string | null;
+  /** In the target currency: the refunds that have not failed. */
+  refunded_amount: string;
   request_hash: string;
   created_at: Date;
   processed_at: Date | null;
 }
 
+/**
+ * What the refunds of `p` that have not failed amount to, in its target currency. Only a COMPLETED
+ * payment other than a refund can have any, so the payments the intake stores and the worker
+ * posts (INITIATED) cost no probe of `payments_refunds`.
+ */
+export const REFUNDED_AMOUNT_SQL =
+  `(CASE WHEN p.status = 'COMPLETED' AND p.type <> 'REFUND' ` +
+  `THEN (SELECT coalesce(sum(r.amount), 0) FROM payments r WHERE r.parent_payment_id = p.id AND r.status <> 'FAILED') ELSE 0 END)`;
+
 export const PAYMENT_COLUMNS =
   'p.id, p.type, p.status, p.payer_user_id, p.payee_user_id, p.from_account_id, p.to_account_id, p.amount, p.currency, p.commission, ' +
   'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.capture, ' +
-  'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at';
+  'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at, p.parent_payment_id, ' +
+  `${REFUNDED_AMOUNT_SQL}::text AS refunded_amount`;
 
 /** By primary key alone (see PostOperations): the status is checked on the rows read. */
 export const FIND_PAYMENTS = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
+
+/** One payment by id: what a client polls until its payment is final. */
+export const FIND_PAYMENT = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = $1`);
 
 export interface PaymentView {
   id: string;
@@ -63,6 +79,8 @@ export interface PaymentView {
   expiresAt: string | null;
   createdAt: string;
   processedAt: string | null;
+  parentPaymentId: string | null;
+  refundedAmount: string;
 }
 
 export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentView {
@@ -87,6 +105,8 @@ export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentV
     expiresAt: row.expires_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     processedAt: row.processed_at?.toISOString() ?? null,
+    parentPaymentId: row.parent_payment_id,
+    refundedAmount: currencies.format(row.refunded_amount, row.target_currency),
   };
 }
 

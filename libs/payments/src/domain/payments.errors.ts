@@ -72,3 +72,13 @@ export class CaptureExceedsAuthorized extends DomainError {
     super(`at most the authorized ${authorized} can be captured`);
   }
 }
+
+export class PaymentNotRefundable extends DomainError {
+  readonly code = 'PAYMENT_NOT_REFUNDABLE';
+  readonly kind = 'conflict';
+}
+
+export class RefundExceedsPayment extends DomainError {
+  readonly code = 'REFUND_EXCEEDS_PAYMENT';
+  readonly kind = 'unprocessable';
+}

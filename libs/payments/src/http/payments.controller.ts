@@ -7,6 +7,7 @@ import { CapturePayment } from '../commands/capture-payment/capture-payment.comm
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
 import { CreateTransfer } from '../commands/create-transfer/create-transfer.command.js';
 import { CreateWithdrawal } from '../commands/create-withdrawal/create-withdrawal.command.js';
+import { RefundPayment } from '../commands/refund-payment/refund-payment.command.js';
 import { SweepPayments } from '../commands/sweep-payments/sweep-payments.command.js';
 import { VoidPayment } from '../commands/void-payment/void-payment.command.js';
 import type { Acceptance } from '../intake/payment-intake.js';
@@ -14,7 +15,7 @@ import { GetPayment } from '../queries/get-payment/get-payment.query.js';
 import { PAYMENT_LIST } from '../queries/list-payments/list-payments.handler.js';
 import { ListPayments } from '../queries/list-payments/list-payments.query.js';
 import { IdempotencyKeys } from './idempotency-keys.decorator.js';
-import { CaptureDto, CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, SweepDto, SweepResultDto } from './dto/payment.dto.js';
+import { CaptureDto, CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, RefundDto, SweepDto, SweepResultDto } from './dto/payment.dto.js';
 
 /** 202 for a new payment, 200 for a repeat answered with the payment as it stands now. */
 function answer(res: FastifyReply, acceptance: Acceptance) {
@@ -82,6 +83,30 @@ export class PaymentsController {
   })
   async deposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, keys)));
+  }
+
+  @Post('payments/:id/refunds')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiPaymentCreation(
+    'Refund',
+    'Gives a COMPLETED payment back, in full (no amount) or in part, as a new payment of type REFUND from its payee to its payer. ' +
+      'A transfer: its payee or an administrator; a deposit (bank reversal) or a withdrawal (returned by the wallet): an administrator.',
+    {
+      400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
+      403: ['FORBIDDEN', 'EMAIL_NOT_CONFIRMED'],
+      404: ['NOT_FOUND'],
+      409: ['PAYMENT_NOT_REFUNDABLE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
+      422: ['REFUND_EXCEEDS_PAYMENT'],
+    },
+  )
+  async refund(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: RefundDto,
+    @IdempotencyKeys() keys: string[],
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
+    return answer(res, await this.commands.execute(new RefundPayment(user, id, body.amount, body.reason, keys)));
   }
 
   @Get('payments')

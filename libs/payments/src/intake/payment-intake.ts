@@ -4,7 +4,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppConfig, Coalescer, Currencies, PreparedStatement } from '#platform';
 import { v7 as uuidv7 } from 'uuid';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { commissionFor } from '../domain/commission.js';
 import { PaymentInitiated } from '../domain/payment-events.js';
 import { type CaptureMethod, PAYMENT_COLUMNS, partiesOf, type PaymentRow, type PaymentType, toPaymentView, type PaymentView } from '../domain/payment.js';
@@ -19,10 +19,10 @@ const MIN_MS_BETWEEN_INSERTS = 8;
 const INSERT_PAYMENTS = new PreparedStatement(
   `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
                               commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash,
-                              capture)
+                              capture, parent_payment_id)
    SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::text[],
                         $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-                        $19::text[])
+                        $19::text[], $20::uuid[])
    ON CONFLICT DO NOTHING
    RETURNING ${PAYMENT_COLUMNS}`,
 );
@@ -37,13 +37,29 @@ export interface PaymentDraft {
   toAccountId: string;
   amount: bigint;
   currency: string;
-  /** The quote, when the payee's account is in another currency. */
-  conversion?: { targetCurrency: string; targetAmount: bigint; rate: string };
+  /** The quote, when the payee's account is in another currency (no rate: a refund converting back). */
+  conversion?: { targetCurrency: string; targetAmount: bigint; rate: string | null };
   description?: string | null;
   destination?: string | null;
   externalRef?: string | null;
   /** Automatic unless the payer asked for a hold to capture later. */
   capture?: CaptureMethod;
+  /** The payment a refund gives back. */
+  parentPaymentId?: string;
+}
+
+/**
+ * A payment decided under locks that are held until it is stored, so that concurrent requests
+ * decide one after the other (a refund, and what is left of its parent to refund).
+ */
+export interface LockedRequest {
+  initiatorId: string;
+  /** Compared when an Idempotency-Key is repeated: the validated request, amounts as minor units. */
+  identity: readonly unknown[];
+  /** First in the transaction that stores the payment: takes the locks its draft depends on. */
+  lock(tx: EntityManager): Promise<void>;
+  /** The payment to store, decided under those locks; not asked when the key names an earlier payment. */
+  draft(tx: EntityManager): Promise<PaymentDraft>;
 }
 
 /**
@@ -100,19 +116,40 @@ export class PaymentIntake {
   private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests), { minIntervalMs: MIN_MS_BETWEEN_INSERTS });
 
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
-    const requestHash = hashRequest(draft);
+    const requestHash = hashRequest(identityOf(draft));
     const inserted = await this.inserts.run({ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash });
     if (inserted instanceof InsertFailed) throw inserted.error;
-    if (inserted) {
-      this.metrics.accepted(inserted.type);
-      const payment = toPaymentView(inserted, this.currencies);
-      this.events.publish(new PaymentInitiated(payment, partiesOf(inserted)));
-      return { payment, created: true };
+    return this.answer(inserted ?? (await this.existing(this.db, draft, idempotencyKey, requestHash)), Boolean(inserted));
+  }
+
+  /**
+   * Stores a payment alone, in one transaction with the locks it was decided under. A request
+   * with the Idempotency-Key of one that held the locks first is answered with that payment.
+   */
+  async acceptLocked(request: LockedRequest, idempotencyKey: string | undefined): Promise<Acceptance> {
+    const requestHash = hashRequest(request.identity);
+    const { row, created } = await this.db.transaction(async (tx) => {
+      await request.lock(tx);
+      const earlier = idempotencyKey === undefined ? undefined : await this.byKey(tx, request.initiatorId, idempotencyKey, requestHash);
+      if (earlier) return { row: earlier, created: false };
+      const draft = await request.draft(tx);
+      const [inserted] = await this.insertTogether([{ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash }], tx);
+      return inserted ? { row: inserted, created: true } : { row: await this.existing(tx, draft, idempotencyKey, requestHash), created: false };
+    });
+    if (created) await this.queue.enqueue([row.id]);
+    return this.answer(row, created);
+  }
+
+  private async answer(row: PaymentRow, created: boolean): Promise<Acceptance> {
+    const payment = toPaymentView(row, this.currencies);
+    if (created) {
+      this.metrics.accepted(row.type);
+      this.events.publish(new PaymentInitiated(payment, partiesOf(row)));
+    } else if (row.status === 'INITIATED') {
+      // A repeat of a payment whose job was lost (Redis was down) puts it back on the queue.
+      await this.queue.enqueue([row.id]);
     }
-    const existing = await this.existing(draft, idempotencyKey, requestHash);
-    // A repeat of a payment whose job was lost (Redis was down) puts it back on the queue.
-    if (existing.status === 'INITIATED') await this.queue.enqueue([existing.id]);
-    return { payment: toPaymentView(existing, this.currencies), created: false };
+    return { payment, created };
   }
 
   /** Commission by the payment type's rule, on the amount; the payee gets the amount unless converted. */
@@ -141,33 +178,26 @@ export class PaymentIntake {
     return rows;
   }
 
-  private async insertTogether(requests: Insertion[]): Promise<Array<PaymentRow | undefined>> {
+  private async insertTogether(requests: Insertion[], db: DataSource | EntityManager = this.db): Promise<Array<PaymentRow | undefined>> {
     const column = <T>(value: (r: Insertion) => T) => requests.map(value);
-    const rows = await INSERT_PAYMENTS.run<PaymentRow[]>(this.db, [
+    const rows = await INSERT_PAYMENTS.run<PaymentRow[]>(db, [
       column((r) => r.id), column((r) => r.draft.type), column((r) => r.draft.initiatorId), column((r) => r.draft.payerUserId),
       column((r) => r.draft.payeeUserId), column((r) => r.draft.fromAccountId), column((r) => r.draft.toAccountId),
       column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.terms.commission.toString()),
       column((r) => r.terms.targetAmount.toString()), column((r) => r.terms.targetCurrency), column((r) => r.terms.rate),
       column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
       column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash), column((r) => r.draft.capture ?? 'automatic'),
+      column((r) => r.draft.parentPaymentId ?? null),
     ]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return requests.map((r) => byId.get(r.id));
   }
 
-  private async existing(draft: PaymentDraft, idempotencyKey: string | undefined, requestHash: string): Promise<PaymentRow> {
-    if (idempotencyKey !== undefined) {
-      const [byKey] = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.initiator_id = $1 AND p.idempotency_key = $2`, [
-        draft.initiatorId,
-        idempotencyKey,
-      ])) as PaymentRow[];
-      if (byKey) {
-        if (byKey.request_hash !== requestHash) throw new IdempotencyKeyReused();
-        return byKey;
-      }
-    }
+  private async existing(db: DataSource | EntityManager, draft: PaymentDraft, idempotencyKey: string | undefined, requestHash: string): Promise<PaymentRow> {
+    const byKey = idempotencyKey === undefined ? undefined : await this.byKey(db, draft.initiatorId, idempotencyKey, requestHash);
+    if (byKey) return byKey;
     if (draft.externalRef) {
-      const [byRef] = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.external_ref = $1`, [draft.externalRef])) as PaymentRow[];
+      const [byRef] = (await db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.external_ref = $1`, [draft.externalRef])) as PaymentRow[];
       if (byRef) {
         if (byRef.request_hash !== requestHash) throw new ExternalRefReused();
         return byRef;
@@ -176,11 +206,21 @@ export class PaymentIntake {
     // The conflicting insert was rolled back between our insert and this read.
     throw new IdempotencyKeyInUse();
   }
+
+  /** The initiator's earlier payment with this key, if the request is the same one. */
+  private async byKey(db: DataSource | EntityManager, initiatorId: string, idempotencyKey: string, requestHash: string): Promise<PaymentRow | undefined> {
+    const [row] = (await db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.initiator_id = $1 AND p.idempotency_key = $2`, [
+      initiatorId,
+      idempotencyKey,
+    ])) as PaymentRow[];
+    if (row && row.request_hash !== requestHash) throw new IdempotencyKeyReused();
+    return row;
+  }
 }
 
 /** What makes two requests "the same": the validated request, amounts as minor units. */
-function hashRequest(draft: PaymentDraft): string {
-  const canonical = JSON.stringify([
+function identityOf(draft: PaymentDraft): unknown[] {
+  return [
     draft.type,
     draft.fromAccountId,
     draft.toAccountId,
@@ -190,6 +230,9 @@ function hashRequest(draft: PaymentDraft): string {
     draft.externalRef ?? null,
     // Only when manual: the hashes stored before holds existed still match their repeats.
     ...(draft.capture === 'manual' ? ['manual'] : []),
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  ];
+}
+
+function hashRequest(identity: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }

@@ -36,8 +36,16 @@ describe('AppConfig', () => {
       TRANSFER: { bps: 50, min: 1 },
       WITHDRAWAL: { bps: 100, min: 50 },
       DEPOSIT: { bps: 0, min: 0 },
+      REFUND: { bps: 0, min: 0 },
     });
     expect(config.jwtSecret).toEqual(expect.any(String));
+  });
+
+  it('takes a REFUND rule in COMMISSION_SCHEDULE, keeping the defaults of the types it does not name', () => {
+    expect(AppConfig.fromEnv({ COMMISSION_SCHEDULE: '{"REFUND":{"bps":25,"min":5}}' }).commissionSchedule).toMatchObject({
+      TRANSFER: { bps: 50, min: 1 },
+      REFUND: { bps: 25, min: 5 },
+    });
   });
 
   it('treats an empty value (NAME= in a .env file) as unset', () => {
@@ -112,7 +120,7 @@ describe('AppConfig', () => {
     ['LOGIN_LIMIT_PER_IP', '-300'],
     ['COMMISSION_SCHEDULE', 'not json'],
     ['COMMISSION_SCHEDULE', '[1]'],
-    ['COMMISSION_SCHEDULE', '{"REFUND":{"bps":1}}'],
+    ['COMMISSION_SCHEDULE', '{"CHARGEBACK":{"bps":1}}'],
     ['COMMISSION_SCHEDULE', '{"TRANSFER":{"bps":-1}}'],
     ['COMMISSION_SCHEDULE', '{"TRANSFER":{"bps":50,"min":"1"}}'],
     ['COMMISSION_SCHEDULE', '{"TRANSFER":{"bps":50,"min":10,"max":5}}'],

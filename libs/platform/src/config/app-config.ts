@@ -6,12 +6,13 @@ export interface CommissionRule {
   min: number;
   max?: number;
 }
-export type CommissionSchedule = Record<'TRANSFER' | 'WITHDRAWAL' | 'DEPOSIT', CommissionRule>;
+export type CommissionSchedule = Record<'TRANSFER' | 'WITHDRAWAL' | 'DEPOSIT' | 'REFUND', CommissionRule>;
 
 export const DEFAULT_COMMISSION_SCHEDULE: CommissionSchedule = {
   TRANSFER: { bps: 50, min: 1 },
   WITHDRAWAL: { bps: 100, min: 50 },
   DEPOSIT: { bps: 0, min: 0 },
+  REFUND: { bps: 0, min: 0 },
 };
 
 /** A setting the process cannot start with; runMain prints its message as one line, without a stack. */

@@ -44,6 +44,8 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   PAYMENT_NOT_AUTHORIZED: 'the payment is COMPLETED, not AUTHORIZED: only an authorized hold can be captured or voided',
   AUTHORIZATION_EXPIRED: 'the hold expired at 2026-01-31T12:00:00.000Z: its money is released',
   CAPTURE_EXCEEDS_AUTHORIZED: 'at most the authorized 25.00 can be captured',
+  PAYMENT_NOT_REFUNDABLE: 'only a COMPLETED payment can be refunded; this one is FAILED',
+  REFUND_EXCEEDS_PAYMENT: 'only 4.00 EUR is left to refund',
   INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
 };
 

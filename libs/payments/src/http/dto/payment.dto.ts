@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { FAILURE_REASONS } from '#ledger';
 import { ApiMoney, IsAmount } from '#platform';
-import { CAPTURE_METHODS, type CaptureMethod, PAYMENT_STATUSES } from '../../domain/payment.js';
+import { CAPTURE_METHODS, type CaptureMethod, PAYMENT_STATUSES, PAYMENT_TYPES } from '../../domain/payment.js';
 
 export class CreateTransferDto {
   @ApiProperty({ format: 'uuid', description: 'One of the caller\'s accounts' })
@@ -65,6 +65,20 @@ export class CreateDepositDto {
   externalRef: string;
 }
 
+export class RefundDto {
+  // Absent means all that is left; null is refused, so that a slip never refunds everything.
+  @ValidateIf((body: RefundDto) => body.amount !== undefined)
+  @IsAmount('In the payment\'s target currency; absent: all that is left to refund')
+  @ApiProperty({ required: false })
+  amount?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255, example: 'Order cancelled', description: 'Kept as the refund\'s description' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  reason?: string;
+}
+
 /** Ten years: an age further back than a JavaScript Date reaches would answer 500. */
 const MAX_SWEEP_AGE_MS = 10 * 365 * 24 * 3600 * 1000;
 
@@ -79,7 +93,7 @@ export class SweepDto {
 
 export class PaymentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL'] }) type: string;
+  @ApiProperty({ enum: PAYMENT_TYPES }) type: string;
   @ApiProperty({ enum: PAYMENT_STATUSES }) status: string;
   @ApiProperty({ format: 'uuid' }) fromAccountId: string;
   @ApiProperty({ format: 'uuid' }) toAccountId: string;
@@ -88,7 +102,7 @@ export class PaymentDto {
   @ApiMoney({ example: '0.05', description: 'Charged to the payer on top, in the payer\'s currency' }) commission: string;
   @ApiMoney({ example: '9.20', description: 'What arrives, in the payee\'s currency' }) targetAmount: string;
   @ApiProperty({ example: 'EUR' }) targetCurrency: string;
-  @ApiProperty({ type: String, nullable: true, example: '0.92', description: 'The rate fixed at creation; null without conversion' }) rate: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '0.92', description: 'The rate fixed at creation; null without conversion, and on a refund (it converts back by the parent\'s own proportion)' }) rate: string | null;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: String, nullable: true }) destination: string | null;
   @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
@@ -98,6 +112,8 @@ export class PaymentDto {
   @ApiMoney({ nullable: true, example: null, description: 'Manual capture: what the hold reserved before commission (`amount` becomes what was captured)' }) authorizedAmount: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Manual capture: when an uncaptured hold expires' }) expiresAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the payment became final: COMPLETED, FAILED, VOIDED or EXPIRED' }) processedAt: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'On a refund, the payment it gives back; else null' }) parentPaymentId: string | null;
+  @ApiMoney({ example: '0.00', description: 'In the target currency: what its refunds that have not FAILED give back, pending ones included' }) refundedAmount: string;
 }
 
 export class PaymentPageDto {

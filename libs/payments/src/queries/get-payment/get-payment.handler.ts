@@ -1,12 +1,9 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Currencies, isUuid, NotFound, PreparedStatement } from '#platform';
+import { Currencies, isUuid, NotFound } from '#platform';
 import { DataSource } from 'typeorm';
-import { PAYMENT_COLUMNS, partiesOf, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
+import { FIND_PAYMENT, partiesOf, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
 import { GetPayment } from './get-payment.query.js';
-
-/** What a client polls until its payment is final. */
-const FIND_PAYMENT = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = $1`);
 
 @QueryHandler(GetPayment)
 export class GetPaymentHandler implements IQueryHandler<GetPayment> {

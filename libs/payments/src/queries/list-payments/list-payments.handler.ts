@@ -2,7 +2,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Currencies, type ListSpec, ListQueries, type Page } from '#platform';
 import { DataSource } from 'typeorm';
-import { CAPTURE_METHODS, PAYMENT_COLUMNS, PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
+import { CAPTURE_METHODS, PAYMENT_COLUMNS, PAYMENT_STATUSES, PAYMENT_TYPES, REFUNDED_AMOUNT_SQL, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
 import { ListPayments } from './list-payments.query.js';
 
 export const PAYMENT_LIST: ListSpec = {
@@ -30,6 +30,8 @@ export const PAYMENT_LIST: ListSpec = {
     expiresAt: { sql: 'p.expires_at', type: 'timestamp', nullable: true },
     createdAt: { sql: 'p.created_at', type: 'timestamp' },
     processedAt: { sql: 'p.processed_at', type: 'timestamp', nullable: true },
+    parentPaymentId: { sql: 'p.parent_payment_id', type: 'uuid', nullable: true },
+    refundedAmount: { sql: REFUNDED_AMOUNT_SQL, type: 'money', currencySql: 'p.target_currency' },
   },
   defaultSort: '-createdAt',
 };
