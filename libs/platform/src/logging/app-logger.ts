@@ -8,8 +8,8 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 /**
  * Where the lines go. In production and in tests, JSON on standard output, asynchronously: lines
  * that arrive while a write is in flight go out together in the next one, instead of one blocking
- * write(2) per line (a fifth of the api's CPU per request under load); pino writes what is still
- * buffered synchronously when the process exits.
+ * write(2) per line, a cost the benchmark sees in the api's CPU (docs/performance.md, "Figures moved
+ * out of the code"); pino writes what is still buffered synchronously when the process exits.
  * In development, pino-pretty in the process and synchronously, colourised on a terminal: a person
  * reads these, so a write per line costs nothing that matters, and none is lost when the process
  * dies. Not a pino transport: that is a worker thread per process, for no gain here.

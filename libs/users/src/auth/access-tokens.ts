@@ -44,7 +44,8 @@ export class AccessTokens {
   private readonly logger = new Logger('AccessTokens');
   /**
    * The secret as a KeyObject: given a string, jsonwebtoken first tries to parse it as a PEM
-   * public key and throws, on every request — a seventh of the api's CPU under load.
+   * public key and throws, on every request — a cost the benchmark sees in the api's CPU
+   * (docs/performance.md, "Figures moved out of the code").
    */
   readonly signingKey: KeyObject;
   private readonly liveTokens = new Coalescer<string, LiveToken | undefined>((ids) => this.findLive(ids), { minIntervalMs: MIN_MS_BETWEEN_CHECKS });
