@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startApp, type RunningApp } from './support/harness.js';
-import { balanceOf, openAccount, trialBalance } from './support/money.js';
-import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
+import type { RunningApp } from './support/harness.js';
+import { ledgerSuite } from './support/ledger-suite.js';
+import { balanceOf, openAccount } from './support/money.js';
+import { registerUser, type TestUser } from './support/users.js';
 
 /**
  * Payments across currencies. No worker runs here: the admin sweep posts payments directly, so a
  * test decides exactly when a payment is posted (after a rate change, say).
  */
 describe('currency conversion', () => {
+  const suite = ledgerSuite({ worker: false });
   let api: RunningApp;
   let admin: TestUser;
-
-  beforeAll(async () => {
-    api = await startApp(undefined, { env: ADMIN_ENV });
-    admin = await loginAdmin(api);
-  });
-  afterAll(async () => {
-    try {
-      const check = await trialBalance(api, admin);
-      expect(check).toMatchObject({ balanced: true, mismatchedAccounts: [] });
-      expect(check.currencies.every((c) => /^0(\.0+)?$/.test(c.sum))).toBe(true);
-    } finally {
-      await api.close();
-    }
-  });
+  beforeAll(() => ({ api, admin } = suite));
 
   const setRate = (from: string, to: string, rate: string) => request(api.url).put(`/api/v1/admin/rates/${from}/${to}`).set(admin.auth).send({ rate }).expect(200);
   const postAll = () => request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);

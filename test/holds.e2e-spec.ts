@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { startApp, type RunningApp } from './support/harness.js';
+import type { RunningApp } from './support/harness.js';
+import { ledgerSuite } from './support/ledger-suite.js';
 import { deposit, lapseHold, openAccount, settled, trialBalance, type Payment } from './support/money.js';
-import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
+import { registerUser, type TestUser } from './support/users.js';
 
 const HOLD_TTL_MS = 3_600_000;
 
@@ -20,25 +19,11 @@ interface Account {
 
 /** Authorize now, capture (or void) later: two-phase transfers, and the ledger's invariants around them. */
 describe('holds: manual capture, capture, void and expiry', () => {
+  const suite = ledgerSuite({ worker: { HOLD_TTL_MS: String(HOLD_TTL_MS) } });
   let api: RunningApp;
-  let worker: RunningApp;
   let admin: TestUser;
   let db: DataSource;
-
-  beforeAll(async () => {
-    api = await startApp(undefined, { env: ADMIN_ENV });
-    worker = await startApp(WorkerModule, { env: { ...ADMIN_ENV, SWEEP_INTERVAL_MS: '3600000', HOLD_TTL_MS: String(HOLD_TTL_MS) } });
-    admin = await loginAdmin(api);
-    db = api.app.get<DataSource>(getDataSourceToken());
-  });
-  afterAll(async () => {
-    try {
-      expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
-    } finally {
-      await worker.close();
-      await api.close();
-    }
-  });
+  beforeAll(() => ({ api, admin, db } = suite));
 
   const account = async (user: TestUser, id: string): Promise<Account> => (await request(api.url).get(`/api/v1/accounts/${id}`).set(user.auth).expect(200)).body;
   const operationCount = async (paymentId: string) => (await db.query(`SELECT count(*)::int AS n FROM operations WHERE payment_id = $1`, [paymentId]))[0].n as number;

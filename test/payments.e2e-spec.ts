@@ -1,38 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import Bull from 'bull';
 import request from 'supertest';
 import { type Leg, PostOperations } from '#ledger';
 import type { DataSource } from 'typeorm';
-import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { startApp, type RunningApp } from './support/harness.js';
+import type { RunningApp } from './support/harness.js';
+import { ledgerSuite } from './support/ledger-suite.js';
 import { balanceOf, deposit, openAccount, settled, trialBalance } from './support/money.js';
 import { type RunningProcess, startApiProcess } from './support/processes.js';
 import { Relay } from './support/relay.js';
-import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
+import { ADMIN_ENV, registerUser, type TestUser } from './support/users.js';
 
 describe('payments through the api and the worker', () => {
+  const suite = ledgerSuite();
   let api: RunningApp;
-  let worker: RunningApp;
   let admin: TestUser;
-
   let db: DataSource;
-
-  beforeAll(async () => {
-    api = await startApp(undefined, { env: ADMIN_ENV });
-    worker = await startApp(WorkerModule, { env: { ...ADMIN_ENV, SWEEP_INTERVAL_MS: '3600000' } });
-    admin = await loginAdmin(api);
-    db = api.app.get<DataSource>(getDataSourceToken());
-  });
-  afterAll(async () => {
-    try {
-      expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
-    } finally {
-      await worker.close();
-      await api.close();
-    }
-  });
+  beforeAll(() => ({ api, admin, db } = suite));
 
   const pay = (user: TestUser, body: object, key?: string) => {
     const req = request(api.url).post('/api/v1/payments').set(user.auth);
@@ -396,7 +380,7 @@ describe('payments through the api and the worker', () => {
     expect(apiMetrics.text).toMatch(/billing_payments_total\{type="TRANSFER",status="INITIATED"\} \d+/);
     expect(apiMetrics.text).toContain('billing_payment_completion_seconds_bucket');
     expect(apiMetrics.text).toContain('billing_queue_jobs');
-    const workerMetrics = await request(worker.url).get('/metrics').expect(200);
+    const workerMetrics = await request(suite.worker!.url).get('/metrics').expect(200);
     expect(workerMetrics.text).toMatch(/billing_payments_total\{type="DEPOSIT",status="COMPLETED"\} \d+/);
   });
 });

@@ -1,33 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { startApp, type RunningApp } from './support/harness.js';
+import type { RunningApp } from './support/harness.js';
+import { ledgerSuite } from './support/ledger-suite.js';
 import { balanceOf, deposit, openAccount, type Payment, settled, trialBalance } from './support/money.js';
 import { startApiProcess } from './support/processes.js';
-import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/users.js';
+import { ADMIN_ENV, registerUser, type TestUser } from './support/users.js';
 
 type Refund = Payment & { parentPaymentId: string | null; refundedAmount: string };
 
 describe('refunds and reversals', () => {
+  const suite = ledgerSuite();
   let api: RunningApp;
-  let worker: RunningApp;
   let admin: TestUser;
-
-  beforeAll(async () => {
-    api = await startApp(undefined, { env: ADMIN_ENV });
-    worker = await startApp(WorkerModule, { env: { ...ADMIN_ENV, SWEEP_INTERVAL_MS: '3600000' } });
-    admin = await loginAdmin(api);
-  });
-  afterAll(async () => {
-    try {
-      const check = await trialBalance(api, admin);
-      expect(check).toMatchObject({ balanced: true, mismatchedAccounts: [] });
-      expect(check.currencies.every((c) => /^0(\.0+)?$/.test(c.sum))).toBe(true);
-    } finally {
-      await worker.close();
-      await api.close();
-    }
-  });
+  beforeAll(() => ({ api, admin } = suite));
 
   const refund = (user: TestUser, paymentId: string, body: object = {}, key?: string, url = api.url) => {
     const req = request(url).post(`/api/v1/payments/${paymentId}/refunds`).set(user.auth);

@@ -1,0 +1,40 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { startApp, type RunningApp } from './harness.js';
+import { trialBalance } from './money.js';
+import { ADMIN_ENV, loginAdmin, type TestUser } from './users.js';
+
+export interface LedgerSuite {
+  api: RunningApp;
+  admin: TestUser;
+  db: DataSource;
+  /** Absent with `worker: false`. */
+  worker?: RunningApp;
+}
+
+/**
+ * A test file's api (with an administrator), and unless `worker: false` an in-process worker whose
+ * sweeper waits to be called; once the file is done, the trial balance must hold to the last minor
+ * unit in every currency. The fields are set in `beforeAll`.
+ */
+export function ledgerSuite(options: { worker?: false | Record<string, string> } = {}): LedgerSuite {
+  const suite = {} as LedgerSuite;
+  beforeAll(async () => {
+    suite.api = await startApp(undefined, { env: ADMIN_ENV });
+    if (options.worker !== false) suite.worker = await startApp(WorkerModule, { env: { ...ADMIN_ENV, SWEEP_INTERVAL_MS: '3600000', ...options.worker } });
+    suite.admin = await loginAdmin(suite.api);
+    suite.db = suite.api.app.get<DataSource>(getDataSourceToken());
+  });
+  afterAll(async () => {
+    try {
+      const check = await trialBalance(suite.api, suite.admin);
+      expect(check).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+      expect(check.currencies.every((c) => /^0(\.0+)?$/.test(c.sum))).toBe(true);
+    } finally {
+      await suite.worker?.close();
+      await suite.api?.close();
+    }
+  });
+  return suite;
+}
