@@ -229,6 +229,26 @@ describe('holds: manual capture, capture, void and expiry', () => {
       expect(await account(p.payer, p.from)).toMatchObject({ heldBalance: '0.00', balance: usd(10_000n - cents(amount) - cents(commission)) });
     });
 
+    it('racing captures with one Idempotency-Key: all answer 200 with the same payment, captured once', async () => {
+      const p = await parties('10.00');
+      const held = await authorize(p, '5.00');
+      const key = `race-${randomUUID()}`;
+      const results = await Promise.all(Array.from({ length: 10 }, () => capture(p.payee, held.id, { amount: '1.00' }, key)));
+      expect(results.map((r) => [r.status, r.body.status, r.body.amount])).toEqual(Array.from({ length: 10 }, () => [200, 'COMPLETED', '1.00']));
+      expect(await operationCount(held.id)).toBe(4);
+      expect(await account(p.payer, p.from)).toMatchObject({ balance: '8.99', heldBalance: '0.00' });
+    });
+
+    it('many captures of different holds at once each complete, sharing transactions, with every balance exact', async () => {
+      const p = await parties('500.00');
+      const holds = await Promise.all(Array.from({ length: 30 }, () => authorize(p, '10.00')));
+      const results = await Promise.all(holds.map((h, i) => capture(i % 3 ? p.payee : admin, h.id, i % 2 ? { amount: '4.00' } : {})));
+      expect(results.every((r) => r.status === 200 && r.body.status === 'COMPLETED')).toBe(true);
+      const moved = results.reduce((sum, r) => sum + cents(r.body.amount) + cents(r.body.commission), 0n);
+      expect(await account(p.payer, p.from)).toMatchObject({ balance: usd(50_000n - moved), heldBalance: '0.00' });
+      expect(await account(p.payee, p.to)).toMatchObject({ balance: usd(results.reduce((sum, r) => sum + cents(r.body.amount), 0n)) });
+    });
+
     it('expiry racing captures and voids: every hold settles once, and the ledger stays balanced', async () => {
       const p = await parties('300.00');
       const holds = await Promise.all(Array.from({ length: 20 }, () => authorize(p, '5.00')));

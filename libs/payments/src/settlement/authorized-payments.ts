@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Forbidden, isUuid, NotFound, type AuthUser } from '#platform';
+import { Forbidden, NotFound, type AuthUser } from '#platform';
 import type { EntityManager } from 'typeorm';
 import { PAYMENT_COLUMNS, partiesOf, type PaymentRow } from '../domain/payment.js';
 import { AuthorizationExpired, PaymentNotAuthorized } from '../domain/payments.errors.js';
@@ -11,25 +11,27 @@ export interface LockedPayment {
 }
 
 /**
- * The payments a capture or a void acts on. The payment's row is locked first, as the ledger's
- * lock order wants (payments, then accounts), so a capture and a void of one hold, or either and
- * its expiry, take turns and only the first finds it AUTHORIZED.
+ * The payments a capture or a void acts on. Their rows are locked first, in id order, as the
+ * ledger's lock order wants (payments, then accounts), so a capture and a void of one hold, or
+ * either and its expiry, take turns and only the first finds it AUTHORIZED.
  */
 @Injectable()
 export class AuthorizedPayments {
-  /**
-   * In `tx`, locks the payment and checks `user` may settle it: its payee, or an administrator.
-   * Its payer may read it (403); anyone else is not told it exists (404).
-   */
-  async lockForSettling(tx: EntityManager, user: AuthUser, paymentId: string): Promise<LockedPayment> {
-    if (!isUuid(paymentId)) throw new NotFound('payment');
-    const [found] = (await tx.query(`SELECT ${PAYMENT_COLUMNS}, p.expires_at <= now() AS lapsed FROM payments p WHERE p.id = $1 FOR NO KEY UPDATE`, [
-      paymentId,
+  /** In `tx`, locks the payments of `ids` (well-formed UUIDs) that exist. */
+  async lock(tx: EntityManager, ids: string[]): Promise<Map<string, LockedPayment>> {
+    const rows = (await tx.query(`SELECT ${PAYMENT_COLUMNS}, p.expires_at <= now() AS lapsed FROM payments p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE`, [
+      [...new Set(ids)].sort(),
     ])) as Array<PaymentRow & { lapsed: boolean | null }>;
-    if (!found || (user.role !== 'ADMIN' && !partiesOf(found).includes(user.id))) throw new NotFound('payment');
-    if (user.role !== 'ADMIN' && found.payee_user_id !== user.id) throw new Forbidden('only the payee or an administrator settles a hold');
-    const { lapsed, ...row } = found;
-    return { row, lapsed: lapsed === true };
+    return new Map(rows.map(({ lapsed, ...row }) => [row.id, { row, lapsed: lapsed === true }]));
+  }
+
+  /**
+   * `user` may settle the payment: its payee, or an administrator. Its payer may read it (403);
+   * anyone else is not told it exists (404).
+   */
+  assertMaySettle(user: AuthUser, found: LockedPayment | undefined): asserts found is LockedPayment {
+    if (!found || (user.role !== 'ADMIN' && !partiesOf(found.row).includes(user.id))) throw new NotFound('payment');
+    if (user.role !== 'ADMIN' && found.row.payee_user_id !== user.id) throw new Forbidden('only the payee or an administrator settles a hold');
   }
 
   /** Only a live hold can be captured or voided. */

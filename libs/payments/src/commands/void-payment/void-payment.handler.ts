@@ -1,6 +1,7 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PostOperations } from '#ledger';
+import { isUuid, NotFound } from '#platform';
 import { DataSource } from 'typeorm';
 import type { PaymentView } from '../../domain/payment.js';
 import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
@@ -17,8 +18,10 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPayment> {
   ) {}
 
   async execute({ user, paymentId }: VoidPayment): Promise<PaymentView> {
+    if (!isUuid(paymentId)) throw new NotFound('payment');
     const { row, outcome } = await this.db.transaction(async (tx) => {
-      const locked = await this.payments.lockForSettling(tx, user, paymentId);
+      const locked = (await this.payments.lock(tx, [paymentId])).get(paymentId.toLowerCase());
+      this.payments.assertMaySettle(user, locked);
       this.payments.assertLiveHold(locked);
       const [voided] = await this.commands.execute(new PostOperations([{ paymentId: locked.row.id, legs: [], settles: 'VOIDED' }], tx));
       return { row: locked.row, outcome: voided };
