@@ -3,6 +3,7 @@ import { Ledger1795766400100 } from './1795766400100-ledger.js';
 import { FxRates1795766400200 } from './1795766400200-fx-rates.js';
 import { PermanentReferences1795766400300 } from './1795766400300-permanent-references.js';
 import { SweepWatermark1795766400400 } from './1795766400400-sweep-watermark.js';
+import { ApiKeys1795766400700 } from './1795766400700-api-keys.js';
 
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
-export const migrations = [Users1795766400000, Ledger1795766400100, FxRates1795766400200, PermanentReferences1795766400300, SweepWatermark1795766400400];
+export const migrations = [Users1795766400000, Ledger1795766400100, FxRates1795766400200, PermanentReferences1795766400300, SweepWatermark1795766400400, ApiKeys1795766400700];
