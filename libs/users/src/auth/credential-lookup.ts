@@ -16,7 +16,7 @@ export interface CredentialRow {
 export interface CredentialLookupOptions<Row> {
   /** The table whose `last_used_at` is kept, by `id`. */
   table: 'access_tokens' | 'api_keys';
-  /** Finds the rows of the keys in $1, with `stale` for a `last_used_at` older than $2 ms. */
+  /** Finds the rows of the keys in $1, `stale` when `last_used_at` is older than the resolution in $2 (milliseconds). */
   find: PreparedStatement;
   /** The key a row was found by. */
   keyOf: (row: Row) => string;
