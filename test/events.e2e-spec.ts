@@ -242,6 +242,19 @@ describe('payment events on /events', () => {
 
       expect(await disconnected).toBe('io server disconnect');
     });
+
+    it('takes an API key at the handshake, refuses an unknown one, and disconnects and then refuses a revoked one', async () => {
+      const user = await registerUser(api);
+      const created = await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'socket', readOnly: true }).expect(201);
+      const client = await connect(api.url, created.body.key);
+      const disconnected = new Promise((done) => client.socket.once('disconnect', done));
+      expect(await refusal(api.url, { token: `bgk_${'A'.repeat(43)}` })).toBe('unauthorized');
+
+      await request(api.url).delete(`/api/v1/api-keys/${created.body.id}`).set(user.auth).expect(204);
+
+      expect(await disconnected).toBe('io server disconnect');
+      expect(await refusal(api.url, { token: created.body.key })).toBe('unauthorized');
+    });
   });
 
   describe('across api and worker processes', () => {

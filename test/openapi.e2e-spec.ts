@@ -14,6 +14,9 @@ const CONTRACT = [
   'DELETE /api/v1/auth/tokens/{id}',
   'POST /api/v1/auth/logout',
   'GET /api/v1/users/me',
+  'POST /api/v1/api-keys',
+  'GET /api/v1/api-keys',
+  'DELETE /api/v1/api-keys/{id}',
   'POST /api/v1/accounts',
   'GET /api/v1/accounts',
   'GET /api/v1/accounts/{id}',
@@ -63,6 +66,16 @@ describe('OpenAPI document', () => {
   it('asks for the bearer token everywhere but register, confirm and login', () => {
     const open = operations().filter(({ op }) => op.security?.length === 0).map((o) => o.key).sort();
     expect(open).toEqual(['POST /api/v1/auth/confirm', 'POST /api/v1/auth/login', 'POST /api/v1/auth/register']);
+  });
+
+  it('says in the bearer scheme that API keys are sent the same way', () => {
+    const schemes = (served as unknown as { components: { securitySchemes: Record<string, { description: string }> } }).components.securitySchemes;
+    expect(schemes.bearer.description).toMatch(/bgk_/);
+  });
+
+  it('documents the API key, shown once, and lists without it', () => {
+    expect(Object.keys(served.components.schemas.CreatedApiKeyDto.properties).sort()).toEqual(['createdAt', 'id', 'key', 'lastUsedAt', 'name', 'prefix', 'readOnly']);
+    expect(Object.keys(served.components.schemas.ApiKeyDto.properties)).not.toContain('key');
   });
 
   it('documents the Idempotency-Key header on the payment creations', () => {

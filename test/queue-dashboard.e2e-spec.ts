@@ -54,6 +54,16 @@ describe('queue dashboard at /admin/queues', () => {
     await request(running.url).get('/admin/queues').set('Cookie', `queue_dashboard_token=${admin.token}x`).expect(401);
   });
 
+  it('shows the dashboard to an administrator\'s read-only API key, and refuses it every change with 403', async () => {
+    const created = await request(running.url).post('/api/v1/api-keys').set(admin.auth).send({ name: 'dashboard', readOnly: true }).expect(201);
+    const key = { Authorization: `Bearer ${created.body.key}` };
+    await request(running.url).get('/admin/queues/api/queues').set(key).expect(200);
+    // An unknown queue: were the key let through, nothing would be paused.
+    const res = await request(running.url).put('/admin/queues/api/queues/no-such-queue/pause').set(key).expect(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+    await request(running.url).post('/api/v1/admin/queues/session').set(key).expect(403);
+  });
+
   it('closes the dashboard once the token in the cookie is revoked', async () => {
     const other = await loginAdmin(running);
     const cookie = (await sessionCookie(other.token)).split(';')[0];

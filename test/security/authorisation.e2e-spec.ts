@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { startApp, type RunningApp } from '../support/harness.js';
@@ -22,10 +22,10 @@ interface Route {
 
 /** Who may call what, by the contract: /admin/... and deposits are for administrators. */
 const adminOnly = (route: Route) => route.path.startsWith('/api/v1/admin/') || route.key === 'POST /api/v1/deposits';
-/** The payer may read the payment, but only its payee or an administrator settles its hold: 403 for the payer. */
-const PAYEE_OR_ADMIN = ['POST /api/v1/payments/{id}/capture', 'POST /api/v1/payments/{id}/void'];
-/** Open to users, with some actions reserved to administrators: refunding a deposit or a withdrawal. */
-const PARTLY_ADMIN_ONLY = ['POST /api/v1/payments/{id}/refunds'];
+/** What manages credentials takes a login's access token: an API key, even a full one, is refused. */
+const loginOnly = (route: Route) => route.path.startsWith('/api/v1/api-keys') || route.path.startsWith('/api/v1/auth/tokens') || route.key === 'POST /api/v1/auth/logout';
+/** A read-only API key may only read. */
+const writes = (route: Route) => !route.public && !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
 const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
 /** Served outside /api/v1 and the OpenAPI document. */
 const OPERATIONAL = { public: ['/health', '/metrics', '/docs', '/docs-json'], adminOnly: ['/admin/queues', '/admin/queues/api/queues'] };
@@ -41,6 +41,9 @@ interface World {
   /** A transfer between the victim's own two accounts: theirs to refund. */
   victimTransfer: string;
   victimSpareToken: string;
+  victimKey: string;
+  attackerKey: string;
+  attackerReadOnlyKey: string;
 }
 
 /** The victim's resource that a path's `{id}` names. */
@@ -52,6 +55,7 @@ const VICTIM_ID: Record<string, (w: World) => string> = {
   '/api/v1/payments/{id}/void': (w) => w.victimHolds[1],
   '/api/v1/payments/{id}/refunds': (w) => w.victimTransfer,
   '/api/v1/auth/tokens/{id}': (w) => w.victimSpareToken,
+  '/api/v1/api-keys/{id}': (w) => w.victimKey,
 };
 
 /** A body the route accepts from its rightful caller; a guard must refuse before it matters. */
@@ -60,6 +64,7 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/auth/confirm': () => ({ token: 'not-a-token' }),
   'POST /api/v1/auth/login': (w) => ({ email: w.attacker.email, password: w.attacker.password }),
   'POST /api/v1/accounts': () => ({ currency: 'USD' }),
+  'POST /api/v1/api-keys': () => ({ name: 'matrix' }),
   'POST /api/v1/payments': (w) => ({ fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }),
   'POST /api/v1/withdrawals': (w) => ({ accountId: w.attackerAccount, amount: '1.00', destination: 'wallet-1' }),
   'POST /api/v1/deposits': (w) => ({ accountId: w.attackerAccount, amount: '1000.00', externalRef: `matrix-${randomUUID()}` }),
@@ -108,6 +113,8 @@ describe('authorisation matrix over every route', () => {
     const [ownTransfer, ...holds] = await Promise.all([pay({}), pay({ capture: 'manual' }), pay({ capture: 'manual' })]);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
+    const key = async (user: TestUser, readOnly: boolean) => (await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'matrix', readOnly }).expect(201)).body;
+    const [victimKey, attackerKey, attackerReadOnlyKey] = await Promise.all([key(victim, false), key(attacker, false), key(attacker, true)]);
     w = {
       victim,
       attacker,
@@ -117,6 +124,9 @@ describe('authorisation matrix over every route', () => {
       victimHolds: [holds[0].body.id, holds[1].body.id],
       victimTransfer: ownTransfer.body.id,
       victimSpareToken: spare.body.tokenId,
+      victimKey: victimKey.id,
+      attackerKey: attackerKey.key,
+      attackerReadOnlyKey: attackerReadOnlyKey.key,
     };
   });
   afterAll(() => api.close());
@@ -131,14 +141,25 @@ describe('authorisation matrix over every route', () => {
 
   /** Snapshot of what a refused request must not have changed. */
   async function state() {
-    const [victimAccount, attackerAccount, rates, tokens] = await Promise.all([
+    const [victimAccount, attackerAccount, rates, tokens, keys] = await Promise.all([
       request(api.url).get(`/api/v1/accounts/${w.victimAccount}`).set(admin.auth).expect(200),
       request(api.url).get(`/api/v1/accounts/${w.attackerAccount}`).set(admin.auth).expect(200),
       request(api.url).get('/api/v1/rates').set(admin.auth).expect(200),
       request(api.url).get('/api/v1/auth/tokens').set(w.victim.auth).expect(200),
+      Promise.all([w.victim, w.attacker].map((user) => request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200))),
     ]);
-    const payments = await request(api.url).get(`/api/v1/payments?limit=200`).set(w.attacker.auth).expect(200);
-    return { balances: [victimAccount.body.balance, attackerAccount.body.balance], rates: rates.body.data, tokens: tokens.body.data.length, payments: payments.body.data.length };
+    const [payments, accounts] = await Promise.all([
+      request(api.url).get(`/api/v1/payments?limit=200`).set(w.attacker.auth).expect(200),
+      request(api.url).get(`/api/v1/accounts?limit=200`).set(w.attacker.auth).expect(200),
+    ]);
+    return {
+      balances: [victimAccount.body.balance, attackerAccount.body.balance],
+      rates: rates.body.data,
+      tokens: tokens.body.data.length,
+      keys: keys.map((res) => res.body.data.length),
+      payments: payments.body.data.length,
+      attackerAccounts: accounts.body.data.length,
+    };
   }
 
   it('knows every route the app serves: each is documented, and each body and id is in the tables', () => {
@@ -152,15 +173,16 @@ describe('authorisation matrix over every route', () => {
     expect(routes.filter((r) => r.public).map((r) => r.key).sort()).toEqual([...PUBLIC].sort());
   });
 
-  it('documents 403 FORBIDDEN exactly on the admin-only routes (/admin/... and POST /deposits), on settling a hold and on refunds', () => {
-    const expected = routes.filter((r) => adminOnly(r) || PAYEE_OR_ADMIN.includes(r.key) || PARTLY_ADMIN_ONLY.includes(r.key)).map((r) => r.key).sort();
-    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(expected);
+  it('documents 403 FORBIDDEN exactly where it may answer: admin-only routes, credential routes (API keys) and every write (read-only keys)', () => {
+    const mayForbid = routes.filter((r) => adminOnly(r) || loginOnly(r) || writes(r));
+    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(mayForbid.map((r) => r.key).sort());
   });
 
-  it('answers 401 UNAUTHORIZED to every non-public route without a token, and with a forged one', async () => {
+  it('answers 401 UNAUTHORIZED to every non-public route without a token, with a forged one, and with an unknown or malformed API key', async () => {
     const forged = jwt.sign({ sub: w.attacker.id, jti: randomUUID() }, 'not-the-secret');
+    const unknownKey = `bgk_${randomBytes(32).toString('base64url')}`;
     for (const route of routes.filter((r) => !r.public)) {
-      for (const token of [undefined, forged]) {
+      for (const token of [undefined, forged, unknownKey, `${w.attackerKey}x`]) {
         const res = await call(route, token);
         expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 401, code: 'UNAUTHORIZED' });
       }
@@ -182,6 +204,42 @@ describe('authorisation matrix over every route', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('answers 403 FORBIDDEN to a read-only API key on every write, changing nothing, and lets it read', async () => {
+    const before = await state();
+    for (const route of routes.filter(writes)) {
+      const res = await call(route, w.attackerReadOnlyKey, (path) => VICTIM_ID[path]?.(w));
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+    }
+    expect(await state()).toEqual(before);
+    for (const route of routes.filter((r) => r.method === 'GET' && !r.public && !adminOnly(r) && !loginOnly(r) && !(r.path in VICTIM_ID))) {
+      const res = await call(route, w.attackerReadOnlyKey);
+      expect({ route: route.key, status: res.status }).toEqual({ route: route.key, status: 200 });
+    }
+  });
+
+  it('answers 403 FORBIDDEN to a full API key on every route that manages credentials, changing nothing', async () => {
+    const before = await state();
+    for (const route of routes.filter(loginOnly)) {
+      const res = await call(route, w.attackerKey, (path) => VICTIM_ID[path]?.(w));
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it('answers 403 FORBIDDEN to a user\'s API key on every admin-only route, and lets an administrator\'s key through (a read-only one only to read)', async () => {
+    const before = await state();
+    for (const route of routes.filter(adminOnly)) {
+      const res = await call(route, w.attackerKey, (path) => VICTIM_ID[path]?.(w));
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+    }
+    expect(await state()).toEqual(before);
+    const adminKey = async (readOnly: boolean) => (await request(api.url).post('/api/v1/api-keys').set(admin.auth).send({ name: 'admin', readOnly }).expect(201)).body.key as string;
+    const [full, readOnly] = await Promise.all([adminKey(false), adminKey(true)]);
+    await request(api.url).get('/api/v1/admin/ledger/check').set('Authorization', `Bearer ${readOnly}`).expect(200);
+    await request(api.url).put('/api/v1/admin/rates/GBP/JPY').set('Authorization', `Bearer ${readOnly}`).send({ rate: '190' }).expect(403);
+    await request(api.url).put('/api/v1/admin/rates/GBP/JPY').set('Authorization', `Bearer ${full}`).send({ rate: '190' }).expect(200);
+  });
+
   it('answers 404 NOT_FOUND to another user\'s id on every route that takes one, never 200 or 403, and changes nothing; the owner gets it', async () => {
     const withIds = routes.filter((r) => r.path in VICTIM_ID && !adminOnly(r));
     expect(withIds.length).toBeGreaterThan(0);
@@ -191,6 +249,9 @@ describe('authorisation matrix over every route', () => {
       expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 404, code: 'NOT_FOUND' });
       const unknown = await call(route, w.attacker.token, () => randomUUID());
       expect({ route: route.key, unknown: unknown.status, body: Object.keys(unknown.body).sort() }).toEqual({ route: route.key, unknown: 404, body: Object.keys(res.body).sort() });
+      if (loginOnly(route)) continue;
+      const withKey = await call(route, w.attackerKey, (path) => VICTIM_ID[path](w));
+      expect({ route: route.key, status: withKey.status, code: withKey.body.code }).toEqual({ route: route.key, status: 404, code: 'NOT_FOUND' });
     }
     expect(await state()).toEqual(before);
     for (const route of withIds) {
@@ -214,6 +275,7 @@ describe('authorisation matrix over every route', () => {
       `/api/v1/accounts?id=${w.victimAccount}`,
       `/api/v1/accounts?userId=${w.victim.id}`,
       `/api/v1/auth/tokens?id=${w.victimSpareToken}`,
+      `/api/v1/api-keys?id=${w.victimKey}`,
     ]) {
       const res = await request(api.url).get(path).set(w.attacker.auth);
       expect({ path, leaked: res.status === 200 ? res.body.data : res.body.code }).toEqual({ path, leaked: res.status === 200 ? [] : 'INVALID_QUERY' });

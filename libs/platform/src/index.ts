@@ -1,6 +1,6 @@
-export { ACCESS_TOKEN_STRATEGY } from './auth/access-token.guard.js';
-export type { AuthUser, Role } from './auth/auth-user.js';
-export { AdminOnly, CurrentUser, Public } from './auth/auth.decorators.js';
+export { ACCESS_TOKEN_STRATEGY, API_KEY_REFUSED } from './auth/access-token.guard.js';
+export type { AuthUser, CredentialKind, Role } from './auth/auth-user.js';
+export { AdminOnly, CurrentUser, LoginOnly, Public } from './auth/auth.decorators.js';
 export { AppConfig } from './config/app-config.js';
 export type { CommissionRule } from './config/app-config.js';
 export { checkConnections } from './config/check-connections.js';

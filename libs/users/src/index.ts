@@ -1,4 +1,4 @@
-export { AccessTokens } from './auth/access-tokens.js';
+export { Credentials } from './auth/credentials.js';
 export { hashConfirmationToken } from './mail/confirmation-mail.js';
 export { Mailer } from './mail/mailer.js';
 export type { MailMessage } from './mail/mailer.js';

@@ -4,7 +4,7 @@ import { ConnectedSocket, MessageBody, type OnGatewayInit, SubscribeMessage, Web
 import type { Namespace, Socket } from 'socket.io';
 import { type AuthUser, NotFound } from '#platform';
 import { GetPayment, type PaymentView } from '#payments';
-import { AccessTokens } from '#users';
+import { Credentials } from '#users';
 import { EVENTS_NAMESPACE, paymentRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents, type WatchRefused } from '../event-map.js';
 
 interface SocketData {
@@ -13,11 +13,11 @@ interface SocketData {
 type EventsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type EventsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** How long a socket may outlive the revocation of its token. */
+/** How long a socket may outlive the revocation of its token or API key. */
 const TOKEN_RECHECK_MS = 5000;
 
 /**
- * /events: authenticates each socket by its access token, puts it in its user's room and answers
+ * /events: authenticates each socket by its access token or API key, puts it in its user's room and answers
  * `payment.watch`. Events reach the rooms through the Redis adapter (see PaymentEventsRelay).
  */
 @WebSocketGateway({ namespace: EVENTS_NAMESPACE })
@@ -27,7 +27,7 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDe
   private rechecking = false;
 
   constructor(
-    private readonly tokens: AccessTokens,
+    private readonly credentials: Credentials,
     private readonly queries: QueryBus,
   ) {}
 
@@ -57,7 +57,7 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDe
   }
 
   private async admit(socket: EventsSocket): Promise<void> {
-    const user = await this.tokens.authenticate(socket.handshake.auth.token).catch((error: Error) => {
+    const user = await this.credentials.authenticate(socket.handshake.auth.token).catch((error: Error) => {
       this.logger.error(error);
       throw new Error('unavailable');
     });
@@ -66,7 +66,7 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDe
     await socket.join(userRoom(user.id));
   }
 
-  /** The token row is the truth, shared by every instance: a socket whose token is no longer live goes. */
+  /** The credential's row is the truth, shared by every instance: a socket whose token or key is no longer live goes. */
   private async disconnectRevoked(namespace: EventsNamespace): Promise<void> {
     if (this.rechecking) return;
     this.rechecking = true;
@@ -76,14 +76,14 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDe
         const token = socket.handshake.auth.token as string;
         socketsByToken.set(token, [...(socketsByToken.get(token) ?? []), socket]);
       }
-      // Checked together: concurrent token checks share one query.
+      // Checked together: concurrent credential checks share one query.
       await Promise.all(
         [...socketsByToken].map(async ([token, sockets]) => {
-          if ((await this.tokens.authenticate(token)) === false) sockets.forEach((socket) => socket.disconnect(true));
+          if ((await this.credentials.authenticate(token)) === false) sockets.forEach((socket) => socket.disconnect(true));
         }),
       );
     } catch (error) {
-      this.logger.warn(`access tokens of connected sockets not checked: ${(error as Error).message}`);
+      this.logger.warn(`credentials of connected sockets not checked: ${(error as Error).message}`);
     } finally {
       this.rechecking = false;
     }

@@ -4,19 +4,32 @@ import { AuthGuard } from '@nestjs/passport';
 import { Forbidden, Unauthorized } from '../errors/common.errors.js';
 import { isInfrastructureOutage } from '../errors/infrastructure.js';
 import type { AuthUser } from './auth-user.js';
-import { ADMIN_ONLY, IS_PUBLIC } from './auth.decorators.js';
+import { ADMIN_ONLY, IS_PUBLIC, LOGIN_ONLY } from './auth.decorators.js';
 
-/** Strategy name registered by the users library (JWT whose jti is a live token row). */
+/** Strategy name registered by the users library: a JWT whose jti is a live token row, or a live API key. */
 export const ACCESS_TOKEN_STRATEGY = 'access-token';
 
-/** What the strategy's answer means for the caller: an outage stays itself (503), any other failure is 401. */
-export function authenticatedUser<TUser>(error: unknown, user: TUser | false): TUser {
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const READ_ONLY_KEY_REFUSED = 'a read-only API key may only read (GET, HEAD, OPTIONS)';
+export const API_KEY_REFUSED = "API keys cannot manage API keys or access tokens: use a login's access token";
+
+/**
+ * What the strategy's answer means for a request with `method`: an outage stays itself (503), any
+ * other failure is 401, and a read-only API key is refused every write (403) — here, for every
+ * HTTP entry point alike, rather than route by route.
+ */
+export function authenticatedUser(error: unknown, user: AuthUser | false, method: string): AuthUser {
   if (error && isInfrastructureOutage(error)) throw error;
   if (error || !user) throw new Unauthorized();
+  if (user.readOnly && !READ_METHODS.has(method)) throw new Forbidden(READ_ONLY_KEY_REFUSED);
   return user;
 }
 
-/** Global guard: every HTTP route needs a live access token unless marked @Public(); @AdminOnly() adds the role. */
+/**
+ * Global guard: every HTTP route needs a live access token or API key unless marked @Public();
+ * @LoginOnly() refuses API keys, @AdminOnly() adds the role.
+ */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(private readonly reflector: Reflector) {
@@ -30,11 +43,12 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     await super.canActivate(context);
     const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    if (this.reflector.getAllAndOverride<boolean>(LOGIN_ONLY, targets) && user.credential !== 'access-token') throw new Forbidden(API_KEY_REFUSED);
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && user.role !== 'ADMIN') throw new Forbidden();
     return true;
   }
 
-  override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false): TUser {
-    return authenticatedUser(error, user);
+  override handleRequest<TUser = AuthUser>(error: unknown, user: AuthUser | false, _info: unknown, context: ExecutionContext): TUser {
+    return authenticatedUser(error, user, context.switchToHttp().getRequest<{ method: string }>().method) as TUser;
   }
 }

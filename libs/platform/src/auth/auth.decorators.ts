@@ -3,12 +3,20 @@ import type { AuthUser } from './auth-user.js';
 
 export const IS_PUBLIC = 'auth:public';
 export const ADMIN_ONLY = 'auth:admin-only';
+export const LOGIN_ONLY = 'auth:login-only';
 
 /** The route needs no access token (every other route does). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** The route is for administrators: a user's token answers 403. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+
+/**
+ * The route manages credentials (API keys, access tokens, logging out): it takes a login's access
+ * token, and an API key answers 403, so that a leaked key cannot mint another key that outlives its own
+ * revocation, nor revoke its owner's other credentials.
+ */
+export const LoginOnly = () => SetMetadata(LOGIN_ONLY, true);
 
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<{ user: AuthUser }>().user,

@@ -49,21 +49,42 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
 };
 
-/** The answer of `status` with each of `codes`, one example per code. */
-export function problemResponse(status: number, codes: readonly string[]) {
+/** The answer of `status` with each of `codes`, one example per code; `details` replaces an example's detail. */
+export function problemResponse(status: number, codes: readonly string[], details: Record<string, string> = {}) {
   return {
     description: `Problem details; code ${codes.join(', ')}`,
     ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
     content: {
       'application/problem+json': {
         schema: PROBLEM_SCHEMA,
-        examples: Object.fromEntries(codes.map((code) => [code, { value: problem(status, code, EXAMPLE_DETAILS[code] ?? code.toLowerCase().replace(/_/g, ' ')) }])),
+        examples: Object.fromEntries(
+          codes.map((code) => [code, { value: problem(status, code, details[code] ?? EXAMPLE_DETAILS[code] ?? code.toLowerCase().replace(/_/g, ' ')) }]),
+        ),
       },
     },
   };
 }
 
-/** Documents the problem-details answers of an endpoint: `ApiProblems({ 404: ['NOT_FOUND'] })`. */
-export function ApiProblems(answers: Record<number, readonly string[]>) {
-  return applyDecorators(...Object.entries(answers).map(([status, codes]) => ApiResponse({ status: Number(status), ...problemResponse(Number(status), codes) })));
+interface DocumentedProblems {
+  description: string;
+  content: Record<string, { examples?: Record<string, unknown> }>;
+}
+
+/** A documented problem answer (or none yet) that also answers `code`, unless it already does. */
+export function withProblem(response: DocumentedProblems | undefined, status: number, code: string, detail: string): DocumentedProblems {
+  if (!response) return problemResponse(status, [code], { [code]: detail });
+  const content = response.content['application/problem+json'];
+  if (content.examples && code in content.examples) return response;
+  const examples = { ...content.examples, [code]: { value: problem(status, code, detail) } };
+  return { ...response, description: `${response.description}, ${code}`, content: { 'application/problem+json': { ...content, examples } } };
+}
+
+/**
+ * Documents the problem-details answers of an endpoint: `ApiProblems({ 404: ['NOT_FOUND'] })`;
+ * `details` gives a code's example the endpoint's own detail.
+ */
+export function ApiProblems(answers: Record<number, readonly string[]>, details: Record<string, string> = {}) {
+  return applyDecorators(
+    ...Object.entries(answers).map(([status, codes]) => ApiResponse({ status: Number(status), ...problemResponse(Number(status), codes, details) })),
+  );
 }

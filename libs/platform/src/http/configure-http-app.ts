@@ -9,7 +9,8 @@ import { logRequests } from '../logging/logging.module.js';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
 import { ValidationFailed } from '../errors/common.errors.js';
 import type { FieldProblem } from '../errors/domain-error.js';
-import { ProblemDetailsDto, problemResponse } from './api-problems.decorator.js';
+import { READ_ONLY_KEY_REFUSED } from '../auth/access-token.guard.js';
+import { ProblemDetailsDto, problemResponse, withProblem } from './api-problems.decorator.js';
 import { createValidationPipe } from './validation.js';
 
 export const API_PREFIX = 'api/v1';
@@ -97,6 +98,7 @@ export function useApiPrefix(app: INestApplication): void {
 
 const TAGS: Array<[string, string]> = [
   ['auth', 'Registration, e-mail confirmation, login and access tokens'],
+  ['api-keys', 'Long-lived keys for a merchant\'s server'],
   ['users', 'The caller'],
   ['accounts', 'Accounts and their statements'],
   ['payments', 'Transfers, withdrawals, deposits: accepted with 202, finished by the worker'],
@@ -104,11 +106,14 @@ const TAGS: Array<[string, string]> = [
   ['admin', 'Administrators only'],
 ];
 
-type Operation = { requestBody?: unknown; responses: Record<string, unknown> };
+type Operation = { requestBody?: unknown; security?: unknown[]; responses: Record<string, unknown> };
+
+const READ_METHODS = new Set(['get', 'head', 'options']);
 
 /**
  * The OpenAPI document of the api. Every operation also documents the answers any request may get:
- * 500 and 503, and 413 and 415 where it takes a body.
+ * 500 and 503, 413 and 415 where it takes a body, and 403 FORBIDDEN (a read-only API key) where it
+ * needs a credential and writes.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -116,18 +121,29 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Payment gateway and double-entry ledger. Amounts are decimal strings in the currency\'s minor-unit precision, never JSON numbers; ' +
         'errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. ' +
-        'Log in with `POST /api/v1/auth/login` and send the `accessToken` as `Authorization: Bearer <accessToken>`. ' +
+        'Log in with `POST /api/v1/auth/login` and send the `accessToken` as `Authorization: Bearer <accessToken>`; ' +
+        'a server sends an API key (`POST /api/v1/api-keys`) the same way, `Authorization: Bearer bgk_…`. ' +
         'Payment events arrive over Socket.IO on the namespace `/events` (auth `{ token }`).',
     )
     .setVersion('1')
     .addServer('/', 'This server')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` from `POST /api/v1/auth/login`' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT or bgk_ API key',
+      description:
+        'The `accessToken` from `POST /api/v1/auth/login`, or an API key `bgk_…` from `POST /api/v1/api-keys`. ' +
+        'A read-only key may only read (any other method answers 403 FORBIDDEN); no key may manage API keys or access tokens.',
+    })
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDetailsDto] });
   for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as Operation[]) {
+    for (const [method, operation] of Object.entries(path) as Array<[string, Operation]>) {
       if (typeof operation !== 'object' || !operation.responses) continue;
+      if (!READ_METHODS.has(method) && operation.security?.length !== 0) {
+        operation.responses['403'] = withProblem(operation.responses['403'] as Parameters<typeof withProblem>[0], 403, 'FORBIDDEN', READ_ONLY_KEY_REFUSED);
+      }
       if (operation.requestBody) {
         operation.responses['413'] ??= problemResponse(413, ['PAYLOAD_TOO_LARGE']);
         operation.responses['415'] ??= problemResponse(415, ['VALIDATION_FAILED']);

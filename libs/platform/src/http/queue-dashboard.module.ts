@@ -26,7 +26,7 @@ function cookieToken(req: IncomingMessage): string | undefined {
 }
 
 /**
- * Administrators only, with the same access tokens as the API: a bearer header, or the HttpOnly
+ * Administrators only, with the same access tokens and API keys as the API: a bearer header, or the HttpOnly
  * cookie that POST /api/v1/admin/queues/session sets, since a browser cannot send a header to a page.
  */
 function adminOnly(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
@@ -35,7 +35,7 @@ function adminOnly(request: FastifyRequest, reply: FastifyReply, done: () => voi
   if (!req.headers.authorization && cookie) req.headers.authorization = `Bearer ${cookie}`;
   passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, found: AuthUser | false) => {
     try {
-      if (authenticatedUser(error, found).role !== 'ADMIN') throw new Forbidden();
+      if (authenticatedUser(error, found, request.method).role !== 'ADMIN') throw new Forbidden();
     } catch (refusal) {
       return replyWithProblem(refusal, request, reply);
     }

@@ -1,18 +1,15 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
-import { AppConfig, type AuthUser, Coalescer, isUuid, PreparedStatement, type Role } from '#platform';
+import { AppConfig, type AuthUser, isUuid, PreparedStatement, type Role } from '#platform';
 import { DataSource } from 'typeorm';
+import { CredentialLookup, type CredentialRow } from './credential-lookup.js';
 
 export interface AccessTokenClaims {
   sub: string;
   jti: string;
 }
-
-const LAST_USED_RESOLUTION_MS = 60_000;
-/** Under load, token checks share a query at most this often, instead of one query per ~2 requests. */
-const MIN_MS_BETWEEN_CHECKS = 4;
 
 /**
  * The tokens among $1, with whether each is live. By primary key alone, liveness computed per row:
@@ -26,35 +23,26 @@ const FIND_TOKENS = new PreparedStatement(
     WHERE t.id = ANY($1::uuid[])`,
 );
 
-interface LiveToken {
-  id: string;
+interface TokenRow extends CredentialRow {
   user_id: string;
   role: Role;
   confirmed: boolean;
-  stale: boolean;
 }
 
-/**
- * Signs access tokens and resolves them to users. Every request checks the token row, so a
- * revocation is seen at once by every api instance; the checks of concurrent requests share one
- * query, and `lastUsedAt` is written at most once a minute.
- */
+/** Signs access tokens and resolves them to users, checking the token row on every request. */
 @Injectable()
 export class AccessTokens {
-  private readonly logger = new Logger('AccessTokens');
   /**
    * The secret as a KeyObject: given a string, jsonwebtoken first tries to parse it as a PEM
    * public key and throws, on every request — a cost the benchmark sees in the api's CPU
    * (docs/performance.md, "Figures moved out of the code").
    */
   readonly signingKey: KeyObject;
-  private readonly liveTokens = new Coalescer<string, LiveToken | undefined>((ids) => this.findLive(ids), { minIntervalMs: MIN_MS_BETWEEN_CHECKS });
+  private readonly liveTokens: CredentialLookup<TokenRow>;
 
-  constructor(
-    config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
-  ) {
+  constructor(config: AppConfig, @InjectDataSource() db: DataSource) {
     this.signingKey = createSecretKey(Buffer.from(config.jwtSecret));
+    this.liveTokens = new CredentialLookup(db, { table: 'access_tokens', find: FIND_TOKENS, keyOf: (row) => row.id });
   }
 
   sign(userId: string, tokenId: string, expiresAt: Date): string {
@@ -75,22 +63,8 @@ export class AccessTokens {
 
   async resolve(claims: AccessTokenClaims): Promise<AuthUser | false> {
     if (!isUuid(claims.jti) || !isUuid(claims.sub)) return false;
-    const token = await this.liveTokens.run(claims.jti.toLowerCase());
+    const token = await this.liveTokens.find(claims.jti.toLowerCase());
     if (!token || token.user_id !== claims.sub.toLowerCase()) return false;
-    return { id: token.user_id, role: token.role, confirmed: token.confirmed, tokenId: token.id };
-  }
-
-  private async findLive(ids: string[]): Promise<Array<LiveToken | undefined>> {
-    const found = await FIND_TOKENS.run<Array<LiveToken & { live: boolean }>>(this.db, [ids, LAST_USED_RESOLUTION_MS]);
-    const rows = found.filter((row) => row.live);
-    const stale = rows.filter((row) => row.stale).map((row) => row.id);
-    if (stale.length) {
-      // Not awaited: the request does not wait for its bookkeeping.
-      this.db
-        .query(`UPDATE access_tokens SET last_used_at = now() WHERE id = ANY($1::uuid[])`, [stale])
-        .catch((error: Error) => this.logger.warn(`lastUsedAt not recorded: ${error.message}`));
-    }
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id));
+    return { id: token.user_id, role: token.role, confirmed: token.confirmed, credential: 'access-token', credentialId: token.id, readOnly: false };
   }
 }

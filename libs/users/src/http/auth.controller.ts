@@ -9,6 +9,7 @@ import { ResendConfirmation } from '../commands/resend-confirmation/resend-confi
 import { RevokeToken } from '../commands/revoke-token/revoke-token.command.js';
 import { TOKEN_LIST } from '../queries/list-tokens/list-tokens.handler.js';
 import { ListTokens } from '../queries/list-tokens/list-tokens.query.js';
+import { ManagesCredentials } from './manages-credentials.decorator.js';
 import { ConfirmDto, IssuedTokenDto, LoginDto, RegisterDto, TokenPageDto, UserDto } from './dto/auth.dto.js';
 
 @ApiTags('auth')
@@ -58,8 +59,9 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @ManagesCredentials()
   @Get('tokens')
-  @ApiOperation({ summary: 'List own live tokens' })
+  @ApiOperation({ summary: 'List own live tokens', description: 'API keys are not tokens: `GET /api/v1/api-keys` lists them.' })
   @ApiListQuery(TOKEN_LIST.fields, TOKEN_LIST.defaultSort)
   @ApiOkResponse({ type: TokenPageDto, description: 'The caller\'s live tokens (never their secret)' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
@@ -68,6 +70,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @ManagesCredentials()
   @Delete('tokens/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a token' })
@@ -79,12 +82,16 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @ManagesCredentials()
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Log out', description: 'Revokes the token used for this request.' })
+  @ApiOperation({
+    summary: 'Log out',
+    description: 'Revokes the token used for this request. An API key is no login: it answers 403 FORBIDDEN, and is revoked by `DELETE /api/v1/api-keys/{id}`.',
+  })
   @ApiNoContentResponse({ description: 'The token used for this request is revoked' })
   @ApiProblems({ 401: ['UNAUTHORIZED'] })
   async logout(@CurrentUser() user: AuthUser) {
-    await this.commands.execute(new RevokeToken(user.id, user.tokenId));
+    await this.commands.execute(new RevokeToken(user.id, user.credentialId));
   }
 }
