@@ -213,7 +213,7 @@ describe('payments through the api and the worker', () => {
     const { body } = await pay(alice.user, { fromAccountId: alice.account, toAccountId: bob.account, amount: '3.00' }).expect(202);
     await settled(api, alice.user, body.id);
     // Jobs the api never sends (another id, the payment twice in one job): a duplicate the queue cannot see.
-    const queue = new Bull('payments', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { prefix: process.env.QUEUE_PREFIX });
+    const queue = new Bull('payments', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { prefix: api.config.queuePrefix });
     try {
       const jobs = await Promise.all([randomUUID(), randomUUID()].map((jobId) => queue.add('post-payments', { paymentIds: [body.id, body.id] }, { jobId })));
       await Promise.all(jobs.map((job) => job.finished()));

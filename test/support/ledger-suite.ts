@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
@@ -20,9 +21,11 @@ export interface LedgerSuite {
  */
 export function ledgerSuite(options: { worker?: false | Record<string, string> } = {}): LedgerSuite {
   const suite = {} as LedgerSuite;
+  // Its own Redis prefix, so that the many users it registers use up no other file's login budget.
+  const env = { ...ADMIN_ENV, LOGIN_LIMIT_PER_IP: '10000', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}` };
   beforeAll(async () => {
-    suite.api = await startApp(undefined, { env: ADMIN_ENV });
-    if (options.worker !== false) suite.worker = await startApp(WorkerModule, { env: { ...ADMIN_ENV, SWEEP_INTERVAL_MS: '3600000', ...options.worker } });
+    suite.api = await startApp(undefined, { env });
+    if (options.worker !== false) suite.worker = await startApp(WorkerModule, { env: { ...env, SWEEP_INTERVAL_MS: '3600000', ...options.worker } });
     suite.admin = await loginAdmin(suite.api);
     suite.db = suite.api.app.get<DataSource>(getDataSourceToken());
   });
