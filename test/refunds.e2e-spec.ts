@@ -240,7 +240,7 @@ describe('refunds and reversals', () => {
   });
 
   it('charges the REFUND commission of COMMISSION_SCHEDULE to the refunder, in the refund\'s currency', async () => {
-    const charging = await startApiProcess({ ...ADMIN_ENV, COMMISSION_SCHEDULE: '{"REFUND":{"bps":250,"min":11}}' });
+    const charging = await startApiProcess({ ...ADMIN_ENV, QUEUE_PREFIX: api.config.queuePrefix, COMMISSION_SCHEDULE: '{"REFUND":{"bps":250,"min":11}}' });
     try {
       const { alice, bob, transfer } = await completedTransfer('10.00');
       const small = await refund(bob.user, transfer.id, { amount: '5.00' }, undefined, charging.url).expect(202);
