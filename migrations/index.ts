@@ -5,6 +5,7 @@ import { PermanentReferences1795766400300 } from './1795766400300-permanent-refe
 import { SweepWatermark1795766400400 } from './1795766400400-sweep-watermark.js';
 import { Holds1795766400500 } from './1795766400500-holds.js';
 import { Refunds1795766400600 } from './1795766400600-refunds.js';
+import { Webhooks1795766400800 } from './1795766400800-webhooks.js';
 
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   SweepWatermark1795766400400,
   Holds1795766400500,
   Refunds1795766400600,
+  Webhooks1795766400800,
 ];
