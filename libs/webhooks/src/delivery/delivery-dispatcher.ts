@@ -78,7 +78,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
         const { waiting, active } = await this.queue.getJobCounts();
         const room = MAX_QUEUED_JOBS - waiting - active;
         if (room <= 0 || this.stopped) break;
-        const leased = await LEASE.run<Array<{ id: string; next_attempt_at: Date }>>(this.db, [room * DELIVERIES_PER_JOB, this.leaseMs]);
+        const [leased] = await LEASE.run<[Array<{ id: string; next_attempt_at: Date }>, number]>(this.db, [room * DELIVERIES_PER_JOB, this.leaseMs]);
         if (!leased.length) break;
         const leases: DeliveryLease[] = leased.map((row) => ({ id: row.id, leasedUntil: row.next_attempt_at.toISOString() }));
         await this.queue.addBulk(chunks(leases, DELIVERIES_PER_JOB).map((chunk) => ({ name: WebhookJobs.deliver, data: { leases: chunk }, opts: jobOptions(chunk) })));

@@ -11,7 +11,6 @@ const EVENTS_DESCRIPTION = '`*` for every event, or some of the event names.';
 export class CreateWebhookEndpointDto {
   @ApiProperty({ maxLength: MAX_WEBHOOK_URL_LENGTH, example: 'https://merchant.example.com/billing/webhooks', description: URL_DESCRIPTION })
   @IsString()
-  @MaxLength(MAX_WEBHOOK_URL_LENGTH)
   url: string;
 
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_EVENTS, default: ['*'], description: EVENTS_DESCRIPTION })
@@ -33,7 +32,6 @@ export class UpdateWebhookEndpointDto {
   @ApiPropertyOptional({ maxLength: MAX_WEBHOOK_URL_LENGTH, description: URL_DESCRIPTION })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_WEBHOOK_URL_LENGTH)
   url?: string;
 
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_EVENTS, description: EVENTS_DESCRIPTION })
