@@ -25,7 +25,7 @@ export default {
   transform: { '^.+\\.ts$': swc, [`/node_modules/(${requiredEsm.join('|')})/.+\\.js$`]: swcToCommonJs },
   transformIgnorePatterns: [`^(?!.*/node_modules/(${requiredEsm.join('|')})/).*/node_modules/`],
   moduleNameMapper: {
-    '^#(platform|users|accounts|ledger|fx|payments|events)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(platform|users|accounts|ledger|fx|payments|events|webhooks)$': '<rootDir>/libs/$1/src/index.ts',
     '^#migrations$': '<rootDir>/migrations/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -9,6 +9,7 @@ import { Payments, type ScenarioResult, statementPages } from './measure.js';
 import { checkpoint, fillWalSegments, pgbenchReference } from './reference.js';
 import { type BenchAccount, seed, seedStatement } from './seed.js';
 import { Stack } from './stack.js';
+import { registerAdminEndpoint, WebhookReceiver, type WebhookMeasure } from './webhooks.js';
 
 /**
  * Long enough for V8 to have optimised the hot paths: after only 5 s of warm-up, the next 10 s ran
@@ -65,7 +66,8 @@ async function main(): Promise<number> {
     const reference = settings.rounds ? undefined : await measureReference(stack.suffix);
 
     progress(`database ${stack.databaseName}, queue prefix ${stack.queuePrefix}, logs in ${stack.logDir}`);
-    await stack.start({}, settings.nodeArgs);
+    // The webhooks scenario's receiver listens on 127.0.0.1, which endpoints may only name when allowed.
+    await stack.start({ WEBHOOK_ALLOW_INSECURE: 'true' }, settings.nodeArgs);
     const seeded = await seed(stack.databaseUrl, stack.jwtSecret, settings.users, FUNDS_MINOR);
     await checkpoint(settings.serverUrl); // as pgbench starts after its own initialisation
     progress(`seeded ${settings.users} funded users`);
@@ -136,6 +138,12 @@ async function main(): Promise<number> {
       captures = capture;
       return authorize;
     });
+    // Last: from here on every payment's events are recorded and delivered.
+    const receiver = new WebhookReceiver();
+    await registerAdminEndpoint(stack.apiUrl, { email: stack.adminEmail, password: stack.adminPassword }, await receiver.listen());
+    const webhookTraffic = await scenario('webhooks', (tag) => load.openLoop(tag, halfRate, settings.durationS, uniformTransfer));
+    const webhooks = { ...webhookTraffic, targetRatePerSec: halfRate, ...(await receiver.measure(db)) };
+    await receiver.close();
     await Promise.all([db.end(), load.close()]);
 
     progress('statement: first page vs a page 10,000 rows deep');
@@ -157,6 +165,7 @@ async function main(): Promise<number> {
       halfRate: { ...atHalfRate, targetRatePerSec: halfRate },
       hot: { ...hot, onePaysMany: hotPayer },
       holds: { ...holds, captures: captures!.accepted, capturesPerSec: captures!.accepted / captures!.durationS, captureErrors: captures!.errors, captureErrorSamples: captures!.errorSamples, captureP50Ms: percentile(captures!.acceptMs, 0.5), captureP99Ms: percentile(captures!.acceptMs, 0.99) },
+      webhooks,
       statement,
       reference,
       rssMb: { api: rssMb.api, worker: rssMb.worker },
@@ -166,7 +175,7 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
 
-    return verdict([uniform, atHalfRate, hot, hotPayer, holds], ledger);
+    return verdict([uniform, atHalfRate, hot, hotPayer, holds, webhooks], ledger);
   } finally {
     await stack.destroy();
   }
@@ -225,6 +234,7 @@ function printTable(r: {
   halfRate: ScenarioResult;
   hot: ScenarioResult & { onePaysMany: ScenarioResult };
   holds: ScenarioResult & { captures: number; capturesPerSec: number; captureErrors: number; captureErrorSamples: string[]; captureP50Ms: number; captureP99Ms: number };
+  webhooks: ScenarioResult & WebhookMeasure;
   statement: { firstPageMs: number; deepPageMs: number };
   reference: { pgbenchTps: number };
   rssMb: { api: number; worker: number };
@@ -236,6 +246,7 @@ function printTable(r: {
     ['hot: all pay one', r.hot],
     ['hot: one pays all', r.hot.onePaysMany],
     ['holds: authorize, capture', r.holds],
+    ['webhooks (half rate)', r.webhooks],
   ];
   const header = ['scenario', 'accepted/s', 'completed/s', 'accept p50', 'accept p99', 'complete p50', 'complete p99', 'failed', 'errors'];
   const lines = [
@@ -263,6 +274,9 @@ function printTable(r: {
   console.log(
     `holds: ${r.holds.captures} captured (${n(r.holds.capturesPerSec)}/s), capture p50 ${n(r.holds.captureP50Ms)} ms, p99 ${n(r.holds.captureP99Ms)} ms, ${r.holds.captureErrors} errors` +
       (r.holds.captureErrorSamples.length ? ` (e.g. ${r.holds.captureErrorSamples.join(' | ')})` : ''),
+  );
+  console.log(
+    `webhooks: ${r.webhooks.received} delivered (${n(r.webhooks.deliveriesPerSec)}/s), lag event → received p50 ${n(r.webhooks.lagP50Ms)} ms, p99 ${n(r.webhooks.lagP99Ms)} ms, ${r.webhooks.undelivered} undelivered; CPU per payment ${formatCpu(r.webhooks)}`,
   );
   console.log(`CPU per payment, uniform: ${formatCpu(r.uniform)}`);
   console.log(`cores busy (of ${cpus().length}): ${rows.map(([name, s]) => `${name} ${n(s.coresBusy ?? NaN, 2)}`).join(', ')}`);

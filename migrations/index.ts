@@ -6,6 +6,7 @@ import { SweepWatermark1795766400400 } from './1795766400400-sweep-watermark.js'
 import { Holds1795766400500 } from './1795766400500-holds.js';
 import { Refunds1795766400600 } from './1795766400600-refunds.js';
 import { ApiKeys1795766400700 } from './1795766400700-api-keys.js';
+import { Webhooks1795766400800 } from './1795766400800-webhooks.js';
 
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Holds1795766400500,
   Refunds1795766400600,
   ApiKeys1795766400700,
+  Webhooks1795766400800,
 ];

@@ -14,6 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   ledger: ['accounts', 'platform'],
   payments: ['ledger', 'accounts', 'fx', 'platform'],
   events: ['payments', 'users', 'platform'],
+  webhooks: ['payments', 'platform'],
 };
 
 function sources(dir: string): string[] {

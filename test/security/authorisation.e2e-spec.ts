@@ -44,10 +44,14 @@ interface World {
   victimKey: string;
   attackerKey: string;
   attackerReadOnlyKey: string;
+  /** Theirs to read, change, rotate and list; and one to delete. */
+  victimEndpoints: [string, string];
+  /** A delivery of the first endpoint: theirs to retry. */
+  victimDelivery: string;
 }
 
-/** The victim's resource that a path's `{id}` names. */
-const VICTIM_ID: Record<string, (w: World) => string> = {
+/** The victim's resource that a path's `{id}` (or another parameter) names, by path, or by method and path where they differ. */
+const VICTIM_ID: Record<string, (w: World, param: string) => string> = {
   '/api/v1/accounts/{id}': (w) => w.victimAccount,
   '/api/v1/accounts/{id}/operations': (w) => w.victimAccount,
   '/api/v1/payments/{id}': (w) => w.victimPayment,
@@ -56,7 +60,13 @@ const VICTIM_ID: Record<string, (w: World) => string> = {
   '/api/v1/payments/{id}/refunds': (w) => w.victimTransfer,
   '/api/v1/auth/tokens/{id}': (w) => w.victimSpareToken,
   '/api/v1/api-keys/{id}': (w) => w.victimKey,
+  '/api/v1/webhook-endpoints/{id}': (w) => w.victimEndpoints[0],
+  'DELETE /api/v1/webhook-endpoints/{id}': (w) => w.victimEndpoints[1],
+  '/api/v1/webhook-endpoints/{id}/rotate-secret': (w) => w.victimEndpoints[0],
+  '/api/v1/webhook-endpoints/{id}/deliveries': (w) => w.victimEndpoints[0],
+  '/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': (w, param) => (param === 'deliveryId' ? w.victimDelivery : w.victimEndpoints[0]),
 };
+const victimId = (route: Route) => VICTIM_ID[route.key] ?? VICTIM_ID[route.path];
 
 /** A body the route accepts from its rightful caller; a guard must refuse before it matters. */
 const VALID_BODY: Record<string, (w: World) => object> = {
@@ -72,6 +82,8 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/payments/{id}/refunds': () => ({ amount: '0.01' }),
   'PUT /api/v1/admin/rates/{from}/{to}': () => ({ rate: '1000' }),
   'POST /api/v1/admin/sweep': () => ({ olderThanMs: 0 }),
+  'POST /api/v1/webhook-endpoints': () => ({ url: 'https://93.184.216.34/matrix' }),
+  'PATCH /api/v1/webhook-endpoints/{id}': () => ({ description: 'renamed' }),
 };
 
 const PATH_VALUES: Record<string, string> = { from: 'USD', to: 'EUR' };
@@ -105,6 +117,8 @@ describe('authorisation matrix over every route', () => {
 
     const [victim, attacker] = await Promise.all([registerUser(api, { prefix: 'victim' }), registerUser(api, { prefix: 'attacker' })]);
     const [victimAccount, attackerAccount] = await Promise.all([openAccount(api, victim), openAccount(api, attacker)]);
+    const endpoint = () => request(api.url).post('/api/v1/webhook-endpoints').set(victim.auth).send({ url: 'https://93.184.216.34/matrix' }).expect(201);
+    const victimEndpoints = [(await endpoint()).body.id, (await endpoint()).body.id] as [string, string];
     const funding = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: victimAccount, amount: '10.00', externalRef: `matrix-${randomUUID()}` }).expect(202);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const victimPayment = funding.body.id;
@@ -127,12 +141,18 @@ describe('authorisation matrix over every route', () => {
       victimKey: victimKey.id,
       attackerKey: attackerKey.key,
       attackerReadOnlyKey: attackerReadOnlyKey.key,
+      victimEndpoints,
+      victimDelivery: (await request(api.url).get(`/api/v1/webhook-endpoints/${victimEndpoints[0]}/deliveries`).set(victim.auth).expect(200)).body.data[0].id,
     };
   });
-  afterAll(() => api.close());
+  afterAll(async () => {
+    // Later suites' workers would try to deliver the victim's payments' events.
+    for (const id of w.victimEndpoints) await request(api.url).delete(`/api/v1/webhook-endpoints/${id}`).set(w.victim.auth);
+    await api.close();
+  });
 
-  function call(route: Route, token: string | undefined, ids: (path: string) => string | undefined = () => undefined) {
-    const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? ids(route.path) ?? randomUUID());
+  function call(route: Route, token: string | undefined, ids: (route: Route, param: string) => string | undefined = () => undefined) {
+    const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? ids(route, name) ?? randomUUID());
     const req = request(api.url)[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url).timeout(10_000);
     if (token) req.set('Authorization', `Bearer ${token}`);
     const body = VALID_BODY[route.key];
@@ -141,12 +161,14 @@ describe('authorisation matrix over every route', () => {
 
   /** Snapshot of what a refused request must not have changed. */
   async function state() {
-    const [victimAccount, attackerAccount, rates, tokens, keys] = await Promise.all([
+    const [victimAccount, attackerAccount, rates, tokens, keys, endpoints, deliveries] = await Promise.all([
       request(api.url).get(`/api/v1/accounts/${w.victimAccount}`).set(admin.auth).expect(200),
       request(api.url).get(`/api/v1/accounts/${w.attackerAccount}`).set(admin.auth).expect(200),
       request(api.url).get('/api/v1/rates').set(admin.auth).expect(200),
       request(api.url).get('/api/v1/auth/tokens').set(w.victim.auth).expect(200),
       Promise.all([w.victim, w.attacker].map((user) => request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200))),
+      request(api.url).get('/api/v1/webhook-endpoints').set(w.victim.auth).expect(200),
+      request(api.url).get(`/api/v1/webhook-endpoints/${w.victimEndpoints[0]}/deliveries`).set(w.victim.auth).expect(200),
     ]);
     const [payments, accounts] = await Promise.all([
       request(api.url).get(`/api/v1/payments?limit=200`).set(w.attacker.auth).expect(200),
@@ -159,6 +181,8 @@ describe('authorisation matrix over every route', () => {
       keys: keys.map((res) => res.body.data.length),
       payments: payments.body.data.length,
       attackerAccounts: accounts.body.data.length,
+      endpoints: endpoints.body.data,
+      deliveries: deliveries.body.data,
     };
   }
 
@@ -168,7 +192,7 @@ describe('authorisation matrix over every route', () => {
     expect([...new Set(routerKeys)].sort()).toEqual(routes.map((r) => r.key).sort());
     for (const route of routes) {
       expect({ route: route.key, bodyKnown: route.key in VALID_BODY }).toEqual({ route: route.key, bodyKnown: route.takesBody });
-      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) expect({ route: route.key, param: name, known: name in PATH_VALUES || route.path in VICTIM_ID }).toEqual({ route: route.key, param: name, known: true });
+      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) expect({ route: route.key, param: name, known: name in PATH_VALUES || victimId(route) !== undefined }).toEqual({ route: route.key, param: name, known: true });
     }
     expect(routes.filter((r) => r.public).map((r) => r.key).sort()).toEqual([...PUBLIC].sort());
   });
@@ -194,7 +218,7 @@ describe('authorisation matrix over every route', () => {
   it('answers 403 FORBIDDEN to a user\'s token on every admin-only route and changes nothing', async () => {
     const before = await state();
     for (const route of routes.filter(adminOnly)) {
-      const res = await call(route, w.attacker.token, (path) => VICTIM_ID[path]?.(w));
+      const res = await call(route, w.attacker.token, (r, param) => victimId(r)?.(w, param));
       expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
     }
     for (const path of OPERATIONAL.adminOnly) {
@@ -207,11 +231,11 @@ describe('authorisation matrix over every route', () => {
   it('answers 403 FORBIDDEN to a read-only API key on every write, changing nothing, and lets it read', async () => {
     const before = await state();
     for (const route of routes.filter(writes)) {
-      const res = await call(route, w.attackerReadOnlyKey, (path) => VICTIM_ID[path]?.(w));
+      const res = await call(route, w.attackerReadOnlyKey, (r, param) => victimId(r)?.(w, param));
       expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
     }
     expect(await state()).toEqual(before);
-    for (const route of routes.filter((r) => r.method === 'GET' && !r.public && !adminOnly(r) && !loginOnly(r) && !(r.path in VICTIM_ID))) {
+    for (const route of routes.filter((r) => r.method === 'GET' && !r.public && !adminOnly(r) && !loginOnly(r) && victimId(r) === undefined)) {
       const res = await call(route, w.attackerReadOnlyKey);
       expect({ route: route.key, status: res.status }).toEqual({ route: route.key, status: 200 });
     }
@@ -220,7 +244,7 @@ describe('authorisation matrix over every route', () => {
   it('answers 403 FORBIDDEN to a full API key on every route that manages credentials, changing nothing', async () => {
     const before = await state();
     for (const route of routes.filter(loginOnly)) {
-      const res = await call(route, w.attackerKey, (path) => VICTIM_ID[path]?.(w));
+      const res = await call(route, w.attackerKey, (r, param) => victimId(r)?.(w, param));
       expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
     }
     expect(await state()).toEqual(before);
@@ -229,7 +253,7 @@ describe('authorisation matrix over every route', () => {
   it('answers 403 FORBIDDEN to a user\'s API key on every admin-only route, and lets an administrator\'s key through (a read-only one only to read)', async () => {
     const before = await state();
     for (const route of routes.filter(adminOnly)) {
-      const res = await call(route, w.attackerKey, (path) => VICTIM_ID[path]?.(w));
+      const res = await call(route, w.attackerKey, (r, param) => victimId(r)?.(w, param));
       expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
     }
     expect(await state()).toEqual(before);
@@ -241,21 +265,21 @@ describe('authorisation matrix over every route', () => {
   });
 
   it('answers 404 NOT_FOUND to another user\'s id on every route that takes one, never 200 or 403, and changes nothing; the owner gets it', async () => {
-    const withIds = routes.filter((r) => r.path in VICTIM_ID && !adminOnly(r));
+    const withIds = routes.filter((r) => victimId(r) !== undefined && !adminOnly(r));
     expect(withIds.length).toBeGreaterThan(0);
     const before = await state();
     for (const route of withIds) {
-      const res = await call(route, w.attacker.token, (path) => VICTIM_ID[path](w));
+      const res = await call(route, w.attacker.token, (r, param) => victimId(r)(w, param));
       expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 404, code: 'NOT_FOUND' });
       const unknown = await call(route, w.attacker.token, () => randomUUID());
       expect({ route: route.key, unknown: unknown.status, body: Object.keys(unknown.body).sort() }).toEqual({ route: route.key, unknown: 404, body: Object.keys(res.body).sort() });
       if (loginOnly(route)) continue;
-      const withKey = await call(route, w.attackerKey, (path) => VICTIM_ID[path](w));
+      const withKey = await call(route, w.attackerKey, (r, param) => victimId(r)(w, param));
       expect({ route: route.key, status: withKey.status, code: withKey.body.code }).toEqual({ route: route.key, status: 404, code: 'NOT_FOUND' });
     }
     expect(await state()).toEqual(before);
     for (const route of withIds) {
-      const res = await call(route, w.victim.token, (path) => VICTIM_ID[path](w));
+      const res = await call(route, w.victim.token, (r, param) => victimId(r)(w, param));
       expect({ route: route.key, ok: res.status >= 200 && res.status < 300 }).toEqual({ route: route.key, ok: true });
     }
   });

@@ -4,12 +4,14 @@ export {
   PaymentAuthorized,
   PaymentCompleted,
   type PaymentEvent,
+  type PaymentEventType,
   PaymentExpired,
   PaymentFailed,
   PaymentInitiated,
   PaymentVoided,
 } from './domain/payment-events.js';
-export type { PaymentStatus, PaymentType, PaymentView } from './domain/payment.js';
+export { PAYMENT_STATUSES, toPaymentView } from './domain/payment.js';
+export type { PaymentRow, PaymentStatus, PaymentType, PaymentView } from './domain/payment.js';
 export { SweepPayments } from './commands/sweep-payments/sweep-payments.command.js';
 export type { SweepResult } from './commands/sweep-payments/sweep-payments.command.js';
 export { PaymentsHttpModule } from './payments-http.module.js';

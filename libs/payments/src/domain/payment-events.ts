@@ -1,10 +1,12 @@
 import type { IEvent } from '@nestjs/cqrs';
 import type { PaymentStatus, PaymentView } from './payment.js';
 
+/** The name clients receive an event by: `payment.` and the status the payment reached. */
+export type PaymentEventType = `payment.${Lowercase<PaymentStatus>}`;
+
 /** Published after the transaction that justifies it has committed. */
 export abstract class PaymentEvent implements IEvent {
-  /** The name clients receive it by. */
-  abstract readonly type: `payment.${Lowercase<PaymentStatus>}`;
+  abstract readonly type: PaymentEventType;
 
   constructor(
     readonly payment: PaymentView,

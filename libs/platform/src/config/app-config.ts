@@ -1,4 +1,4 @@
-import { cleanEnv, makeValidator, port, str, url } from 'envalid';
+import { bool, cleanEnv, makeValidator, port, str, url } from 'envalid';
 import { isKnownCurrency } from '../money/currency.js';
 
 export interface CommissionRule {
@@ -104,6 +104,15 @@ export class AppConfig {
   readonly logLevel: string;
   readonly corsOrigins: string[];
   readonly dbPoolSize: number;
+  /** A webhook delivery not answered 2xx within this is retried. */
+  readonly webhookTimeoutMs: number;
+  /** The first retry's delay; each further one doubles it. */
+  readonly webhookRetryBaseMs: number;
+  readonly webhookMaxAttempts: number;
+  /** Lets endpoints be plain http and resolve to private addresses: development and tests only. */
+  readonly webhookAllowInsecure: boolean;
+  /** How often a worker looks for due deliveries besides being notified of new ones. */
+  readonly webhookPollIntervalMs: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -138,6 +147,11 @@ export class AppConfig {
         LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
         CORS_ORIGINS: str({ default: '' }),
         DB_POOL_SIZE: positiveInt({ default: 20 }),
+        WEBHOOK_TIMEOUT_MS: positiveInt({ default: 5000 }),
+        WEBHOOK_RETRY_BASE_MS: positiveInt({ default: 60_000 }),
+        WEBHOOK_MAX_ATTEMPTS: positiveInt({ default: 12 }),
+        WEBHOOK_ALLOW_INSECURE: bool({ default: false }),
+        WEBHOOK_POLL_INTERVAL_MS: positiveInt({ default: 1000 }),
       },
       {
         // Every bad value at once, so a fix is not followed by the next complaint.
@@ -171,6 +185,11 @@ export class AppConfig {
       logLevel: e.LOG_LEVEL,
       corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       dbPoolSize: e.DB_POOL_SIZE,
+      webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      webhookAllowInsecure: e.WEBHOOK_ALLOW_INSECURE,
+      webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
     });
   }
 }

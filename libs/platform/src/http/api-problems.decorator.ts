@@ -46,6 +46,7 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   CAPTURE_EXCEEDS_AUTHORIZED: 'at most the authorized 25.00 can be captured',
   PAYMENT_NOT_REFUNDABLE: 'only a COMPLETED payment can be refunded; this one is FAILED',
   REFUND_EXCEEDS_PAYMENT: 'only 4.00 EUR is left to refund',
+  INVALID_WEBHOOK_URL: 'url: 10.0.0.5 is not a public address',
   INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
 };
 

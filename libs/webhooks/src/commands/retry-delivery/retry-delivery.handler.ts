@@ -1,0 +1,26 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { isUuid, NotFound } from '#platform';
+import { DELIVERIES_CHANNEL, DELIVERY_COLUMNS, type DeliveryRow, type DeliveryView, toDeliveryView } from '../../domain/webhook-delivery.js';
+import { ownEndpoint } from '../../domain/webhook-endpoint.js';
+import { RetryWebhookDelivery } from './retry-delivery.command.js';
+
+@CommandHandler(RetryWebhookDelivery)
+export class RetryWebhookDeliveryHandler implements ICommandHandler<RetryWebhookDelivery> {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async execute({ ownerId, endpointId, deliveryId }: RetryWebhookDelivery): Promise<DeliveryView> {
+    await ownEndpoint(this.db, ownerId, endpointId);
+    if (!isUuid(deliveryId)) throw new NotFound('webhook delivery');
+    const [row] = await this.db.query<DeliveryRow[]>(
+      `WITH retried AS (
+         UPDATE webhook_deliveries d SET status = 'PENDING', next_attempt_at = now() WHERE d.id = $1 AND d.endpoint_id = $2 RETURNING ${DELIVERY_COLUMNS}
+       )
+       SELECT retried.*, pg_notify('${DELIVERIES_CHANNEL}', '') FROM retried`,
+      [deliveryId, endpointId],
+    );
+    if (!row) throw new NotFound('webhook delivery');
+    return toDeliveryView(row);
+  }
+}

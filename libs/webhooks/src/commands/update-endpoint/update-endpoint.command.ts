@@ -1,0 +1,20 @@
+import { Command } from '@nestjs/cqrs';
+import type { WebhookEndpointView } from '../../domain/webhook-endpoint.js';
+
+export interface EndpointChanges {
+  url?: string;
+  events?: string[];
+  enabled?: boolean;
+  description?: string;
+}
+
+/** Changes what is given and leaves the rest; a disabled endpoint gets no new events (those already recorded are still delivered). */
+export class UpdateWebhookEndpoint extends Command<WebhookEndpointView> {
+  constructor(
+    readonly ownerId: string,
+    readonly endpointId: string,
+    readonly changes: EndpointChanges,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { MAX_WEBHOOK_URL_LENGTH } from '../../address/webhook-addresses.js';
+import { DELIVERY_STATUSES } from '../../domain/webhook-delivery.js';
+import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
+
+const URL_DESCRIPTION =
+  'Where events are POSTed. https to a host whose every address is public (no loopback, private, link-local, CGNAT, multicast or reserved range), no credentials; checked again at every delivery. Plain http and private addresses only with WEBHOOK_ALLOW_INSECURE=true.';
+const EVENTS_DESCRIPTION = '`*` for every event, or some of the event names.';
+
+export class CreateWebhookEndpointDto {
+  @ApiProperty({ maxLength: MAX_WEBHOOK_URL_LENGTH, example: 'https://merchant.example.com/billing/webhooks', description: URL_DESCRIPTION })
+  @IsString()
+  url: string;
+
+  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_EVENTS, default: ['*'], description: EVENTS_DESCRIPTION })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SUBSCRIBABLE_EVENTS.length)
+  @IsIn(SUBSCRIBABLE_EVENTS, { each: true })
+  events?: string[];
+
+  @ApiPropertyOptional({ maxLength: 255, example: 'order fulfilment' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+}
+
+export class UpdateWebhookEndpointDto {
+  @ApiPropertyOptional({ maxLength: MAX_WEBHOOK_URL_LENGTH, description: URL_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  url?: string;
+
+  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_EVENTS, description: EVENTS_DESCRIPTION })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SUBSCRIBABLE_EVENTS.length)
+  @IsIn(SUBSCRIBABLE_EVENTS, { each: true })
+  events?: string[];
+
+  @ApiPropertyOptional({ description: 'A disabled endpoint gets no new events; those already recorded are still delivered.' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+}
+
+export class WebhookEndpointDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'https://merchant.example.com/billing/webhooks' }) url: string;
+  @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS, example: ['*'] }) events: string[];
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until then the secret replaced by the last rotation signs too' })
+  previousSecretExpiresAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
+  @ApiProperty({ example: 'whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', description: 'The signing secret: shown this once' })
+  secret: string;
+}
+
+export class WebhookEndpointPageDto {
+  @ApiProperty({ type: [WebhookEndpointDto] }) data: WebhookEndpointDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class WebhookDeliveryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The event\'s id, the same for every endpoint it goes to: `Billing-Event-Id`' }) eventId: string;
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
+  @ApiProperty({ format: 'uuid' }) paymentId: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status: string;
+  @ApiProperty({ type: 'integer', description: 'Attempts made so far' }) attempts: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The HTTP status of the last attempt, if it got an answer' }) lastStatusCode: number | null;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the next attempt is due (PENDING only)' }) nextAttemptAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class WebhookDeliveryPageDto {
+  @ApiProperty({ type: [WebhookDeliveryDto] }) data: WebhookDeliveryDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -1,0 +1,114 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { DeleteWebhookEndpoint } from '../commands/delete-endpoint/delete-endpoint.command.js';
+import { RegisterWebhookEndpoint } from '../commands/register-endpoint/register-endpoint.command.js';
+import { RetryWebhookDelivery } from '../commands/retry-delivery/retry-delivery.command.js';
+import { RotateWebhookSecret } from '../commands/rotate-secret/rotate-secret.command.js';
+import { UpdateWebhookEndpoint } from '../commands/update-endpoint/update-endpoint.command.js';
+import { GetWebhookEndpoint } from '../queries/get-endpoint/get-endpoint.query.js';
+import { DELIVERY_LIST } from '../queries/list-deliveries/list-deliveries.handler.js';
+import { ListWebhookDeliveries } from '../queries/list-deliveries/list-deliveries.query.js';
+import { ENDPOINT_LIST } from '../queries/list-endpoints/list-endpoints.handler.js';
+import { ListWebhookEndpoints } from '../queries/list-endpoints/list-endpoints.query.js';
+import {
+  CreateWebhookEndpointDto,
+  UpdateWebhookEndpointDto,
+  WebhookDeliveryDto,
+  WebhookDeliveryPageDto,
+  WebhookEndpointDto,
+  WebhookEndpointPageDto,
+  WebhookEndpointWithSecretDto,
+} from './dto/webhook.dto.js';
+
+const ID = { name: 'id', schema: { type: 'string', format: 'uuid' } } as const;
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhook-endpoints')
+export class WebhookEndpointsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Register a webhook endpoint',
+    description: 'It receives the events of payments the caller pays or is paid (an administrator\'s: of every payment), signed with the secret answered here, once.',
+  })
+  @ApiCreatedResponse({ type: WebhookEndpointWithSecretDto })
+  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_WEBHOOK_URL', 'INVALID_JSON'], 401: ['UNAUTHORIZED'] })
+  register(@CurrentUser() user: AuthUser, @Body() body: CreateWebhookEndpointDto) {
+    return this.commands.execute(new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List own webhook endpoints' })
+  @ApiListQuery(ENDPOINT_LIST.fields, ENDPOINT_LIST.defaultSort)
+  @ApiOkResponse({ type: WebhookEndpointPageDto })
+  @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
+  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+    return this.queries.execute(new ListWebhookEndpoints(user.id, query));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A webhook endpoint' })
+  @ApiParam(ID)
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return this.queries.execute(new GetWebhookEndpoint(user.id, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a webhook endpoint', description: 'Only the fields given change.' })
+  @ApiParam(ID)
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_WEBHOOK_URL', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
+  update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateWebhookEndpointDto) {
+    return this.commands.execute(new UpdateWebhookEndpoint(user.id, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook endpoint', description: 'With its deliveries: those still pending are not made.' })
+  @ApiParam(ID)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
+  async delete(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    await this.commands.execute(new DeleteWebhookEndpoint(user.id, id));
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate the signing secret', description: 'A new secret, shown once; the one it replaces signs too (a second `v1`) for 24 hours.' })
+  @ApiParam(ID)
+  @ApiOkResponse({ type: WebhookEndpointWithSecretDto })
+  @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
+  rotate(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return this.commands.execute(new RotateWebhookSecret(user.id, id));
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: 'List an endpoint\'s deliveries' })
+  @ApiParam(ID)
+  @ApiListQuery(DELIVERY_LIST.fields, DELIVERY_LIST.defaultSort)
+  @ApiOkResponse({ type: WebhookDeliveryPageDto })
+  @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
+  deliveries(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
+    return this.queries.execute(new ListWebhookDeliveries(user.id, id, query));
+  }
+
+  @Post(':id/deliveries/:deliveryId/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Retry or resend a delivery', description: 'Due now, whatever its status: a failed delivery is tried again, a delivered one sent again.' })
+  @ApiParam(ID)
+  @ApiParam({ name: 'deliveryId', schema: { type: 'string', format: 'uuid' } })
+  @ApiAcceptedResponse({ type: WebhookDeliveryDto, description: 'PENDING, due now' })
+  @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
+  retry(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+    return this.commands.execute(new RetryWebhookDelivery(user.id, id, deliveryId));
+  }
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DeleteWebhookEndpointHandler } from './commands/delete-endpoint/delete-endpoint.handler.js';
+import { RegisterWebhookEndpointHandler } from './commands/register-endpoint/register-endpoint.handler.js';
+import { RetryWebhookDeliveryHandler } from './commands/retry-delivery/retry-delivery.handler.js';
+import { RotateWebhookSecretHandler } from './commands/rotate-secret/rotate-secret.handler.js';
+import { UpdateWebhookEndpointHandler } from './commands/update-endpoint/update-endpoint.handler.js';
+import { WebhookEndpointsController } from './http/webhook-endpoints.controller.js';
+import { GetWebhookEndpointHandler } from './queries/get-endpoint/get-endpoint.handler.js';
+import { ListWebhookDeliveriesHandler } from './queries/list-deliveries/list-deliveries.handler.js';
+import { ListWebhookEndpointsHandler } from './queries/list-endpoints/list-endpoints.handler.js';
+import { WebhooksModule } from './webhooks.module.js';
+
+/** The api's side: managing endpoints, reading and retrying deliveries. */
+@Module({
+  imports: [CqrsModule, WebhooksModule],
+  controllers: [WebhookEndpointsController],
+  providers: [
+    RegisterWebhookEndpointHandler,
+    UpdateWebhookEndpointHandler,
+    DeleteWebhookEndpointHandler,
+    RotateWebhookSecretHandler,
+    RetryWebhookDeliveryHandler,
+    GetWebhookEndpointHandler,
+    ListWebhookEndpointsHandler,
+    ListWebhookDeliveriesHandler,
+  ],
+})
+export class WebhooksHttpModule {}
