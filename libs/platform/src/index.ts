@@ -34,6 +34,7 @@ export { ApiMoney } from './http/api-money.decorator.js';
 export { ApiListQuery, ListQueryString } from './list-query/list-query.decorators.js';
 export { isUniqueViolation } from './errors/unique-violation.js';
 export { isUuid } from './http/uuid.js';
+export { UnprefixedController } from './http/unprefixed-controller.js';
 export { AppLogger, logDestination } from './logging/app-logger.js';
 export { QueueModule } from './queue/queue.module.js';
 export { QueueDashboardModule } from './http/queue-dashboard.module.js';

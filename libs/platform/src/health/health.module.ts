@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Controller, type DynamicModule, Get, HttpStatus, Inject, Module, Res, ServiceUnavailableException } from '@nestjs/common';
+import { type DynamicModule, Get, HttpStatus, Inject, Module, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
@@ -7,6 +7,7 @@ import type { Queue } from 'bull';
 import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
 import { Public } from '../auth/auth.decorators.js';
+import { UnprefixedController } from '../http/unprefixed-controller.js';
 import { withTimeout } from '../concurrency/with-timeout.js';
 
 const QUEUE_NAMES = Symbol('HEALTH_QUEUE_NAMES');
@@ -14,7 +15,7 @@ const PING_TIMEOUT_MS = 2000;
 
 @ApiExcludeController()
 @Public()
-@Controller('health')
+@UnprefixedController('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

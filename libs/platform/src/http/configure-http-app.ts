@@ -11,6 +11,7 @@ import { ValidationFailed } from '../errors/common.errors.js';
 import type { FieldProblem } from '../errors/domain-error.js';
 import { READ_ONLY_KEY_REFUSED } from '../auth/access-token.guard.js';
 import { ProblemDetailsDto, problemResponse, withProblem } from './api-problems.decorator.js';
+import { unprefixedControllerPaths } from './unprefixed-controller.js';
 import { createValidationPipe } from './validation.js';
 
 export const API_PREFIX = 'api/v1';
@@ -89,11 +90,11 @@ function securityHeaders(): onRequestHookHandler {
 }
 
 /**
- * `/api/v1` in front of every route but the operational ones and `/confirm`, the page the
- * confirmation e-mails link to (the queue dashboard is a Fastify plugin, outside Nest's routes).
+ * `/api/v1` in front of every route but those of an UnprefixedController (the queue dashboard is a
+ * Fastify plugin, outside Nest's routes).
  */
 export function useApiPrefix(app: INestApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'confirm'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: unprefixedControllerPaths() });
 }
 
 const TAGS: Array<[string, string]> = [

@@ -1,13 +1,14 @@
-import { Controller, Get, Header, Module, type OnModuleInit } from '@nestjs/common';
+import { Get, Header, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
+import { UnprefixedController } from '../http/unprefixed-controller.js';
 import { httpRequestDuration, metricsRegistry } from './metrics.js';
 
 @ApiExcludeController()
 @Public()
-@Controller('metrics')
+@UnprefixedController('metrics')
 export class MetricsController {
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)

@@ -1,6 +1,6 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '#platform';
+import { Public, UnprefixedController } from '#platform';
 import { CONFIRMATION_PAGE, CONFIRMATION_PAGE_CSP } from './confirmation-page.js';
 
 /**
@@ -9,7 +9,7 @@ import { CONFIRMATION_PAGE, CONFIRMATION_PAGE_CSP } from './confirmation-page.js
  */
 @ApiExcludeController()
 @Public()
-@Controller('confirm')
+@UnprefixedController('confirm')
 export class ConfirmationPageController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')

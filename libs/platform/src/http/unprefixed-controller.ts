@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+
+const unprefixedPaths = new Set<string>();
+
+/**
+ * A controller served outside `/api/v1` (operational endpoints, a page an e-mail links to). The
+ * path is recorded when the class is declared, so that useApiPrefix excludes it without naming it.
+ */
+export function UnprefixedController(path: string): ClassDecorator {
+  unprefixedPaths.add(path);
+  return Controller(path);
+}
+
+export function unprefixedControllerPaths(): string[] {
+  return [...unprefixedPaths];
+}
