@@ -38,5 +38,5 @@ export { UnprefixedController } from './http/unprefixed-controller.js';
 export { AppLogger, logDestination } from './logging/app-logger.js';
 export { QueueModule } from './queue/queue.module.js';
 export { QueueDashboardModule } from './http/queue-dashboard.module.js';
-export { Coalescer } from './concurrency/coalescer.js';
+export { Coalescer, KeyFailed } from './concurrency/coalescer.js';
 export { withTimeout } from './concurrency/with-timeout.js';

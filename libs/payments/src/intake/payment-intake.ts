@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppConfig, Coalescer, Currencies, PreparedStatement } from '#platform';
+import { AppConfig, Coalescer, Currencies, KeyFailed, PreparedStatement } from '#platform';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource, type EntityManager } from 'typeorm';
 import { commissionFor } from '../domain/commission.js';
@@ -83,13 +83,8 @@ interface Insertion {
   requestHash: string;
 }
 
-/** A request's own failure when its batch was retried one by one: its neighbours' are not its. */
-class InsertFailed {
-  constructor(readonly error: unknown) {}
-}
-
-/** The stored row, nothing when a unique key met an earlier payment, or the request's failure. */
-type Inserted = PaymentRow | undefined | InsertFailed;
+/** The stored row, or nothing when a unique key met an earlier payment. */
+type Inserted = PaymentRow | undefined;
 
 export interface Acceptance {
   payment: PaymentView;
@@ -118,7 +113,6 @@ export class PaymentIntake {
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
     const requestHash = hashRequest(identityOf(draft));
     const inserted = await this.inserts.run({ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash });
-    if (inserted instanceof InsertFailed) throw inserted.error;
     return this.answer(inserted ?? (await this.existing(this.db, draft, idempotencyKey, requestHash)), Boolean(inserted));
   }
 
@@ -168,13 +162,13 @@ export class PaymentIntake {
    * is skipped, not returned. The INSERT stays one statement of its own: the sweeper counts on a
    * payment committing within STATEMENT_TIMEOUT_MS of its `created_at`.
    */
-  private async insertAll(requests: Insertion[]): Promise<Inserted[]> {
-    const rows: Inserted[] = await this.insertTogether(requests).catch((error: unknown) => {
+  private async insertAll(requests: Insertion[]): Promise<Array<Inserted | KeyFailed>> {
+    const rows: Array<Inserted | KeyFailed> = await this.insertTogether(requests).catch((error: unknown) => {
       // One request's failure must not become its neighbours': alone, each meets its own fate.
       if (requests.length === 1) throw error;
-      return Promise.all(requests.map((r) => this.insertTogether([r]).then(([row]) => row, (failure: unknown) => new InsertFailed(failure))));
+      return Promise.all(requests.map((r) => this.insertTogether([r]).then(([row]) => row, (failure: unknown) => new KeyFailed(failure))));
     });
-    await this.queue.enqueue(rows.flatMap((row) => (row && !(row instanceof InsertFailed) ? [row.id] : [])));
+    await this.queue.enqueue(rows.flatMap((row) => (row && !(row instanceof KeyFailed) ? [row.id] : [])));
     return rows;
   }
 

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { Coalescer } from './coalescer.js';
+import { Coalescer, KeyFailed } from './coalescer.js';
 
 describe('Coalescer', () => {
   it('runs a lone key at once and the keys that arrive meanwhile together, in order', async () => {
@@ -27,6 +27,13 @@ describe('Coalescer', () => {
     await expect(flaky.run('a')).rejects.toThrow('down');
     fail = false;
     expect(await flaky.run('b')).toBe('B');
+  });
+
+  it('rejects only the key answered with KeyFailed, and resolves its neighbours', async () => {
+    const picky = new Coalescer<number, number>(async (keys) => keys.map((k) => (k === 2 ? new KeyFailed(new Error('two')) : k * 10)));
+    const [one, two, three] = await Promise.allSettled([picky.run(1), picky.run(2), picky.run(3)]);
+    expect([one, three]).toEqual([{ status: 'fulfilled', value: 10 }, { status: 'fulfilled', value: 30 }]);
+    expect(two).toEqual({ status: 'rejected', reason: new Error('two') });
   });
 
   it('splits a crowd into runs of at most maxBatch keys', async () => {

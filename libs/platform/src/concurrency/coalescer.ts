@@ -14,10 +14,15 @@ export interface CoalescerOptions {
   minIntervalMs?: number;
 }
 
+/** One key's own failure in a run that went on for the others: its caller's promise rejects with `error`. */
+export class KeyFailed {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Micro-batching: keys that arrive while a run is in flight are handled together by the next
  * run, in one call. Under no load a key runs at once, alone; under load many share one round trip.
- * `work` answers one result per key, in the keys' order.
+ * `work` answers one result per key, in the keys' order, or KeyFailed for a key that failed alone.
  */
 export class Coalescer<K, R> {
   private waiting: Array<Waiting<K, R>> = [];
@@ -27,7 +32,7 @@ export class Coalescer<K, R> {
   private readonly minIntervalMs: number;
 
   constructor(
-    private readonly work: (keys: K[]) => Promise<R[]>,
+    private readonly work: (keys: K[]) => Promise<Array<R | KeyFailed>>,
     { maxBatch = 256, minIntervalMs = 0 }: CoalescerOptions = {},
   ) {
     this.maxBatch = maxBatch;
@@ -51,7 +56,11 @@ export class Coalescer<K, R> {
         const batch = this.waiting.splice(0, this.maxBatch);
         try {
           const results = await this.work(batch.map((w) => w.key));
-          batch.forEach((w, i) => w.resolve(results[i]));
+          batch.forEach((w, i) => {
+            const result = results[i];
+            if (result instanceof KeyFailed) w.reject(result.error);
+            else w.resolve(result);
+          });
         } catch (error) {
           batch.forEach((w) => w.reject(error));
         }

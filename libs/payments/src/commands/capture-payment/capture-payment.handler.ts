@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { TechnicalAccounts } from '#accounts';
 import { FxQuotes } from '#fx';
 import { PostOperations } from '#ledger';
-import { AppConfig, Coalescer, Currencies, DomainError, type AuthUser, isUniqueViolation, isUuid, NotFound } from '#platform';
+import { AppConfig, Coalescer, Currencies, DomainError, KeyFailed, type AuthUser, isUniqueViolation, isUuid, NotFound } from '#platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { commissionFor } from '../../domain/commission.js';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
@@ -22,11 +22,6 @@ interface CaptureRequest {
   idempotencyKey: string | undefined;
 }
 
-/** A request's own refusal in a batch: its neighbours' requests go on. */
-class Refused {
-  constructor(readonly error: unknown) {}
-}
-
 /** What one request of a batch came to, decided in its transaction. */
 type Decision =
   | { captured: PaymentRow; outcome?: MovedOn }
@@ -34,7 +29,7 @@ type Decision =
   | { asItStands: PaymentRow }
   /** A repeat of a capture earlier in the same batch. */
   | { repeatOf: number }
-  | Refused;
+  | KeyFailed;
 
 const SET_CAPTURED_TERMS = `UPDATE payments p SET amount = v.amount, commission = v.commission, target_amount = v.target_amount
                               FROM unnest($1::uuid[], $2::int8[], $3::int8[], $4::int8[]) AS v(id, amount, commission, target_amount)
@@ -54,7 +49,7 @@ const keyOf = (userId: string, idempotencyKey: string) => `${userId}\n${idempote
  */
 @CommandHandler(CapturePayment)
 export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
-  private readonly captures = new Coalescer<CaptureRequest, PaymentView | Refused>((requests) => this.captureAll(requests));
+  private readonly captures = new Coalescer<CaptureRequest, PaymentView>((requests) => this.captureAll(requests));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -70,17 +65,15 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
   async execute({ user, paymentId, amount, idempotencyKeys }: CapturePayment): Promise<PaymentView> {
     const idempotencyKey = parseIdempotencyKey(idempotencyKeys);
     if (!isUuid(paymentId)) throw new NotFound('payment');
-    const answer = await this.captures.run({ user, paymentId: paymentId.toLowerCase(), amount, idempotencyKey });
-    if (answer instanceof Refused) throw answer.error;
-    return answer;
+    return this.captures.run({ user, paymentId: paymentId.toLowerCase(), amount, idempotencyKey });
   }
 
   /** The batch in one transaction; should that fail as a whole, each request alone, so that one cannot fail the others. */
-  private async captureAll(requests: CaptureRequest[]): Promise<Array<PaymentView | Refused>> {
+  private async captureAll(requests: CaptureRequest[]): Promise<Array<PaymentView | KeyFailed>> {
     try {
       return this.answers(await this.db.transaction((tx) => this.decide(tx, requests)));
     } catch (error) {
-      if (requests.length > 1) return Promise.all(requests.map((r) => this.captureAll([r]).then(([answer]) => answer, (failure: unknown) => new Refused(failure))));
+      if (requests.length > 1) return Promise.all(requests.map((r) => this.captureAll([r]).then(([answer]) => answer, (failure: unknown) => new KeyFailed(failure))));
       // The same key used at once for another payment: its capture is still committing.
       if (isUniqueViolation(error)) throw new IdempotencyKeyInUse();
       throw error;
@@ -115,7 +108,7 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
         }
         return { captured };
       } catch (error) {
-        if (error instanceof DomainError) return new Refused(error);
+        if (error instanceof DomainError) return new KeyFailed(error);
         throw error;
       }
     });
@@ -136,10 +129,10 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
   }
 
   /** After commit: each capture announced once, a repeat answered as its original. */
-  private answers(decisions: Decision[]): Array<PaymentView | Refused> {
-    const answers: Array<PaymentView | Refused> = [];
+  private answers(decisions: Decision[]): Array<PaymentView | KeyFailed> {
+    const answers: Array<PaymentView | KeyFailed> = [];
     for (const decision of decisions) {
-      if (decision instanceof Refused) answers.push(decision);
+      if (decision instanceof KeyFailed) answers.push(decision);
       else if ('repeatOf' in decision) answers.push(answers[decision.repeatOf]);
       else if ('asItStands' in decision) answers.push(toPaymentView(decision.asItStands, this.currencies));
       else answers.push(this.announcements.announce(decision.captured, decision.outcome!));
