@@ -60,7 +60,12 @@ describe('localRoomsRedisAdapter (against real Redis)', () => {
     const connected = io(url, { auth: { room: 'user:a' }, reconnection: false, forceNew: true });
     client = connected;
     const received: string[] = [];
-    connected.onAny((_event: string, payment: PaymentView) => received.push(payment.id));
+    const firstArrival = new Promise<void>((arrived) =>
+      connected.onAny((_event: string, payment: PaymentView) => {
+        received.push(payment.id);
+        arrived();
+      }),
+    );
     await new Promise<void>((ready) => connected.once('connect', () => ready()));
 
     arrived = handled();
@@ -70,7 +75,7 @@ describe('localRoomsRedisAdapter (against real Redis)', () => {
     expect(eventsEncoded()).toBe(0);
 
     events.send(['user:b', 'user:a'], 'payment.completed', { id: 'for-a' } as PaymentView);
-    for (let waited = 0; received.length === 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await firstArrival;
     expect(received).toEqual(['for-a']);
     expect(eventsEncoded()).toBe(1);
   });

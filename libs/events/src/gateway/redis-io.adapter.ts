@@ -39,7 +39,7 @@ class LocalRoomsRedisAdapter extends Base {
   override onmessage(pattern: unknown, channel: string | Buffer, message: unknown): void {
     if (this.sids.size === 0) return;
     const broadcast = this.parser.decode(message) as Broadcast;
-    const rooms = broadcast?.[2]?.rooms;
+    const rooms = broadcast[2]?.rooms;
     if (rooms?.length && !rooms.some((room) => this.rooms.has(room))) return;
     super.onmessage(pattern, channel, new DecodedMessage(broadcast));
   }
