@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { PlatformModule, PreparedStatement } from '#platform';
+import { BatchStatement, PlatformModule, PreparedStatement } from '#platform';
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { startContext } from './support/harness.js';
 
@@ -43,5 +43,18 @@ describe('a PreparedStatement (against real PostgreSQL)', () => {
     expect(failure).toBeInstanceOf(QueryFailedError);
     expect(failure).toMatchObject({ driverError: { code: '22012' } });
     expect(await divide.run(db, [2])).toEqual([{ quotient: 0 }]);
+  });
+
+  it('sends a BatchStatement unnamed, so each run is planned for its own batch and nothing is kept', async () => {
+    const total = new BatchStatement('SELECT sum(n)::int AS total FROM unnest($1::int[]) AS n');
+    const connection = db.createQueryRunner();
+    try {
+      expect(await total.run(connection.manager, [[1, 2, 3]])).toEqual([{ total: 6 }]);
+      expect(await total.run(connection.manager, [[4]])).toEqual([{ total: 4 }]);
+      const kept = `SELECT count(*)::int AS kept FROM pg_prepared_statements WHERE statement = $1`;
+      expect(await connection.query(kept, [total.text])).toEqual([{ kept: 0 }]);
+    } finally {
+      await connection.release();
+    }
   });
 });

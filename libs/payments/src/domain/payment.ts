@@ -1,4 +1,4 @@
-import { type Currencies, PreparedStatement } from '#platform';
+import { BatchStatement, type Currencies, PreparedStatement } from '#platform';
 
 export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL' | 'REFUND';
 export type PaymentStatus = 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' | 'VOIDED' | 'EXPIRED';
@@ -53,7 +53,7 @@ export const PAYMENT_COLUMNS =
   `${REFUNDED_AMOUNT_SQL}::text AS refunded_amount`;
 
 /** By primary key alone (see PostOperations): the status is checked on the rows read. */
-export const FIND_PAYMENTS = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
+export const FIND_PAYMENTS = new BatchStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
 
 /** One payment by id: what a client polls until its payment is final. */
 export const FIND_PAYMENT = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = $1`);

@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
-import { AppConfig, type AuthUser, isUuid, PreparedStatement, type Role } from '#platform';
+import { AppConfig, type AuthUser, BatchStatement, isUuid, type Role } from '#platform';
 import { DataSource } from 'typeorm';
 import { CredentialLookup, type CredentialRow } from './credential-lookup.js';
 
@@ -16,7 +16,7 @@ export interface AccessTokenClaims {
  * with it in the WHERE clause the planner may read every live token through the partial index of
  * live tokens instead.
  */
-const FIND_TOKENS = new PreparedStatement(
+const FIND_TOKENS = new BatchStatement(
   `SELECT t.id, t.user_id, u.role, u.confirmed, (t.revoked_at IS NULL AND t.expires_at > now()) AS live,
           (t.last_used_at IS NULL OR t.last_used_at < now() - $2 * interval '1 millisecond') AS stale
      FROM access_tokens t JOIN users u ON u.id = t.user_id

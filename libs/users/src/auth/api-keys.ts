@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AuthUser, PreparedStatement, type Role } from '#platform';
+import { type AuthUser, BatchStatement, type Role } from '#platform';
 import { DataSource } from 'typeorm';
 import { CredentialLookup, type CredentialRow } from './credential-lookup.js';
 
@@ -38,7 +38,7 @@ export function newApiKey(): NewApiKey {
 }
 
 /** The key among $1 (hashes), liveness computed per row as for access tokens. */
-const FIND_KEYS = new PreparedStatement(
+const FIND_KEYS = new BatchStatement(
   `SELECT k.id, k.secret_hash, k.user_id, k.read_only, u.role, u.confirmed, k.revoked_at IS NULL AS live,
           (k.last_used_at IS NULL OR k.last_used_at < now() - $2 * interval '1 millisecond') AS stale
      FROM api_keys k JOIN users u ON u.id = k.user_id

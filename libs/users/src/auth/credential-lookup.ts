@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Coalescer, type PreparedStatement } from '#platform';
+import { type BatchStatement, Coalescer } from '#platform';
 import type { DataSource } from 'typeorm';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -17,7 +17,7 @@ export interface CredentialLookupOptions<Row> {
   /** The table whose `last_used_at` is kept, by `id`. */
   table: 'access_tokens' | 'api_keys';
   /** Finds the rows of the keys in $1, `stale` when `last_used_at` is older than the resolution in $2 (milliseconds). */
-  find: PreparedStatement;
+  find: BatchStatement;
   /** The key a row was found by. */
   keyOf: (row: Row) => string;
 }

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { AppConfig, PreparedStatement } from '#platform';
+import { AppConfig, BatchStatement } from '#platform';
 import { DELIVERIES_CHANNEL } from '../domain/webhook-delivery.js';
 import { type DeliverWebhooksJob, type DeliveryLease, WEBHOOKS_QUEUE, WebhookJobs } from './webhook-queue.js';
 
@@ -15,7 +15,7 @@ const DELIVERIES_PER_JOB = 20;
 const LEASE_MARGIN_MS = 10_000;
 
 /** Takes due deliveries (oldest first; another worker's are skipped, not waited for) and pushes them out of reach for the lease. */
-const LEASE = new PreparedStatement(
+const LEASE = new BatchStatement(
   `UPDATE webhook_deliveries d SET next_attempt_at = now() + $2 * interval '1 millisecond'
      FROM (SELECT id FROM webhook_deliveries WHERE status = 'PENDING' AND next_attempt_at <= now()
             ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due

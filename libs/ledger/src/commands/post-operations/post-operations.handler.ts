@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PreparedStatement } from '#platform';
+import { BatchStatement } from '#platform';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource, type EntityManager } from 'typeorm';
 import { assertBalanced } from '../../domain/balance-check.js';
@@ -13,17 +13,17 @@ import { PostOperations } from './post-operations.command.js';
 // does. By primary key alone, the status checked on the rows read: those already moved on are told
 // apart from those that do not exist. A payment's hold changes only under its payment's lock, so
 // reading it needs no lock of its own.
-const LOCK_PAYMENTS = new PreparedStatement(`SELECT id, status FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`);
-const LOCK_ACCOUNTS = new PreparedStatement(
+const LOCK_PAYMENTS = new BatchStatement(`SELECT id, status FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`);
+const LOCK_ACCOUNTS = new BatchStatement(
   `SELECT id, type, currency, balance, held_balance FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
 );
-const FIND_HOLDS = new PreparedStatement(`SELECT payment_id, account_id, amount FROM holds WHERE payment_id = ANY($1::uuid[])`);
+const FIND_HOLDS = new BatchStatement(`SELECT payment_id, account_id, amount FROM holds WHERE payment_id = ANY($1::uuid[])`);
 
 /**
  * One statement appends the operations, sets the balances and moves the payments on. An
  * AUTHORIZED payment stays unfinished (no processed_at) and records what it holds, until when.
  */
-const POST = new PreparedStatement(
+const POST = new BatchStatement(
   `WITH appended AS (
      INSERT INTO operations (id, payment_id, leg, account_id, type, amount, currency, balance_after)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int2[], $4::uuid[], $5::text[], $6::int8[], $7::text[], $8::int8[])
@@ -42,7 +42,7 @@ const POST = new PreparedStatement(
 );
 
 /** The holds released and placed; a placed one expires when its payment says (the same now()). */
-const MOVE_HOLDS = new PreparedStatement(
+const MOVE_HOLDS = new BatchStatement(
   `WITH released AS (DELETE FROM holds WHERE payment_id = ANY($1::uuid[]))
    INSERT INTO holds (payment_id, account_id, amount, expires_at)
    SELECT id, account_id, amount, now() + ms * interval '1 millisecond' FROM unnest($2::uuid[], $3::uuid[], $4::int8[], $5::int8[]) AS h(id, account_id, amount, ms)`,

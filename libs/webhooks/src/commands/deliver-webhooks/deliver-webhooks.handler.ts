@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, Currencies, PreparedStatement } from '#platform';
+import { AppConfig, BatchStatement, Currencies } from '#platform';
 import { WebhookSender } from '../../delivery/webhook-sender.js';
 import { type AttemptOutcome, outcomeOf, type RetryPolicy } from '../../domain/retry-policy.js';
 import { signatureHeader } from '../../domain/signature.js';
@@ -12,7 +12,7 @@ import { DeliverWebhooks } from './deliver-webhooks.command.js';
  * The deliveries still held by these leases, with enough of the lease left to make the attempt
  * within it: a job that started too late leaves its deliveries to the next lease.
  */
-const TAKE = new PreparedStatement(
+const TAKE = new BatchStatement(
   `SELECT d.id, d.event_id, d.type, d.payment, d.created_at, d.attempts, l.leased_until, e.url,
           array_remove(ARRAY[e.secret, CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END], NULL) AS secrets
      FROM unnest($1::uuid[], $2::timestamptz[]) AS l(id, leased_until)
@@ -22,7 +22,7 @@ const TAKE = new PreparedStatement(
 );
 
 /** Each outcome lands only if its lease still holds. */
-const RECORD = new PreparedStatement(
+const RECORD = new BatchStatement(
   `UPDATE webhook_deliveries d
       SET status = r.status, attempts = d.attempts + 1, last_status_code = r.status_code, last_error = r.error,
           next_attempt_at = CASE WHEN r.status = 'PENDING' THEN now() + r.retry_in_ms * interval '1 millisecond' END,
