@@ -1,5 +1,7 @@
-import jwt from 'jsonwebtoken';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { issueConfirmationToken } from '../scripts/confirmation-token.js';
 
 export interface BenchAccount {
   accountId: string;
@@ -18,70 +20,91 @@ export interface Seeded {
 }
 
 const CURRENCY = 'USD';
-const TOKEN_TTL_S = 86_400;
-/** operations.leg is a smallint: this many (bank, account) pairs fit in one seeded payment. */
+/** Seeding clients at once: registration and login hash passwords (argon2), which takes the api's cores. */
+const SEEDING_CLIENTS = 16;
+const SETTLE_POLL_MS = 200;
+/** operations.leg is a smallint: this many (bank, account) pairs fit in one seeded statement payment. */
 const PAIRS_PER_PAYMENT = 16_000;
+const SETTLE_TIMEOUT_MS = 120_000;
+
+interface Credentials {
+  email: string;
+  password: string;
+}
 
 /**
- * Writes the starting ledger straight into the fresh database, the way the ledger would have:
- * every balance is a deposit from `external:bank` with its two operations, so the trial balance
- * is exact from the first request on. Tokens are access_tokens rows signed like the api signs them.
+ * Seeds as real clients would, through the public API of the running api: each user registers,
+ * confirms the e-mail (with a token issued in the database, as the demo does without SMTP), logs
+ * in and opens a USD account, which the administrator funds by a bank deposit that the worker
+ * posts. Nothing is written behind the api's back, and nothing is analysed or vacuumed, so the
+ * tables and their statistics are as a real start would leave them.
  */
-export async function seed(databaseUrl: string, jwtSecret: string, users: number, fundsMinor: bigint): Promise<Seeded> {
+export async function seed(apiUrl: string, databaseUrl: string, admin: Credentials, users: number, fundsMinor: bigint): Promise<Seeded> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const funds = fundsMinor.toString();
-    await db.query('BEGIN');
-    const admin = await one<{ id: string }>(db, `SELECT id FROM users WHERE role = 'ADMIN'`);
-    const bank = await one<{ id: string; balance: string }>(
-      db,
-      `SELECT id, balance FROM accounts WHERE type = 'TECHNICAL' AND code = 'external:bank' AND currency = $1 FOR UPDATE`,
-      [CURRENCY],
+    const api = new SeedingClient(apiUrl);
+    const adminToken = await api.login(admin);
+    const amount = `${fundsMinor / 100n}.${(fundsMinor % 100n).toString().padStart(2, '0')}`;
+    const run = randomBytes(4).toString('hex');
+    const accounts: BenchAccount[] = new Array(users + 3);
+    let next = 0;
+    const seedOne = async (n: number) => {
+      const person = { email: `bench-${run}-${n}@bench.test`, password: randomBytes(12).toString('hex') };
+      await api.call('POST', '/auth/register', undefined, { ...person, name: `bench ${n}` }, 201);
+      const token = await issueConfirmationToken(db, person.email);
+      await api.call('POST', '/auth/confirm', undefined, { token }, 200);
+      const authorization = `Bearer ${await api.login(person)}`;
+      const { id: accountId } = await api.call('POST', '/accounts', authorization, { currency: CURRENCY, name: 'bench' }, 201);
+      await api.call('POST', '/deposits', `Bearer ${adminToken}`, { accountId, amount, externalRef: `bench-seed-${run}-${n}` }, 202);
+      accounts[n] = { accountId: String(accountId), authorization };
+    };
+    await Promise.all(
+      Array.from({ length: SEEDING_CLIENTS }, async () => {
+        for (let n = next++; n < accounts.length; n = next++) await seedOne(n);
+      }),
     );
-    await db.query(
-      `CREATE TEMP TABLE seed ON COMMIT DROP AS
-         SELECT n, gen_random_uuid() AS user_id, gen_random_uuid() AS account_id, gen_random_uuid() AS token_id, gen_random_uuid() AS payment_id
-           FROM generate_series(1, $1::int) n`,
-      [users + 3],
-    );
-    await db.query(
-      `INSERT INTO users (id, email, name, password_hash, confirmed)
-         SELECT user_id, format('bench-%s@bench.test', n), format('bench %s', n), 'seeded: no password login', true FROM seed`,
-    );
-    await db.query(`INSERT INTO accounts (id, user_id, type, currency, name, balance) SELECT account_id, user_id, 'USER', $1, 'bench', $2 FROM seed`, [
-      CURRENCY,
-      funds,
-    ]);
-    await db.query(`INSERT INTO access_tokens (id, user_id, name, expires_at) SELECT token_id, user_id, 'bench', now() + $1 * interval '1 second' FROM seed`, [
-      TOKEN_TTL_S,
-    ]);
-    await db.query(
-      `INSERT INTO payments (id, type, status, initiator_id, payee_user_id, from_account_id, to_account_id, amount, currency,
-                             commission, target_amount, target_currency, external_ref, request_hash, processed_at)
-         SELECT payment_id, 'DEPOSIT', 'COMPLETED', $1, user_id, $2, account_id, $3, $4, 0, $3, $4, 'bench-seed-' || n, 'bench-seed', clock_timestamp() FROM seed`,
-      [admin.id, bank.id, funds, CURRENCY],
-    );
-    await db.query(
-      `INSERT INTO operations (payment_id, leg, account_id, type, amount, currency, balance_after)
-         SELECT payment_id, 0, $1, 'TRANSFER', -$3::bigint, $4, $2::bigint - n * $3::bigint FROM seed
-         UNION ALL
-         SELECT payment_id, 1, account_id, 'TRANSFER', $3, $4, $3 FROM seed`,
-      [bank.id, bank.balance, funds, CURRENCY],
-    );
-    await db.query(`UPDATE accounts SET balance = balance - (SELECT count(*) FROM seed) * $2::bigint WHERE id = $1`, [bank.id, funds]);
-    const { rows } = await db.query<{ user_id: string; account_id: string; token_id: string }>(`SELECT user_id, account_id, token_id FROM seed ORDER BY n`);
-    await db.query('COMMIT');
-    const accounts = rows.map((r) => ({
-      accountId: r.account_id,
-      authorization: `Bearer ${jwt.sign({ sub: r.user_id, jti: r.token_id }, jwtSecret, { algorithm: 'HS256', expiresIn: TOKEN_TTL_S })}`,
-    }));
+    await settled(db, `bench-seed-${run}-%`);
     return { users: accounts.slice(0, users), merchant: accounts[users], payer: accounts[users + 1], statement: accounts[users + 2] };
-  } catch (error) {
-    await db.query('ROLLBACK').catch(() => undefined);
-    throw error;
   } finally {
     await db.end();
+  }
+}
+
+/** Waits until the worker has posted every seeding deposit; fails if one did not complete. */
+async function settled(db: pg.Client, externalRefs: string): Promise<void> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const { rows } = await db.query<{ pending: number; failed: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'INITIATED')::int AS pending, count(*) FILTER (WHERE status <> 'COMPLETED' AND status <> 'INITIATED')::int AS failed
+         FROM payments WHERE external_ref LIKE $1`,
+      [externalRefs],
+    );
+    if (rows[0].failed) throw new Error(`seed: ${rows[0].failed} deposits did not complete`);
+    if (!rows[0].pending) return;
+    if (Date.now() > deadline) throw new Error(`seed: ${rows[0].pending} deposits still pending`);
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
+/** The few calls seeding makes, each expecting one status. */
+class SeedingClient {
+  constructor(private readonly apiUrl: string) {}
+
+  async login(credentials: Credentials): Promise<string> {
+    const { accessToken } = await this.call('POST', '/auth/login', undefined, credentials, 201);
+    return String(accessToken);
+  }
+
+  async call(method: string, path: string, authorization: string | undefined, body: unknown, expected: number): Promise<Record<string, unknown>> {
+    const response = await fetch(`${this.apiUrl}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as Record<string, unknown>;
+    if (response.status !== expected) throw new Error(`seed: ${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
+    return answer;
   }
 }
 
@@ -131,7 +154,6 @@ export async function seedStatement(databaseUrl: string, accountId: string, oper
     await db.query(`UPDATE accounts SET balance = balance - $2::bigint WHERE id = $1`, [bank.id, operations]);
     await db.query(`UPDATE accounts SET balance = balance + $2::bigint WHERE id = $1`, [accountId, operations]);
     await db.query('COMMIT');
-    await db.query('ANALYZE operations');
   } catch (error) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { io, type Socket } from 'socket.io-client';
-import { hashConfirmationToken } from '#users';
+import { issueConfirmationToken } from './confirmation-token.js';
 
 /**
  * A short, real scenario against a running system (npm run demo), such as the quick start:
@@ -121,13 +121,8 @@ async function issueInDatabase(databaseUrl: string): Promise<Mailbox> {
   return {
     description: `confirming e-mails through ${where} (DEMO_SMTP_PORT unset)`,
     async confirmationToken(email) {
-      const token = randomBytes(32).toString('base64url');
-      const { rowCount } = await db.query(
-        `INSERT INTO email_confirmations (token_hash, user_id, expires_at)
-         SELECT $1, id, now() + interval '1 hour' FROM users WHERE email = $2`,
-        [hashConfirmationToken(token), email],
-      );
-      if (!rowCount) throw new Error(`${email} is not in ${where}: is DATABASE_URL the database of the api at ${BASE_URL}?`);
+      const token = await issueConfirmationToken(db, email);
+      if (!token) throw new Error(`${email} is not in ${where}: is DATABASE_URL the database of the api at ${BASE_URL}?`);
       return token;
     },
     close: () => db.end(),
