@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { ServerSettingsCheck } from './server-settings.js';
 
 /**
  * TypeORM over PostgreSQL. Transactions are explicit: a command opens one with
@@ -20,5 +21,7 @@ import { dataSourceOptions } from './data-source-options.js';
       }),
     }),
   ],
+  providers: [ServerSettingsCheck],
+  exports: [ServerSettingsCheck],
 })
 export class DatabaseModule {}
