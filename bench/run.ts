@@ -87,6 +87,7 @@ async function main(): Promise<number> {
     const seeded = await seed(stack.apiUrl, stack.databaseUrl, admin, settings.users, FUNDS_MINOR);
     await checkpoint(settings.serverUrl); // as pgbench starts after its own initialisation
     progress(`seeded ${settings.users} funded users`);
+    stack.resetPeakRss();
 
     const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
