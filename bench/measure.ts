@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { Pool } from 'undici';
 import { type LoadResult, percentile } from './load.js';
 import type { BenchAccount } from './seed.js';

@@ -65,7 +65,7 @@ export class WebhookReceiver {
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
-    this.server.close();
+    await new Promise((closed) => this.server.close(closed));
   }
 }
 

@@ -112,8 +112,9 @@ async function catchMail(port: number): Promise<Mailbox> {
 
 /** Issues confirmation tokens in the api's database, as the api does before it mails one. */
 async function issueInDatabase(databaseUrl: string): Promise<Mailbox> {
-  const where = new URL(databaseUrl);
-  where.password = '';
+  const url = new URL(databaseUrl);
+  url.password = '';
+  const where = url.href;
   const db = new Client({ connectionString: databaseUrl });
   await db.connect().catch((error: Error) => {
     throw new Error(`cannot reach DATABASE_URL (${where}): ${error.message}; set it to the api's database, or DEMO_SMTP_PORT to catch its mail`);

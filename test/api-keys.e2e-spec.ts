@@ -64,7 +64,7 @@ describe('API keys', () => {
   it('stores only the SHA-256 of the key', async () => {
     const user = await registerUser(api);
     const created = await createKey(user);
-    const rows = (await db.query(`SELECT * FROM api_keys WHERE id = $1`, [created.id])) as Array<Record<string, unknown>>;
+    const rows = await db.query<Array<Record<string, unknown>>>(`SELECT * FROM api_keys WHERE id = $1`, [created.id]);
     expect(rows).toHaveLength(1);
     expect(rows[0].secret_hash).toBe(createHash('sha256').update(created.key).digest('hex'));
     expect(JSON.stringify(rows[0])).not.toContain(created.key.slice(8));

@@ -73,7 +73,7 @@ describe('workers that crash, stop or race', () => {
     const finals: Payment[] = [];
     for (const id of ids) finals.push(await settled(api, admin, id, 30_000));
     expect(finals.filter((p) => p.status === 'FAILED').every((p) => p.failureReason === 'INSUFFICIENT_FUNDS')).toBe(true);
-    const legs = (await db.query(`SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`, [ids])) as Array<{ payment_id: string; n: number }>;
+    const legs = await db.query<Array<{ payment_id: string; n: number }>>(`SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`, [ids]);
     const legsOf = new Map(legs.map((l) => [l.payment_id, l.n]));
     for (const payment of finals) expect([payment.status, legsOf.get(payment.id) ?? 0]).toEqual([payment.status, payment.status === 'COMPLETED' ? 4 : 0]);
     const balances = await Promise.all(accounts.map(async (a, i) => cents((await request(api.url).get(`/api/v1/accounts/${a}`).set(users[i].auth).expect(200)).body.balance)));
@@ -151,7 +151,7 @@ describe('workers that crash, stop or race', () => {
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
 
     const finals = await Promise.all([...ids, ...moreIds].map((id) => settled(api, admin, id, 30_000)));
-    const legs = (await db.query(`SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`, [finals.map((p) => p.id)])) as Array<{ payment_id: string; n: number }>;
+    const legs = await db.query<Array<{ payment_id: string; n: number }>>(`SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`, [finals.map((p) => p.id)]);
     const legsOf = new Map(legs.map((l) => [l.payment_id, l.n]));
     for (const payment of finals) expect([payment.id, payment.status, legsOf.get(payment.id) ?? 0]).toEqual([payment.id, payment.status, payment.status === 'COMPLETED' ? 4 : 0]);
     const accounts = await Promise.all(people.accounts.map(async (a, i) => (await request(api.url).get(`/api/v1/accounts/${a}`).set(people.users[i].auth).expect(200)).body));

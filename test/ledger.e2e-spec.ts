@@ -212,8 +212,8 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
 
   it('never lets a row that payments and operations refer to go away', async () => {
     const alice = await funded(100n);
-    const [{ payment_id: paymentId }] = (await db.query(`SELECT payment_id FROM operations WHERE account_id = $1`, [alice])) as Array<{ payment_id: string }>;
-    const [{ user_id: userId }] = (await db.query(`SELECT user_id FROM accounts WHERE id = $1`, [alice])) as Array<{ user_id: string }>;
+    const [{ payment_id: paymentId }] = await db.query<Array<{ payment_id: string }>>(`SELECT payment_id FROM operations WHERE account_id = $1`, [alice]);
+    const [{ user_id: userId }] = await db.query<Array<{ user_id: string }>>(`SELECT user_id FROM accounts WHERE id = $1`, [alice]);
     for (const [table, id] of [['payments', paymentId], ['accounts', alice], ['users', userId]]) {
       await expect(db.query(`DELETE FROM ${table} WHERE id = $1`, [id])).rejects.toThrow(`${table} rows are permanent: DELETE refused`);
       await expect(db.query(`TRUNCATE ${table} CASCADE`)).rejects.toThrow(`rows are permanent: TRUNCATE refused`);
@@ -223,9 +223,9 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
 
   it('finishes a payment in place: a HOT update, which writes no index entry', async () => {
     // PostgreSQL updates a row HOT when no index names a changed column and the page has room.
-    const indexes = (await db.query(`SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'payments'::regclass`)) as Array<{
-      definition: string;
-    }>;
+    const indexes = await db.query<Array<{ definition: string }>>(
+      `SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'payments'::regclass`,
+    );
     expect(indexes.length).toBeGreaterThanOrEqual(6);
     for (const { definition } of indexes) expect(definition.split(' USING ')[1]).not.toMatch(/\b(status|failure_reason|processed_at)\b/);
     expect(await db.query(`SELECT reloptions FROM pg_class WHERE oid = 'payments'::regclass`)).toEqual([{ reloptions: ['fillfactor=50'] }]);

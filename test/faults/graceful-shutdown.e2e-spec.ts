@@ -51,10 +51,10 @@ describe('graceful shutdown of the api', () => {
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.status : String(s.reason)))).toEqual([...Array(40).fill(201), ...Array(20).fill(202)]);
     const ids = settled.slice(40).map((s) => (s as PromiseFulfilledResult<request.Response>).value.body.id as string);
     await request(setup.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
-    const stored = (await db.query(
+    const stored = await db.query<Array<{ status: string; legs: number }>>(
       `SELECT p.status, (SELECT count(*)::int FROM operations o WHERE o.payment_id = p.id) AS legs FROM payments p WHERE p.id = ANY($1::uuid[])`,
       [ids],
-    )) as Array<{ status: string; legs: number }>;
+    );
     expect(stored).toHaveLength(20);
     expect(stored.every((p) => (p.status === 'COMPLETED' && p.legs === 4) || (p.status === 'FAILED' && p.legs === 0))).toBe(true);
   });

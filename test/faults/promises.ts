@@ -35,7 +35,7 @@ export async function stageBehindRelay(relay: Relay, throughRelay: () => Record<
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     // Left open, the other process, the relay or the app would keep jest from exiting.
-    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : undefined)));
+    await Promise.all(started.filter((s) => s.status === 'fulfilled').map((s) => s.value.kill()));
     await relay.cut();
     await setup.close();
     throw failed.reason;
@@ -92,12 +92,12 @@ export function expectOnlyAcceptedOrUnavailable(burst: PaymentBurst): void {
 export async function expectEveryPaymentFinalOnce(db: DataSource, api: { url: string }, admin: TestUser, ring: Ring, burst: PaymentBurst): Promise<void> {
   await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).timeout(30_000).expect(200);
 
-  const payments = (await db.query(
+  const payments = await db.query<Array<{ id: string; status: string; idempotency_key: string; failure_reason: string | null; commission: string; legs: number }>>(
     `SELECT p.id, p.status, p.idempotency_key, p.failure_reason, p.commission::text AS commission,
             (SELECT count(*)::int FROM operations o WHERE o.payment_id = p.id) AS legs
        FROM payments p WHERE p.type = 'TRANSFER' AND p.from_account_id = ANY($1::uuid[])`,
     [ring.accounts],
-  )) as Array<{ id: string; status: string; idempotency_key: string; failure_reason: string | null; commission: string; legs: number }>;
+  );
 
   expect(payments.filter((p) => p.status === 'INITIATED')).toEqual([]);
   expect(payments.map((p) => p.idempotency_key).sort()).toEqual([...burst.accepted.keys()].sort());

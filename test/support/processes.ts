@@ -42,7 +42,7 @@ export async function startWorkerProcess(env: Record<string, string> = {}): Prom
 }
 
 /** As `npm run <script>` starts it, node flags included, against this test run's database. */
-function spawnScript(script: StartScript, env: Record<string, string>): { child: ChildProcess; stdout(): string; stderr(): string } {
+function spawnScript(script: StartScript, env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string } {
   const { nodeArgs, entry } = startCommand(script);
   const child = spawn(process.execPath, [...nodeArgs, resolve(entry)], {
     env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env },

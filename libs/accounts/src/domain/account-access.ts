@@ -20,7 +20,7 @@ export class AccountAccess {
 
   async find(accountId: string, db: EntityManager | DataSource = this.db): Promise<AccountRow | undefined> {
     if (!isUuid(accountId)) return undefined;
-    const rows = (await db.query(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [accountId])) as AccountRow[];
+    const rows = await db.query<AccountRow[]>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [accountId]);
     return rows[0];
   }
 }

@@ -21,16 +21,16 @@ export class TechnicalAccounts implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const codes = this.currencies.all.flatMap((c) => TECHNICAL_CODES.map((code) => ({ code, currency: c.code })));
-    const created = (await this.db.query(
+    const created = await this.db.query<unknown[]>(
       `INSERT INTO accounts (type, code, currency, name)
        SELECT 'TECHNICAL', t.code, t.currency, t.code || ' ' || t.currency
          FROM unnest($1::text[], $2::text[]) AS t(code, currency)
        ON CONFLICT (code, currency) WHERE type = 'TECHNICAL' DO NOTHING
        RETURNING id`,
       [codes.map((c) => c.code), codes.map((c) => c.currency)],
-    )) as unknown[];
+    );
     if (created.length) this.logger.log(`created ${created.length} technical accounts`);
-    const rows = (await this.db.query(`SELECT id, code, currency FROM accounts WHERE type = 'TECHNICAL'`)) as Array<{ id: string; code: string; currency: string }>;
+    const rows = await this.db.query<Array<{ id: string; code: string; currency: string }>>(`SELECT id, code, currency FROM accounts WHERE type = 'TECHNICAL'`);
     this.ids = new Map(rows.map((r) => [`${r.code}/${r.currency}`, r.id]));
   }
 

@@ -17,8 +17,8 @@ class DecodedMessage {
 
 /** The wire format stays MessagePack, the emitter's and every other instance's. */
 const decodeOnce: RedisAdapterOptions['parser'] = {
-  encode: (value: unknown) => msgpack.encode(value),
-  decode: (message: unknown) => (message instanceof DecodedMessage ? message.value : msgpack.decode(message)),
+  encode: (value: unknown): Buffer => msgpack.encode(value) as Buffer,
+  decode: (message: unknown): unknown => (message instanceof DecodedMessage ? message.value : msgpack.decode(message)),
 };
 
 /** The broadcast part of what the Redis adapter publishes: `[uid, packet, { rooms, except, flags }]`. */

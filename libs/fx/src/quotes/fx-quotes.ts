@@ -32,10 +32,10 @@ export class FxQuotes {
     const source = this.currencies.get(from);
     const target = this.currencies.get(to);
     if (source.code === target.code) return { rate: '1', targetAmount: amountMinor };
-    const [row] = (await manager.query(
+    const [row] = await manager.query<Array<{ rate: string }>>(
       `SELECT rate FROM fx_rates WHERE from_currency = $1 AND to_currency = $2 ORDER BY id DESC LIMIT 1`,
       [from, to],
-    )) as Array<{ rate: string }>;
+    );
     if (!row) throw new RateNotAvailable(from, to);
     const rate = formatRate(parseRate(row.rate));
     return { rate, targetAmount: this.convertAt(from, to, amountMinor, rate) };

@@ -191,7 +191,7 @@ export class PaymentIntake {
     const byKey = idempotencyKey === undefined ? undefined : await this.byKey(db, draft.initiatorId, idempotencyKey, requestHash);
     if (byKey) return byKey;
     if (draft.externalRef) {
-      const [byRef] = (await db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.external_ref = $1`, [draft.externalRef])) as PaymentRow[];
+      const [byRef] = await db.query<PaymentRow[]>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.external_ref = $1`, [draft.externalRef]);
       if (byRef) {
         if (byRef.request_hash !== requestHash) throw new ExternalRefReused();
         return byRef;
@@ -203,10 +203,10 @@ export class PaymentIntake {
 
   /** The initiator's earlier payment with this key, if the request is the same one. */
   private async byKey(db: DataSource | EntityManager, initiatorId: string, idempotencyKey: string, requestHash: string): Promise<PaymentRow | undefined> {
-    const [row] = (await db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.initiator_id = $1 AND p.idempotency_key = $2`, [
+    const [row] = await db.query<PaymentRow[]>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.initiator_id = $1 AND p.idempotency_key = $2`, [
       initiatorId,
       idempotencyKey,
-    ])) as PaymentRow[];
+    ]);
     if (row && row.request_hash !== requestHash) throw new IdempotencyKeyReused();
     return row;
   }

@@ -19,9 +19,9 @@ export interface LockedPayment {
 export class AuthorizedPayments {
   /** In `tx`, locks the payments of `ids` (well-formed UUIDs) that exist. */
   async lock(tx: EntityManager, ids: string[]): Promise<Map<string, LockedPayment>> {
-    const rows = (await tx.query(`SELECT ${PAYMENT_COLUMNS}, p.expires_at <= now() AS lapsed FROM payments p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE`, [
+    const rows = await tx.query<Array<PaymentRow & { lapsed: boolean | null }>>(`SELECT ${PAYMENT_COLUMNS}, p.expires_at <= now() AS lapsed FROM payments p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE`, [
       [...new Set(ids)].sort(),
-    ])) as Array<PaymentRow & { lapsed: boolean | null }>;
+    ]);
     return new Map(rows.map(({ lapsed, ...row }) => [row.id, { row, lapsed: lapsed === true }]));
   }
 

@@ -20,7 +20,7 @@ export const API_KEY_REFUSED = "API keys cannot manage API keys or access tokens
  * HTTP entry point alike, rather than route by route.
  */
 export function authenticatedUser(error: unknown, user: AuthUser | false, method: string): AuthUser {
-  if (error && isInfrastructureOutage(error)) throw error;
+  if (isInfrastructureOutage(error)) throw error;
   if (error || !user) throw new Unauthorized();
   if (user.readOnly && !READ_METHODS.has(method)) throw new Forbidden(READ_ONLY_KEY_REFUSED);
   return user;

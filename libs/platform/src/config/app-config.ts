@@ -162,7 +162,7 @@ export class AppConfig {
       },
     );
     return new AppConfig({
-      nodeEnv: e.NODE_ENV as AppConfig['nodeEnv'],
+      nodeEnv: e.NODE_ENV,
       port: e.PORT,
       workerPort: e.WORKER_PORT,
       databaseUrl: e.DATABASE_URL,

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, type MixedList } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { dataSourceOptions } from './data-source-options.js';
 
 /** CREATE DATABASE when the one in `databaseUrl` is missing (connecting to `postgres` to do it). */
@@ -17,7 +17,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   }
 }
 
-export async function migrateDatabase(databaseUrl: string, migrations: MixedList<Function>): Promise<string[]> {
+export async function migrateDatabase(databaseUrl: string, migrations: Array<new () => MigrationInterface>): Promise<string[]> {
   await ensureDatabaseExists(databaseUrl);
   const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl, 1), migrations, migrationsTransactionMode: 'each' });
   await dataSource.initialize();

@@ -27,7 +27,7 @@ export class PreparedStatement {
    * place of the text: errors still come back as TypeORM's QueryFailedError.
    */
   run<T>(db: DataSource | EntityManager, params: unknown[]): Promise<T> {
-    return db.query({ name: this.name, text: this.text } as unknown as string, params) as Promise<T>;
+    return db.query<T>({ name: this.name, text: this.text } as unknown as string, params);
   }
 }
 

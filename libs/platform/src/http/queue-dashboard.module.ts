@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -19,6 +19,7 @@ import { ApiProblems } from './api-problems.decorator.js';
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'queue_dashboard_token';
 const QUEUE_NAMES = Symbol('QUEUE_NAMES');
+type RawMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 function cookieToken(req: IncomingMessage): string | undefined {
   const prefix = `${COOKIE}=`;
@@ -33,14 +34,14 @@ function adminOnly(request: FastifyRequest, reply: FastifyReply, done: () => voi
   const req = request.raw;
   const cookie = cookieToken(req);
   if (!req.headers.authorization && cookie) req.headers.authorization = `Bearer ${cookie}`;
-  passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, found: AuthUser | false) => {
+  (passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, found: AuthUser | false) => {
     try {
       if (authenticatedUser(error, found, request.method).role !== 'ADMIN') throw new Forbidden();
     } catch (refusal) {
       return replyWithProblem(refusal, request, reply);
     }
     done();
-  })(req, reply.raw, done);
+  }) as RawMiddleware)(req, reply.raw, done);
 }
 
 @ApiTags('admin')

@@ -272,5 +272,6 @@ function isRealTimestamp(raw: string): boolean {
 function serialise(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  throw new TypeError(`a sort key of type ${typeof value} has no cursor form`);
 }

@@ -19,12 +19,12 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.adminEmail || !this.config.adminPassword) return;
     const email = normaliseEmail(this.config.adminEmail);
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<Array<{ created: boolean }>>(
       `INSERT INTO users (email, name, password_hash, role, confirmed) VALUES ($1, 'Administrator', $2, 'ADMIN', true)
        ON CONFLICT (email) DO UPDATE SET role = 'ADMIN', confirmed = true
        RETURNING (xmax = 0) AS created`,
       [email, await this.hasher.hash(this.config.adminPassword)],
-    )) as Array<{ created: boolean }>;
+    );
     this.logger.log(`administrator ${email} ${row.created ? 'created' : 'present'}`);
   }
 }

@@ -30,7 +30,8 @@ export class SmtpMailer extends Mailer {
 export class LogMailer extends Mailer {
   private readonly logger = new Logger('Mail');
 
-  async send(message: MailMessage): Promise<void> {
+  send(message: MailMessage): Promise<void> {
     this.logger.log({ mail: message }, `mail to ${message.to}: ${message.subject}\n${message.text}`);
+    return Promise.resolve();
   }
 }

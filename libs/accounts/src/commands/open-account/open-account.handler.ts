@@ -15,11 +15,11 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccount> {
 
   async execute({ userId, currency, name }: OpenAccount): Promise<AccountView> {
     const { code } = this.currencies.get(currency);
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<AccountRow[]>(
       `INSERT INTO accounts (user_id, type, currency, name) VALUES ($1, 'USER', $2, $3)
        RETURNING id, user_id, type, code, currency, name, balance, held_balance, created_at`,
       [userId, code, name?.trim() || `${code} account`],
-    )) as AccountRow[];
+    );
     return toAccountView(row, this.currencies);
   }
 }

@@ -21,10 +21,10 @@ export class SetRateHandler implements ICommandHandler<SetRate> {
       ]);
     }
     const exact = formatRate(parseRate(rate));
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<Array<{ created_at: Date }>>(
       `INSERT INTO fx_rates (from_currency, to_currency, rate, created_by) VALUES ($1, $2, $3, $4) RETURNING created_at`,
       [from, to, exact, setBy],
-    )) as Array<{ created_at: Date }>;
+    );
     return { from, to, rate: exact, updatedAt: row.created_at.toISOString() };
   }
 }

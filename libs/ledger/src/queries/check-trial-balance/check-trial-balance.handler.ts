@@ -18,8 +18,8 @@ export class CheckTrialBalanceHandler implements IQueryHandler<CheckTrialBalance
 
   execute(): Promise<TrialBalance> {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
-      const sums = (await tx.query(TRIAL_BALANCE_SQL.sumsByCurrency)) as Array<{ currency: string; sum: string }>;
-      const mismatched = (await tx.query(TRIAL_BALANCE_SQL.mismatchedAccounts)) as Array<{ id: string; currency: string; balance: string; total: string; held: string; holds: string }>;
+      const sums = await tx.query<Array<{ currency: string; sum: string }>>(TRIAL_BALANCE_SQL.sumsByCurrency);
+      const mismatched = await tx.query<Array<{ id: string; currency: string; balance: string; total: string; held: string; holds: string }>>(TRIAL_BALANCE_SQL.mismatchedAccounts);
       const sumOf = new Map(sums.map((s) => [s.currency, s.sum]));
       const codes = new Set([...this.currencies.all.map((c) => c.code), ...sumOf.keys()]);
       const currencies = [...codes].map((currency) => ({ currency, sum: this.currencies.format(sumOf.get(currency) ?? '0', currency) }));

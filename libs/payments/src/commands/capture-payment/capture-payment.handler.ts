@@ -144,11 +144,11 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
   private async earlierCaptures(tx: EntityManager, requests: CaptureRequest[]): Promise<Map<string, { requestHash: string }>> {
     const keyed = requests.filter((r) => r.idempotencyKey !== undefined);
     if (!keyed.length) return new Map();
-    const rows = (await tx.query(
+    const rows = await tx.query<Array<{ user_id: string; idempotency_key: string; request_hash: string }>>(
       `SELECT c.user_id, c.idempotency_key, c.request_hash FROM capture_requests c
          JOIN unnest($1::uuid[], $2::text[]) AS k(user_id, idempotency_key) USING (user_id, idempotency_key)`,
       [keyed.map((r) => r.user.id), keyed.map((r) => r.idempotencyKey)],
-    )) as Array<{ user_id: string; idempotency_key: string; request_hash: string }>;
+    );
     return new Map(rows.map((r) => [keyOf(r.user_id, r.idempotency_key), { requestHash: r.request_hash }]));
   }
 

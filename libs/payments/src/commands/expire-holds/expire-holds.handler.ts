@@ -24,9 +24,9 @@ export class ExpireHoldsHandler implements ICommandHandler<ExpireHolds> {
   async execute(): Promise<number> {
     let expired = 0;
     for (;;) {
-      const due = (await this.db.query(`SELECT payment_id FROM holds WHERE expires_at <= now() ORDER BY expires_at, payment_id LIMIT ${BATCH}`)) as Array<{
-        payment_id: string;
-      }>;
+      const due = await this.db.query<Array<{ payment_id: string }>>(
+        `SELECT payment_id FROM holds WHERE expires_at <= now() ORDER BY expires_at, payment_id LIMIT ${BATCH}`,
+      );
       if (!due.length) return expired;
       const ids = due.map((d) => d.payment_id);
       const outcomes = await this.commands.execute(new PostOperations(ids.map((paymentId) => ({ paymentId, legs: [], settles: 'EXPIRED' as const }))));

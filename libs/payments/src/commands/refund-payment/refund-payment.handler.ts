@@ -43,7 +43,7 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPayment> {
           await tx.query(LOCK_PARENT, [parent.id]);
         },
         draft: async (tx) => {
-          const [totals] = (await tx.query(REFUND_TOTALS, [parent.id])) as Array<{ refunded: string; returned: string }>;
+          const [totals] = await tx.query<Array<{ refunded: string; returned: string }>>(REFUND_TOTALS, [parent.id]);
           const before = { refunded: BigInt(totals.refunded), returned: BigInt(totals.returned) };
           return refundDraft(parent, user.id, before, requested, description, this.currencies);
         },

@@ -55,13 +55,13 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
    * Times are the database's, as `created_at` is; kept as text so that no precision is lost.
    */
   private async sweep(olderThanMs: number): Promise<Omit<SweepResult, 'expired'>> {
-    const [bounds] = (await this.db.query(
+    const [bounds] = await this.db.query<Array<{ finishedBefore: string; cutoff: string; surelyCommittedBefore: string }>>(
       `SELECT finished_before::text AS "finishedBefore",
               (now() - $1 * interval '1 millisecond')::text AS cutoff,
               (now() - $2 * interval '1 millisecond')::text AS "surelyCommittedBefore"
          FROM payment_sweep`,
       [olderThanMs, SURELY_COMMITTED_AFTER_MS],
-    )) as Array<{ finishedBefore: string; cutoff: string; surelyCommittedBefore: string }>;
+    );
     // Every payment up to `to` that the scan could see is final, and it could see every one created
     // before surelyCommittedBefore; one committed later is found by the next sweep.
     const finishedUpTo = (to: string) =>
@@ -75,12 +75,12 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
     let unfinishedFrom: string | undefined;
     try {
       for (;;) {
-        const scanned = (await this.db.query(
+        const scanned = await this.db.query<Array<{ id: string; status: string; createdAt: string }>>(
           `SELECT id, status, created_at::text AS "createdAt" FROM payments
             WHERE (created_at, id) > ($1::timestamptz, $2::uuid) AND created_at <= $3::timestamptz
             ORDER BY created_at, id LIMIT ${BATCH}`,
           [after.createdAt, after.id, bounds.cutoff],
-        )) as Array<{ id: string; status: string; createdAt: string }>;
+        );
         if (!scanned.length) break;
         const stale = scanned.filter((payment) => payment.status === 'INITIATED').map((payment) => payment.id);
         if (stale.length) {

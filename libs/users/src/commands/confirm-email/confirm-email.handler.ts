@@ -14,12 +14,12 @@ export class ConfirmEmailHandler implements ICommandHandler<ConfirmEmail> {
   execute({ token }: ConfirmEmail): Promise<UserView> {
     // Marking the token used and confirming happen together; a token works once.
     return this.db.transaction(async (tx) => {
-    const [rows] = (await tx.query(
+    const [rows] = await tx.query<[Array<{ user_id: string }>, number]>(
       `UPDATE email_confirmations SET used_at = now()
         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
         RETURNING user_id`,
       [hashConfirmationToken(token)],
-    )) as [Array<{ user_id: string }>, number];
+    );
     if (!rows.length) throw new InvalidConfirmationToken();
     const users = tx.getRepository(User);
     await users.update({ id: rows[0].user_id }, { confirmed: true });

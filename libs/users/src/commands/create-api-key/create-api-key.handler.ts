@@ -11,10 +11,10 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKey> {
 
   async execute({ userId, name, readOnly }: CreateApiKey): Promise<CreatedApiKey> {
     const { key, hash, prefix } = newApiKey();
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<ApiKeyRow[]>(
       `INSERT INTO api_keys AS k (user_id, name, read_only, secret_hash, prefix) VALUES ($1, $2, $3, $4, $5) RETURNING ${API_KEY_COLUMNS}`,
       [userId, name, readOnly, hash, prefix],
-    )) as ApiKeyRow[];
+    );
     return { ...toApiKeyView(row), key };
   }
 }

@@ -11,10 +11,10 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKey> {
 
   async execute({ userId, keyId }: RevokeApiKey): Promise<void> {
     if (!isUuid(keyId)) throw new NotFound('API key');
-    const [, revoked] = (await this.db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, [keyId, userId])) as [
-      unknown,
-      number,
-    ];
+    const [, revoked] = await this.db.query<[unknown, number]>(
+      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
+      [keyId, userId],
+    );
     if (!revoked) throw new NotFound('API key');
   }
 }

@@ -10,10 +10,10 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeToken> {
 
   async execute({ userId, tokenId }: RevokeToken): Promise<void> {
     if (!isUuid(tokenId)) throw new NotFound('token');
-    const [, revoked] = (await this.db.query(
+    const [, revoked] = await this.db.query<[unknown, number]>(
       `UPDATE access_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
       [tokenId, userId],
-    )) as [unknown, number];
+    );
     if (!revoked) throw new NotFound('token');
   }
 }
