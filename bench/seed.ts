@@ -47,7 +47,7 @@ export async function seed(apiUrl: string, databaseUrl: string, admin: Credentia
     const adminToken = await api.login(admin);
     const amount = `${fundsMinor / 100n}.${(fundsMinor % 100n).toString().padStart(2, '0')}`;
     const run = randomBytes(4).toString('hex');
-    const accounts: BenchAccount[] = new Array(users + 3);
+    const accounts = new Array<BenchAccount>(users + 3);
     let next = 0;
     const seedOne = async (n: number) => {
       const person = { email: `bench-${run}-${n}@bench.test`, password: randomBytes(12).toString('hex') };

@@ -42,6 +42,6 @@ export class BatchStatement {
   constructor(readonly text: string) {}
 
   run<T>(db: DataSource | EntityManager, params: unknown[]): Promise<T> {
-    return db.query(this.text, params) as Promise<T>;
+    return db.query<T>(this.text, params);
   }
 }

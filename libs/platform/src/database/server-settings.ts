@@ -59,9 +59,10 @@ export class ServerSettingsCheck implements OnApplicationBootstrap {
   }
 
   async warnings(): Promise<string[]> {
-    const rows = (await this.db.query(`SELECT name, setting FROM pg_settings WHERE name = ANY($1)`, [
-      EXPECTED_SERVER_SETTINGS.map((e) => e.name),
-    ])) as Array<{ name: string; setting: string }>;
+    const rows = await this.db.query<Array<{ name: string; setting: string }>>(
+      `SELECT name, setting FROM pg_settings WHERE name = ANY($1)`,
+      [EXPECTED_SERVER_SETTINGS.map((e) => e.name)],
+    );
     return settingWarnings(new Map(rows.map((r) => [r.name, r.setting])));
   }
 }
