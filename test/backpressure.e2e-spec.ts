@@ -44,18 +44,26 @@ describe('backpressure: a posting backlog past its bound', () => {
   const storedPayments = async () => (await db.query(`SELECT count(*)::int AS n FROM payments`))[0].n as number;
   const health = async () => (await request(api.url).get('/health').expect(200)).body.details.postingBacklog;
 
-  it('answers 503 SERVICE_OVERLOADED with Retry-After to every kind of new payment while the worker is stopped, stores none, and accepts again once it has caught up', async () => {
+  const REFUSES = 'answers 503 SERVICE_OVERLOADED, Retry-After, to every new payment while the worker is stopped';
+  it(`${REFUSES}, stores none, and accepts again once it has caught up`, async () => {
     const alice = await registerUser(api);
     const bob = await registerUser(api);
     const [from, to] = [await openAccount(api, alice), await openAccount(api, bob)];
     await deposit(api, admin, from, '100.00');
-    const pay = (body: object = {}) => request(api.url).post('/api/v1/payments').set(alice.auth).send({ fromAccountId: from, toAccountId: to, amount: '1.00', ...body });
+    const pay = (body: object = {}) =>
+      request(api.url)
+        .post('/api/v1/payments')
+        .set(alice.auth)
+        .send({ fromAccountId: from, toAccountId: to, amount: '1.00', ...body });
+    const post = (path: string, user: TestUser, body: object) =>
+      request(api.url).post(`/api/v1${path}`).set(user.auth).send(body);
     const transfer = await settled(api, alice, (await pay().expect(202)).body.id);
     const hold = await settled(api, alice, (await pay({ capture: 'manual' }).expect(202)).body.id);
     expect([transfer.status, hold.status]).toEqual(['COMPLETED', 'AUTHORIZED']);
     expect(await health()).toMatchObject({ accepting: true });
     expect((await health()).backlogSeconds).toBeLessThanOrEqual(MAX_BACKLOG_MS / 1000);
-    expect(backlogMetric((await request(worker.url).get('/metrics').expect(200)).text)).toBeGreaterThanOrEqual(0);
+    const workerMetrics = await request(worker.url).get('/metrics').expect(200);
+    expect(backlogMetric(workerMetrics.text)).toBeGreaterThanOrEqual(0);
 
     process.kill(worker.pid, 'SIGSTOP');
     const waiting = (await pay().expect(202)).body.id as string;
@@ -65,20 +73,22 @@ describe('backpressure: a posting backlog past its bound', () => {
     const refused = await Promise.all([
       pay(),
       pay({ capture: 'manual' }),
-      request(api.url).post('/api/v1/withdrawals').set(alice.auth).send({ accountId: from, amount: '1.00', destination: 'wallet-1' }),
-      request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: from, amount: '1.00', externalRef: `bank-${randomUUID()}` }),
-      request(api.url).post(`/api/v1/payments/${transfer.id}/refunds`).set(bob.auth).send({ amount: '0.50' }),
-      request(api.url).post(`/api/v1/payments/${hold.id}/capture`).set(bob.auth).send({}),
+      post('/withdrawals', alice, { accountId: from, amount: '1.00', destination: 'wallet-1' }),
+      post('/deposits', admin, { accountId: from, amount: '1.00', externalRef: `bank-${randomUUID()}` }),
+      post(`/payments/${transfer.id}/refunds`, bob, { amount: '0.50' }),
+      post(`/payments/${hold.id}/capture`, bob, {}),
     ]);
     for (const res of refused) {
-      expect([res.status, res.body.code, res.headers['content-type']]).toEqual([503, 'SERVICE_OVERLOADED', 'application/problem+json; charset=utf-8']);
+      const answer = [res.status, res.body.code, res.headers['content-type']];
+      expect(answer).toEqual([503, 'SERVICE_OVERLOADED', 'application/problem+json; charset=utf-8']);
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     }
     expect(await storedPayments()).toBe(before);
-    expect((await request(api.url).get(`/api/v1/payments/${hold.id}`).set(alice.auth).expect(200)).body.status).toBe('AUTHORIZED');
+    expect((await settled(api, alice, hold.id)).status).toBe('AUTHORIZED');
     expect(await health()).toMatchObject({ accepting: false });
     expect((await health()).backlogSeconds).toBeGreaterThan(MAX_BACKLOG_MS / 1000);
-    expect(backlogMetric((await request(api.url).get('/metrics').expect(200)).text)).toBeGreaterThan(MAX_BACKLOG_MS / 1000);
+    const scraped = await request(api.url).get('/metrics').expect(200);
+    expect(backlogMetric(scraped.text)).toBeGreaterThan(MAX_BACKLOG_MS / 1000);
     // Bad input is still told so: the bound refuses only what would be stored.
     expect((await pay({ amount: '1.001' }).expect(400)).body.code).toBe('INVALID_AMOUNT');
 
@@ -89,8 +99,45 @@ describe('backpressure: a posting backlog past its bound', () => {
     });
     expect((await settled(api, alice, waiting)).status).toBe('COMPLETED');
     expect((await settled(api, alice, accepted)).status).toBe('COMPLETED');
-    await request(api.url).post(`/api/v1/payments/${hold.id}/capture`).set(bob.auth).send({}).expect(200);
+    await post(`/payments/${hold.id}/capture`, bob, {}).expect(200);
     expect(await health()).toMatchObject({ accepting: true });
     expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
+  });
+});
+
+/**
+ * A payment whose job was lost holds the backlog up as much as a slow worker: the worker posts it
+ * once it is older than the bound while no job waits, rather than after SWEEP_STALE_AFTER_MS. Its
+ * job is lost for good here: the api enqueues under a prefix that no worker consumes.
+ */
+describe('backpressure: a payment whose job was lost', () => {
+  let database: OwnDatabase;
+  let api: RunningApp;
+  let worker: RunningProcess;
+
+  beforeAll(async () => {
+    database = await ownDatabase('lost_jobs');
+    const env = { ...ADMIN_ENV, ...database.env, BACKPRESSURE_MAX_BACKLOG_MS: String(MAX_BACKLOG_MS) };
+    api = await startApp(undefined, { env: { ...env, QUEUE_PREFIX: `${database.env.QUEUE_PREFIX}-nobody-consumes` } });
+    worker = await startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000', LOG_LEVEL: 'silent' });
+  });
+  afterAll(async () => {
+    await worker?.kill();
+    await api?.close();
+    await database?.drop();
+  });
+
+  it('is posted as soon as it is older than the bound with no job waiting, and the api accepts again', async () => {
+    const admin = await loginAdmin(api);
+    const user = await registerUser(api);
+    const account = await openAccount(api, user);
+    const book = () =>
+      request(api.url)
+        .post('/api/v1/deposits')
+        .set(admin.auth)
+        .send({ accountId: account, amount: '10.00', externalRef: `bank-${randomUUID()}` });
+    const lost = (await book().expect(202)).body.id as string;
+    expect((await settled(api, admin, lost, 30_000)).status).toBe('COMPLETED');
+    await until('the api to accept again', async () => ((await book()).status === 202 ? true : undefined));
   });
 });

@@ -2,6 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { DataSource, QueryRunner } from 'typeorm';
+import type { Ring } from './support/burst.js';
 import { startApp, type RunningApp } from './support/harness.js';
 import { deposit, openAccount, settled, trialBalance } from './support/money.js';
 import { type OwnDatabase, ownDatabase } from './support/own-database.js';
@@ -56,26 +57,34 @@ describe('a worker restarted after a crash', () => {
     return { users, accounts };
   }
 
-  const transfers = ({ users, accounts }: { users: TestUser[]; accounts: string[] }, count: number, body: object = {}) =>
+  const transfers = ({ users, accounts }: Ring, count: number, body: object = {}) =>
     Promise.all(
       Array.from({ length: count }, async (_, i) => {
         const [from, to] = [i % accounts.length, (i + 1) % accounts.length];
-        const res = await request(api.url).post('/api/v1/payments').set(users[from].auth).send({ fromAccountId: accounts[from], toAccountId: accounts[to], amount: '1.00', ...body }).expect(202);
+        const res = await request(api.url)
+          .post('/api/v1/payments')
+          .set(users[from].auth)
+          .send({ fromAccountId: accounts[from], toAccountId: accounts[to], amount: '1.00', ...body })
+          .expect(202);
         return res.body.id as string;
       }),
     );
 
-  /** When each payment left INITIATED (an authorized hold records its expiry, HOLD_TTL_MS after), in epoch ms; null while INITIATED. */
+  const post = (path: string, body: object) => request(api.url).post(`/api/v1${path}`).set(admin.auth).send(body);
+
+  /** When each payment left INITIATED, in epoch ms (a hold: its expiry less HOLD_TTL_MS); null while INITIATED. */
   async function leftInitiatedAt(ids: string[]): Promise<Map<string, number | null>> {
     const rows = (await db.query(
-      `SELECT id, (extract(epoch FROM coalesce(processed_at, expires_at - $2 * interval '1 millisecond')) * 1000)::float8 AS at
-         FROM payments WHERE id = ANY($1::uuid[])`,
+      `SELECT id, extract(epoch FROM coalesce(processed_at, expires_at - $2 * interval '1 ms'))::float8 * 1000 AS at
+         FROM payments
+        WHERE id = ANY($1::uuid[])`,
       [ids, api.config.holdTtlMs],
     )) as Array<{ id: string; at: number | null }>;
     return new Map(rows.map((r) => [r.id, r.at]));
   }
 
-  it('finishes what was stalled, waiting or accepted while it was down within seconds of being healthy again, and the ledger balances', async () => {
+  const LEFT = 'what was stalled, waiting or accepted while it was down';
+  it(`finishes ${LEFT} within seconds of being healthy again; the ledger balances`, async () => {
     const first = await worker();
     const ring = await holders(RING);
     const [parent] = await transfers(ring, 1, { amount: '5.00' });
@@ -101,9 +110,9 @@ describe('a worker restarted after a crash', () => {
     const whileDown = [
       ...(await transfers(ring, 20)),
       ...(await transfers(ring, 2, { capture: 'manual' })),
-      (await request(api.url).post(`/api/v1/payments/${parent}/refunds`).set(admin.auth).send({ amount: '2.00' }).expect(202)).body.id as string,
+      (await post(`/payments/${parent}/refunds`, { amount: '2.00' }).expect(202)).body.id as string,
     ];
-    expect((await request(api.url).post(`/api/v1/payments/${hold}/capture`).set(admin.auth).send({}).expect(200)).body.status).toBe('COMPLETED');
+    expect((await post(`/payments/${hold}/capture`, {}).expect(200)).body.status).toBe('COMPLETED');
 
     await worker();
     const healthyAt = Date.now();
@@ -113,15 +122,15 @@ describe('a worker restarted after a crash', () => {
       const at = await leftInitiatedAt(ids);
       return [...at.values()].every((t) => t !== null) ? at : undefined;
     }, 100_000);
-    const late = ids.filter((id) => (finalAt.get(id) ?? Infinity) > healthyAt + RECOVERED_WITHIN_MS).map((id) => [id, (finalAt.get(id) ?? Infinity) - healthyAt]);
-    expect(late).toEqual([]);
+    const lateBy = (id: string) => (finalAt.get(id) ?? Infinity) - healthyAt;
+    expect(ids.filter((id) => lateBy(id) > RECOVERED_WITHIN_MS).map((id) => [id, lateBy(id)])).toEqual([]);
 
     const legs = (await db.query(
       `SELECT p.id, p.status, count(o.id)::int AS n FROM payments p LEFT JOIN operations o ON o.payment_id = p.id
         WHERE p.id = ANY($1::uuid[]) AND p.type = 'TRANSFER' AND p.capture = 'automatic' GROUP BY p.id, p.status`,
       [ids],
     )) as Array<{ id: string; status: string; n: number }>;
-    for (const payment of legs) expect([payment.id, payment.status, payment.n]).toEqual([payment.id, payment.status, payment.status === 'COMPLETED' ? 4 : 0]);
+    for (const { id, status, n } of legs) expect([id, status, n]).toEqual([id, status, status === 'COMPLETED' ? 4 : 0]);
     expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
   }, 150_000);
 });

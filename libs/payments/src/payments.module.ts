@@ -47,6 +47,6 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     GetPaymentHandler,
     ListPaymentsHandler,
   ],
-  exports: [PaymentQueue],
+  exports: [PaymentQueue, PostingBacklog],
 })
 export class PaymentsModule {}

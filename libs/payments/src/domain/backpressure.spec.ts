@@ -21,6 +21,9 @@ describe('overloadOf', () => {
   });
 
   it('refuses once more jobs wait than the queue depth allows, however young they are', () => {
-    expect(overloadOf({ oldestInitiatedMs: 10, queueDepth: 101 }, bounds)).toMatchObject({ code: 'SERVICE_OVERLOADED', retryAfterSeconds: 1 });
+    expect(overloadOf({ oldestInitiatedMs: 10, queueDepth: 101 }, bounds)).toMatchObject({
+      code: 'SERVICE_OVERLOADED',
+      retryAfterSeconds: 1,
+    });
   });
 });

@@ -15,6 +15,7 @@ export interface BacklogBounds {
 
 /** A client told to come back sooner would only be refused again; later, and it waits for nothing. */
 const MAX_RETRY_AFTER_S = 30;
+const NOTHING_STORED = 'nothing was stored, retry later';
 
 /**
  * The refusal that a new payment meets while posting is behind by more than a bound, or nothing.
@@ -24,14 +25,15 @@ const MAX_RETRY_AFTER_S = 30;
 export function overloadOf(reading: BacklogReading, bounds: BacklogBounds): ServiceOverloaded | undefined {
   if (reading.oldestInitiatedMs > bounds.maxBacklogMs) {
     const excessS = Math.ceil((reading.oldestInitiatedMs - bounds.maxBacklogMs) / 1000);
+    const behind = Math.round(reading.oldestInitiatedMs);
     return new ServiceOverloaded(
-      `payments are being posted ${Math.round(reading.oldestInitiatedMs)} ms behind, more than the ${bounds.maxBacklogMs} ms allowed; nothing was stored, retry later`,
+      `payments are being posted ${behind} ms behind, more than the ${bounds.maxBacklogMs} ms allowed; ${NOTHING_STORED}`,
       Math.min(Math.max(excessS, 1), MAX_RETRY_AFTER_S),
     );
   }
   if (reading.queueDepth > bounds.maxQueueDepth) {
     return new ServiceOverloaded(
-      `${reading.queueDepth} posting jobs are waiting, more than the ${bounds.maxQueueDepth} allowed; nothing was stored, retry later`,
+      `${reading.queueDepth} posting jobs are waiting, more than the ${bounds.maxQueueDepth} allowed; ${NOTHING_STORED}`,
       1,
     );
   }

@@ -35,7 +35,12 @@ function ApiPaymentCreation(summary: string, description: string, problems: Reco
     }),
     ApiAcceptedResponse({ type: PaymentDto, description: 'Accepted, INITIATED: poll GET /api/v1/payments/{id} or listen on /events' }),
     ApiOkResponse({ type: PaymentDto, description: 'A repeat of an earlier request: that payment as it stands now' }),
-    ApiProblems({ 401: ['UNAUTHORIZED'], 409: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'], 503: ['SERVICE_OVERLOADED'], ...problems }),
+    ApiProblems({
+      401: ['UNAUTHORIZED'],
+      409: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
+      503: ['SERVICE_OVERLOADED'],
+      ...problems,
+    }),
   );
 }
 

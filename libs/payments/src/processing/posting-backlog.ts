@@ -126,7 +126,8 @@ export class PostingBacklog implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private refusal(reading: BacklogReading) {
-    return overloadOf(reading, { maxBacklogMs: this.config.backpressureMaxBacklogMs, maxQueueDepth: this.config.backpressureMaxQueueDepth });
+    const { backpressureMaxBacklogMs: maxBacklogMs, backpressureMaxQueueDepth: maxQueueDepth } = this.config;
+    return overloadOf(reading, { maxBacklogMs, maxQueueDepth });
   }
 
   private async probe(): Promise<void> {
@@ -140,7 +141,8 @@ export class PostingBacklog implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.failing) this.logger.log('measuring the posting backlog again');
       this.failing = false;
     } catch (error) {
-      if (!this.failing) this.logger.warn(`cannot measure the posting backlog, refusing nothing for it: ${(error as Error).message}`);
+      const reason = (error as Error).message;
+      if (!this.failing) this.logger.warn(`cannot measure the posting backlog, refusing nothing for it: ${reason}`);
       this.failing = true;
     }
   }

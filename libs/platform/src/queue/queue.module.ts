@@ -16,7 +16,11 @@ const QUEUE_SETTINGS = { lockDuration: 5000, stalledInterval: 5000 };
   imports: [
     BullModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ redis: config.redisUrl, prefix: config.queuePrefix, settings: QUEUE_SETTINGS }),
+      useFactory: (config: AppConfig) => ({
+        redis: config.redisUrl,
+        prefix: config.queuePrefix,
+        settings: QUEUE_SETTINGS,
+      }),
     }),
   ],
   exports: [BullModule],
