@@ -11,6 +11,29 @@ import { ADMIN_ENV, loginAdmin, registerUser, type TestUser } from './support/us
 
 const MAX_BACKLOG_MS = 3000;
 
+interface Stage {
+  database: OwnDatabase;
+  api: RunningApp;
+  worker: RunningProcess;
+}
+
+/** An api and a worker process on a database of their own, refusing past MAX_BACKLOG_MS; set in beforeAll. */
+function stage(label: string, env: { api?: Record<string, string>; worker?: Record<string, string> } = {}): Stage {
+  const running = {} as Stage;
+  beforeAll(async () => {
+    running.database = await ownDatabase(label);
+    const common = { ...ADMIN_ENV, ...running.database.env, BACKPRESSURE_MAX_BACKLOG_MS: String(MAX_BACKLOG_MS) };
+    running.api = await startApp(undefined, { env: { ...common, ...env.api } });
+    running.worker = await startWorkerProcess({ ...common, LOG_LEVEL: 'silent', ...env.worker });
+  });
+  afterAll(async () => {
+    await running.worker?.kill();
+    await running.api?.close();
+    await running.database?.drop();
+  });
+  return running;
+}
+
 const backlogMetric = (text: string) => Number(/^billing_posting_backlog_seconds (\S+)$/m.exec(text)?.[1]);
 
 /**
@@ -20,25 +43,16 @@ const backlogMetric = (text: string) => Number(/^billing_posting_backlog_seconds
  * payments other files leave INITIATED, which would be a backlog of their own.
  */
 describe('backpressure: a posting backlog past its bound', () => {
-  let database: OwnDatabase;
+  const running = stage('backpressure');
   let api: RunningApp;
   let worker: RunningProcess;
   let db: DataSource;
   let admin: TestUser;
 
   beforeAll(async () => {
-    database = await ownDatabase('backpressure');
-    const env = { ...ADMIN_ENV, ...database.env, BACKPRESSURE_MAX_BACKLOG_MS: String(MAX_BACKLOG_MS) };
-    api = await startApp(undefined, { env });
-    worker = await startWorkerProcess({ ...env, LOG_LEVEL: 'silent' });
+    ({ api, worker } = running);
     db = api.app.get<DataSource>(getDataSourceToken());
     admin = await loginAdmin(api);
-  });
-  afterAll(async () => {
-    if (worker) process.kill(worker.pid, 'SIGCONT');
-    await worker?.kill();
-    await api?.close();
-    await database?.drop();
   });
 
   const storedPayments = async () => (await db.query(`SELECT count(*)::int AS n FROM payments`))[0].n as number;
@@ -111,23 +125,13 @@ describe('backpressure: a posting backlog past its bound', () => {
  * job is lost for good here: the api enqueues under a prefix that no worker consumes.
  */
 describe('backpressure: a payment whose job was lost', () => {
-  let database: OwnDatabase;
-  let api: RunningApp;
-  let worker: RunningProcess;
-
-  beforeAll(async () => {
-    database = await ownDatabase('lost_jobs');
-    const env = { ...ADMIN_ENV, ...database.env, BACKPRESSURE_MAX_BACKLOG_MS: String(MAX_BACKLOG_MS) };
-    api = await startApp(undefined, { env: { ...env, QUEUE_PREFIX: `${database.env.QUEUE_PREFIX}-nobody-consumes` } });
-    worker = await startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000', LOG_LEVEL: 'silent' });
-  });
-  afterAll(async () => {
-    await worker?.kill();
-    await api?.close();
-    await database?.drop();
+  const running = stage('lost_jobs', {
+    api: { QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-lost_jobs-nobody-consumes` },
+    worker: { SWEEP_INTERVAL_MS: '3600000' },
   });
 
   it('is posted as soon as it is older than the bound with no job waiting, and the api accepts again', async () => {
+    const { api } = running;
     const admin = await loginAdmin(api);
     const user = await registerUser(api);
     const account = await openAccount(api, user);
