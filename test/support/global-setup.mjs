@@ -17,5 +17,9 @@ export default async function globalSetup() {
   process.env.NODE_ENV = 'test';
   process.env.JWT_SECRET ??= 'test-only-secret';
   process.env.LOG_LEVEL ??= 'silent';
+  // Every file shares this database, and many run the api without a worker on purpose: the payments
+  // they leave INITIATED would be a posting backlog for every file after them. Backpressure is
+  // tested in its own database (backpressure.e2e-spec.ts), with its own bound.
+  process.env.BACKPRESSURE_MAX_BACKLOG_MS ??= '86400000';
   process.env.TEST_DATABASE_NAME = name;
 }

@@ -19,6 +19,7 @@ import { PaymentIntake } from './intake/payment-intake.js';
 import { PaymentAnnouncements } from './processing/payment-announcements.js';
 import { PaymentMetrics } from './processing/payment-metrics.js';
 import { PAYMENTS_QUEUE, PaymentQueue } from './processing/payment-queue.js';
+import { PostingBacklog } from './processing/posting-backlog.js';
 import { GetPaymentHandler } from './queries/get-payment/get-payment.handler.js';
 import { ListPaymentsHandler } from './queries/list-payments/list-payments.handler.js';
 import { AuthorizedPayments } from './settlement/authorized-payments.js';
@@ -30,6 +31,7 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     PaymentIntake,
     PayerAccounts,
     PaymentQueue,
+    PostingBacklog,
     PaymentMetrics,
     PaymentAnnouncements,
     AuthorizedPayments,
@@ -45,6 +47,6 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     GetPaymentHandler,
     ListPaymentsHandler,
   ],
-  exports: [PaymentQueue],
+  exports: [PaymentQueue, PostingBacklog],
 })
 export class PaymentsModule {}

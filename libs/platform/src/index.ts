@@ -14,6 +14,7 @@ export { DomainError } from './errors/domain-error.js';
 export type { FieldProblem } from './errors/domain-error.js';
 export { problem } from './errors/problem-details.js';
 export { HealthModule } from './health/health.module.js';
+export { HealthDetails } from './health/health-details.js';
 export { buildOpenApiDocument, configureHttpApp, useApiPrefix } from './http/configure-http-app.js';
 export { shutDownGracefully } from './http/graceful-shutdown.js';
 export { createHttpAdapter } from './http/http-adapter.js';

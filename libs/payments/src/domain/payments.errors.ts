@@ -82,3 +82,15 @@ export class RefundExceedsPayment extends DomainError {
   readonly code = 'REFUND_EXCEEDS_PAYMENT';
   readonly kind = 'unprocessable';
 }
+
+/** Posting is further behind than its bounds: accepting more would only lengthen the wait of every payment. */
+export class ServiceOverloaded extends DomainError {
+  readonly code = 'SERVICE_OVERLOADED';
+  readonly kind = 'unavailable';
+  constructor(
+    detail: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(detail);
+  }
+}

@@ -35,7 +35,12 @@ function ApiPaymentCreation(summary: string, description: string, problems: Reco
     }),
     ApiAcceptedResponse({ type: PaymentDto, description: 'Accepted, INITIATED: poll GET /api/v1/payments/{id} or listen on /events' }),
     ApiOkResponse({ type: PaymentDto, description: 'A repeat of an earlier request: that payment as it stands now' }),
-    ApiProblems({ 401: ['UNAUTHORIZED'], 409: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'], ...problems }),
+    ApiProblems({
+      401: ['UNAUTHORIZED'],
+      409: ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
+      503: ['SERVICE_OVERLOADED'],
+      ...problems,
+    }),
   );
 }
 
@@ -150,6 +155,7 @@ export class PaymentsController {
     404: ['NOT_FOUND'],
     409: ['PAYMENT_NOT_AUTHORIZED', 'AUTHORIZATION_EXPIRED', 'IDEMPOTENCY_KEY_REUSED'],
     422: ['CAPTURE_EXCEEDS_AUTHORIZED'],
+    503: ['SERVICE_OVERLOADED'],
   })
   capture(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: CaptureDto, @IdempotencyKeys() keys: string[]) {
     return this.commands.execute(new CapturePayment(user, id, body.amount, keys));

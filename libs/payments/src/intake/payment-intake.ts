@@ -11,6 +11,7 @@ import { type CaptureMethod, PAYMENT_COLUMNS, partiesOf, type PaymentRow, type P
 import { ExternalRefReused, IdempotencyKeyInUse, IdempotencyKeyReused } from '../domain/payments.errors.js';
 import { PaymentMetrics } from '../processing/payment-metrics.js';
 import { PaymentQueue } from '../processing/payment-queue.js';
+import { PostingBacklog } from '../processing/posting-backlog.js';
 
 /** Under load, payments are stored (and enqueued) together at most this often: fewer commits and jobs. */
 const MIN_MS_BETWEEN_INSERTS = 8;
@@ -93,7 +94,8 @@ export interface Acceptance {
 }
 
 /**
- * Stores a validated payment INITIATED, once: a unique index on (initiator, Idempotency-Key)
+ * Stores a validated payment INITIATED, once, unless posting is too far behind to promise it soon
+ * (SERVICE_OVERLOADED, and nothing stored): a unique index on (initiator, Idempotency-Key)
  * and on externalRef makes concurrent repeats meet in the database, and a repeat with the same
  * request answers the existing payment. Only after the row is committed is the job enqueued.
  */
@@ -106,11 +108,13 @@ export class PaymentIntake {
     private readonly events: EventBus,
     private readonly metrics: PaymentMetrics,
     private readonly config: AppConfig,
+    private readonly backlog: PostingBacklog,
   ) {}
 
   private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests), { minIntervalMs: MIN_MS_BETWEEN_INSERTS });
 
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
+    this.backlog.assertAccepting();
     const requestHash = hashRequest(identityOf(draft));
     const inserted = await this.inserts.run({ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash });
     return this.answer(inserted ?? (await this.existing(this.db, draft, idempotencyKey, requestHash)), Boolean(inserted));
@@ -121,6 +125,7 @@ export class PaymentIntake {
    * with the Idempotency-Key of one that held the locks first is answered with that payment.
    */
   async acceptLocked(request: LockedRequest, idempotencyKey: string | undefined): Promise<Acceptance> {
+    this.backlog.assertAccepting();
     const requestHash = hashRequest(request.identity);
     const { row, created } = await this.db.transaction(async (tx) => {
       await request.lock(tx);

@@ -28,6 +28,8 @@ describe('AppConfig', () => {
       queuePrefix: 'billing',
       loginLimitPerEmail: 10,
       loginLimitPerIp: 300,
+      backpressureMaxBacklogMs: 5000,
+      backpressureMaxQueueDepth: 10_000,
     });
     expect(config.smtpUrl).toBeUndefined();
     expect(config.adminEmail).toBeUndefined();

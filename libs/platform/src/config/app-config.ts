@@ -113,6 +113,10 @@ export class AppConfig {
   readonly webhookAllowInsecure: boolean;
   /** How often a worker looks for due deliveries besides being notified of new ones. */
   readonly webhookPollIntervalMs: number;
+  /** Payments are refused (503) while the oldest INITIATED one is older than this. */
+  readonly backpressureMaxBacklogMs: number;
+  /** Payments are refused (503) while more jobs than this wait in the payments queue. */
+  readonly backpressureMaxQueueDepth: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -152,6 +156,8 @@ export class AppConfig {
         WEBHOOK_MAX_ATTEMPTS: positiveInt({ default: 12 }),
         WEBHOOK_ALLOW_INSECURE: bool({ default: false }),
         WEBHOOK_POLL_INTERVAL_MS: positiveInt({ default: 1000 }),
+        BACKPRESSURE_MAX_BACKLOG_MS: positiveInt({ default: 5000 }),
+        BACKPRESSURE_MAX_QUEUE_DEPTH: positiveInt({ default: 10_000 }),
       },
       {
         // Every bad value at once, so a fix is not followed by the next complaint.
@@ -190,6 +196,8 @@ export class AppConfig {
       webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       webhookAllowInsecure: e.WEBHOOK_ALLOW_INSECURE,
       webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      backpressureMaxBacklogMs: e.BACKPRESSURE_MAX_BACKLOG_MS,
+      backpressureMaxQueueDepth: e.BACKPRESSURE_MAX_QUEUE_DEPTH,
     });
   }
 }

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { Public } from '../auth/auth.decorators.js';
 import { UnprefixedController } from '../http/unprefixed-controller.js';
 import { withTimeout } from '../concurrency/with-timeout.js';
+import { HealthDetails } from './health-details.js';
 
 const QUEUE_NAMES = Symbol('HEALTH_QUEUE_NAMES');
 const PING_TIMEOUT_MS = 2000;
@@ -24,6 +25,7 @@ export class HealthController {
     @Inject(Redis) private readonly redis: Redis,
     @Inject(QUEUE_NAMES) private readonly queueNames: string[],
     private readonly moduleRef: ModuleRef,
+    private readonly details: HealthDetails,
   ) {}
 
   @Get()
@@ -33,6 +35,7 @@ export class HealthController {
         () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
         () => this.ping('redis', () => this.redis.ping()),
         ...this.queueNames.map((name) => () => this.ping(`queue:${name}`, () => this.queue(name).client.ping())),
+        ...this.details.entries().map(([key, detail]) => () => this.indicators.check(key).up(detail())),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;

@@ -30,6 +30,8 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   PAYLOAD_TOO_LARGE: 'the body exceeds 100kb',
   TOO_MANY_REQUESTS: 'too many attempts; retry later',
   SERVICE_UNAVAILABLE: 'a dependency is temporarily unavailable; retry shortly',
+  SERVICE_OVERLOADED:
+    'payments are being posted 7250 ms behind, more than the 5000 ms allowed; nothing was stored, retry later',
   EMAIL_TAKEN: 'an account with this e-mail exists',
   INVALID_CONFIRMATION_TOKEN: 'the confirmation token is invalid, used or expired',
   INVALID_CREDENTIALS: 'wrong e-mail or password',
@@ -72,7 +74,12 @@ interface DocumentedProblems {
 }
 
 /** A documented problem answer (or none yet) that also answers `code`, unless it already does. */
-export function withProblem(response: DocumentedProblems | undefined, status: number, code: string, detail: string): DocumentedProblems {
+export function withProblem(
+  response: DocumentedProblems | undefined,
+  status: number,
+  code: string,
+  detail = EXAMPLE_DETAILS[code] ?? code,
+): DocumentedProblems {
   if (!response) return problemResponse(status, [code], { [code]: detail });
   const content = response.content['application/problem+json'];
   if (content.examples && code in content.examples) return response;

@@ -150,7 +150,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         operation.responses['415'] ??= problemResponse(415, ['VALIDATION_FAILED']);
       }
       operation.responses['500'] = problemResponse(500, ['INTERNAL_ERROR']);
-      operation.responses['503'] = problemResponse(503, ['SERVICE_UNAVAILABLE']);
+      const unavailable = operation.responses['503'] as Parameters<typeof withProblem>[0];
+      operation.responses['503'] = withProblem(unavailable, 503, 'SERVICE_UNAVAILABLE');
     }
   }
   return document;

@@ -12,6 +12,7 @@ import { legsOf } from '../../domain/legs.js';
 import { type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
 import { CaptureExceedsAuthorized, IdempotencyKeyInUse, IdempotencyKeyReused, PaymentNotAuthorized } from '../../domain/payments.errors.js';
 import { type MovedOn, PaymentAnnouncements } from '../../processing/payment-announcements.js';
+import { PostingBacklog } from '../../processing/posting-backlog.js';
 import { AuthorizedPayments } from '../../settlement/authorized-payments.js';
 import { CapturePayment } from './capture-payment.command.js';
 
@@ -60,11 +61,14 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
     private readonly currencies: Currencies,
     private readonly fx: FxQuotes,
     private readonly config: AppConfig,
+    private readonly backlog: PostingBacklog,
   ) {}
 
   async execute({ user, paymentId, amount, idempotencyKeys }: CapturePayment): Promise<PaymentView> {
     const idempotencyKey = parseIdempotencyKey(idempotencyKeys);
     if (!isUuid(paymentId)) throw new NotFound('payment');
+    // A capture writes the ledger in the api, competing with the postings that are behind.
+    this.backlog.assertAccepting();
     return this.captures.run({ user, paymentId: paymentId.toLowerCase(), amount, idempotencyKey });
   }
 
