@@ -74,12 +74,12 @@ describe('a worker restarted after a crash', () => {
 
   /** When each payment left INITIATED, in epoch ms (a hold: its expiry less HOLD_TTL_MS); null while INITIATED. */
   async function leftInitiatedAt(ids: string[]): Promise<Map<string, number | null>> {
-    const rows = (await db.query(
+    const rows = await db.query<Array<{ id: string; at: number | null }>>(
       `SELECT id, extract(epoch FROM coalesce(processed_at, expires_at - $2 * interval '1 ms'))::float8 * 1000 AS at
          FROM payments
         WHERE id = ANY($1::uuid[])`,
       [ids, api.config.holdTtlMs],
-    )) as Array<{ id: string; at: number | null }>;
+    );
     return new Map(rows.map((r) => [r.id, r.at]));
   }
 
@@ -125,11 +125,11 @@ describe('a worker restarted after a crash', () => {
     const lateBy = (id: string) => (finalAt.get(id) ?? Infinity) - healthyAt;
     expect(ids.filter((id) => lateBy(id) > RECOVERED_WITHIN_MS).map((id) => [id, lateBy(id)])).toEqual([]);
 
-    const legs = (await db.query(
+    const legs = await db.query<Array<{ id: string; status: string; n: number }>>(
       `SELECT p.id, p.status, count(o.id)::int AS n FROM payments p LEFT JOIN operations o ON o.payment_id = p.id
         WHERE p.id = ANY($1::uuid[]) AND p.type = 'TRANSFER' AND p.capture = 'automatic' GROUP BY p.id, p.status`,
       [ids],
-    )) as Array<{ id: string; status: string; n: number }>;
+    );
     for (const { id, status, n } of legs) expect([id, status, n]).toEqual([id, status, status === 'COMPLETED' ? 4 : 0]);
     expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
   }, 150_000);

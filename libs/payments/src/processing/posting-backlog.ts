@@ -79,7 +79,7 @@ export class PostingBacklog implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     const base = `${config.queuePrefix}:posting-backlog`;
     this.keys = { lease: `${base}:lease`, reading: `${base}:reading`, cursor: `${base}:cursor` };
-    const backlog = this;
+    const current = () => this.current();
     metric(
       'billing_posting_backlog_seconds',
       () =>
@@ -87,7 +87,7 @@ export class PostingBacklog implements OnApplicationBootstrap, OnModuleDestroy {
           name: 'billing_posting_backlog_seconds',
           help: 'Age of the oldest payment still INITIATED, as last measured (0 when there is none)',
           collect(this: Gauge) {
-            const reading = backlog.current();
+            const reading = current();
             if (reading) this.set(reading.oldestInitiatedMs / 1000);
           },
         }),
@@ -154,7 +154,7 @@ export class PostingBacklog implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async measure(): Promise<BacklogReading> {
     const [cursorAt, cursorId] = (await this.redis.get(this.keys.cursor))?.split('|') ?? [null, NIL_UUID];
-    const [walk] = (await this.db.query(PROBE, [cursorAt, cursorId])) as Walk[];
+    const [walk] = await this.db.query<Walk[]>(PROBE, [cursorAt, cursorId]);
     const queueDepth = await this.payments.queue.getJobCountByTypes(['waiting', 'paused']);
     let reading: BacklogReading;
     let next: string | undefined;
