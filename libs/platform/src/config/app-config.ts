@@ -113,6 +113,10 @@ export class AppConfig {
   readonly webhookAllowInsecure: boolean;
   /** How often a worker looks for due deliveries besides being notified of new ones. */
   readonly webhookPollIntervalMs: number;
+  /** Endpoints one user may have: each multiplies the deliveries written inside every posting. */
+  readonly webhookMaxEndpointsPerUser: number;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -152,6 +156,8 @@ export class AppConfig {
         WEBHOOK_MAX_ATTEMPTS: positiveInt({ default: 12 }),
         WEBHOOK_ALLOW_INSECURE: bool({ default: false }),
         WEBHOOK_POLL_INTERVAL_MS: positiveInt({ default: 1000 }),
+        WEBHOOK_MAX_ENDPOINTS_PER_USER: positiveInt({ default: 16 }),
+        METRICS_TOKEN: str({ default: undefined }),
       },
       {
         // Every bad value at once, so a fix is not followed by the next complaint.
@@ -190,6 +196,8 @@ export class AppConfig {
       webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       webhookAllowInsecure: e.WEBHOOK_ALLOW_INSECURE,
       webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      webhookMaxEndpointsPerUser: e.WEBHOOK_MAX_ENDPOINTS_PER_USER,
+      metricsToken: e.METRICS_TOKEN,
     });
   }
 }
