@@ -154,6 +154,16 @@ describe('hostile input', () => {
     expect({ status: res.status, type: res.headers['content-type'], code: res.body.code }).toEqual({ status: 404, type: expect.stringMatching(/^application\/problem\+json/), code: 'NOT_FOUND' });
   });
 
+  it('answers a URL over 16 KiB, which Node refuses before any route, with 431 problem details', async () => {
+    const res = await request(api.url).get(`/api/v1/payments?description=${'x'.repeat(17 * 1024)}`).set(user.auth);
+    expect({ status: res.status, type: res.headers['content-type'], code: res.body.code }).toEqual({
+      status: 431,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      code: 'HEADERS_TOO_LARGE',
+    });
+    await request(api.url).get('/api/v1/users/me').set(user.auth).expect(200);
+  });
+
   it('refuses a sweep age older than a date can hold with 400 VALIDATION_FAILED', async () => {
     const res = await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 599604256419242 });
     expect([res.status, res.body.code, res.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'olderThanMs']);
