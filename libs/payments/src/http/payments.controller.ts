@@ -142,7 +142,8 @@ export class PaymentsController {
   @ApiOperation({
     summary: 'Capture a hold',
     description:
-      'Payee (with a confirmed e-mail address) or administrator. Moves the money of an AUTHORIZED (manual-capture) payment now: ' +
+      'Payee (with a confirmed e-mail address) or administrator. ' +
+      'Moves the money of an AUTHORIZED (manual-capture) payment now: ' +
       'all of it (no body, or no `amount`), or `amount` of it with the rest released; ' +
       'the commission is recomputed on what is captured. Answers the payment COMPLETED.',
   })

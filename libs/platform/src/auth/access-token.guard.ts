@@ -44,7 +44,9 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     await super.canActivate(context);
     const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
     const loginOnly = this.reflector.getAllAndOverride<string | true | undefined>(LOGIN_ONLY, targets);
-    if (loginOnly && user.credential !== 'access-token') throw new Forbidden(loginOnly === true ? API_KEY_REFUSED : loginOnly);
+    if (loginOnly && user.credential !== 'access-token') {
+      throw new Forbidden(loginOnly === true ? API_KEY_REFUSED : loginOnly);
+    }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && user.role !== 'ADMIN') throw new Forbidden();
     return true;
   }

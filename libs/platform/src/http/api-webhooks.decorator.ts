@@ -23,7 +23,8 @@ export function declaredWebhooks(app: INestApplication): DocumentedWebhooks {
   const declared: DocumentedWebhooks = { webhooks: {}, models: [] };
   for (const module of container.getModules().values()) {
     for (const { metatype } of module.controllers.values()) {
-      const found = metatype ? (Reflect.getMetadata(API_WEBHOOKS, metatype) as DocumentedWebhooks | undefined) : undefined;
+      if (!metatype) continue;
+      const found = Reflect.getMetadata(API_WEBHOOKS, metatype) as DocumentedWebhooks | undefined;
       if (!found) continue;
       Object.assign(declared.webhooks, found.webhooks);
       declared.models.push(...found.models);

@@ -145,7 +145,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const { webhooks, models } = declaredWebhooks(app);
   const document = SwaggerModule.createDocument(app, { ...builder.build(), webhooks }, {
     extraModels: [ProblemDetailsDto, ...models],
-    // An operation is named as an SDK's method would be (`createTransfer`): its handler's name, unique across controllers.
+    // Named as an SDK's method would be (`createTransfer`): the handler's name, unique across controllers.
     operationIdFactory: (_controller, method) => method,
   });
   for (const path of Object.values(document.paths)) {

@@ -16,7 +16,8 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
  */
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'VALIDATION_FAILED', 'the request is not well-formed HTTP'];
+  const malformed: [number, string, string] = [400, 'VALIDATION_FAILED', 'the request is not well-formed HTTP'];
+  const [status, code, detail] = CLIENT_ERRORS[error.code ?? ''] ?? malformed;
   const body = JSON.stringify(problem(status, code, detail));
   if (socket.writable) {
     socket.write(

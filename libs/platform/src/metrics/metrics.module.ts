@@ -36,7 +36,9 @@ export class MetricsTokenGuard implements CanActivate {
     if (!this.expected) return true;
     const given = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
     // Digests are compared, so that the comparison takes the same time whatever the length given.
-    if (!timingSafeEqual(digest(given), this.expected)) throw new Unauthorized('/metrics takes the METRICS_TOKEN bearer token');
+    if (!timingSafeEqual(digest(given), this.expected)) {
+      throw new Unauthorized('/metrics takes the METRICS_TOKEN bearer token');
+    }
     return true;
   }
 }

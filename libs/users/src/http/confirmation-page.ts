@@ -27,7 +27,11 @@ button.addEventListener('click', async () => {
   show('Confirming…', '');
   let res;
   try {
-    res = await fetch(confirmUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+    res = await fetch(confirmUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
   } catch {
     button.disabled = false;
     return show('The server could not be reached. Check your connection and try again.', 'error');

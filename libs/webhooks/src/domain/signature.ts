@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 const SECRET_PREFIX = 'whsec_';
 
-/** A new signing secret, shown to its owner once: `whsec_` and 256 random bits in base64, as Standard Webhooks has it. */
+/** A new signing secret, shown to its owner once: `whsec_` and 256 random bits in base64 (Standard Webhooks' form). */
 export function newSigningSecret(): string {
   return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 }
@@ -25,15 +25,23 @@ export function standardKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
 }
 
-/** `webhook-signature`: `v1,<base64 HMAC-SHA256 of "<id>.<t>.<body>">` per live secret, space-separated, the newest first. */
+/**
+ * `webhook-signature`: `v1,<base64 HMAC-SHA256 of "<id>.<t>.<body>">` per live secret, space-separated,
+ * the newest first.
+ */
 export function standardSignatureHeader(secrets: readonly string[], id: string, timestamp: number, body: string): string {
-  return secrets
-    .map((secret) => `v1,${createHmac('sha256', standardKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`)
-    .join(' ');
+  const signed = `${id}.${timestamp}.${body}`;
+  const sign = (secret: string) => createHmac('sha256', standardKey(secret)).update(signed).digest('base64');
+  return secrets.map((secret) => `v1,${sign(secret)}`).join(' ');
 }
 
 /** Every signing header of one attempt: this gateway's own, and Standard Webhooks' beside them. */
-export function signingHeaders(eventId: string, secrets: readonly string[], timestamp: number, body: string): Record<string, string> {
+export function signingHeaders(
+  eventId: string,
+  secrets: readonly string[],
+  timestamp: number,
+  body: string,
+): Record<string, string> {
   return {
     'billing-event-id': eventId,
     'billing-signature': signatureHeader(secrets, timestamp, body),

@@ -50,7 +50,10 @@ export const ENDPOINTS_NEED_A_LOGIN =
  * an endpoint made, or re-pointed, with a key would outlive the key's revocation.
  */
 const ManagesEndpoints = () =>
-  applyDecorators(LoginOnly(ENDPOINTS_NEED_A_LOGIN), ApiProblems({ 403: ['FORBIDDEN'] }, { FORBIDDEN: ENDPOINTS_NEED_A_LOGIN }));
+  applyDecorators(
+    LoginOnly(ENDPOINTS_NEED_A_LOGIN),
+    ApiProblems({ 403: ['FORBIDDEN'] }, { FORBIDDEN: ENDPOINTS_NEED_A_LOGIN }),
+  );
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -111,7 +114,11 @@ export class WebhookEndpointsController {
     401: ['UNAUTHORIZED'],
     404: ['NOT_FOUND'],
   })
-  updateWebhookEndpoint(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateWebhookEndpointDto) {
+  updateWebhookEndpoint(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: UpdateWebhookEndpointDto,
+  ) {
     return this.commands.execute(new UpdateWebhookEndpoint(user.id, id, body));
   }
 

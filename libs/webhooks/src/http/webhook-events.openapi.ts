@@ -7,7 +7,9 @@ import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-events.js';
 export class WebhookEventDto {
   @ApiProperty({
     format: 'uuid',
-    description: "The event's id, the same for every endpoint and every retry (`webhook-id`, `Billing-Event-Id`): de-duplicate by it",
+    description:
+      "The event's id, the same for every endpoint and every retry (`webhook-id`, `Billing-Event-Id`): " +
+      'de-duplicate by it',
   })
   id: string;
 
@@ -38,7 +40,8 @@ const SIGNATURE_HEADERS = [
   header('Billing-Event-Id', 'The event\'s id, as `webhook-id`', { type: 'string', format: 'uuid' }),
   header(
     'Billing-Signature',
-    '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed with the secret as written (`whsec_` included); ' +
+    '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, ' +
+      'keyed with the secret as written (`whsec_` included); ' +
       'one `v1` per live secret, the newest first',
   ),
 ];
@@ -58,7 +61,8 @@ const eventOfType = (type: string): SchemaObject => ({
 });
 
 /** An SDK's handler name for an event: `payment.completed` → `onPaymentCompleted`. */
-const handlerName = (type: string) => `on${type.split('.').map((word) => word[0].toUpperCase() + word.slice(1)).join('')}`;
+const handlerName = (type: string) =>
+  `on${type.split('.').map((word) => word[0].toUpperCase() + word.slice(1)).join('')}`;
 
 /**
  * What each registered endpoint is sent: `POST <url>`, for every payment event it subscribes to, of

@@ -67,7 +67,10 @@ export class CreateDepositDto {
 
 export class RefundDto {
   // Absent means all that is left; null is refused, so that a slip never refunds everything.
-  @IsAmount('In the payment\'s target currency; absent: all that is left to refund', { optional: true, refuseNull: true })
+  @IsAmount("In the payment's target currency; absent: all that is left to refund", {
+    optional: true,
+    refuseNull: true,
+  })
   amount?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 255, example: 'Order cancelled', description: 'Kept as the refund\'s description' })

@@ -73,7 +73,8 @@ export class DeliverWebhooksHandler implements ICommandHandler<DeliverWebhooks> 
   private async attempt(delivery: TakenDelivery): Promise<AttemptOutcome> {
     const body = JSON.stringify(webhookEvent(delivery, this.currencies));
     const timestamp = Math.floor(Date.now() / 1000);
-    const result = await this.sender.send(delivery.url, body, signingHeaders(delivery.event_id, delivery.secrets, timestamp, body));
+    const headers = signingHeaders(delivery.event_id, delivery.secrets, timestamp, body);
+    const result = await this.sender.send(delivery.url, body, headers);
     return outcomeOf(result, delivery.attempts + 1, this.policy, Date.now());
   }
 }

@@ -39,7 +39,8 @@ export class CreateWebhookEndpointDto {
 }
 
 /** Absent leaves a field as it is; `null` clears the one field that may be empty, and is refused for the others. */
-const unlessAbsent = (field: keyof UpdateWebhookEndpointDto) => ValidateIf((body: UpdateWebhookEndpointDto) => body[field] !== undefined);
+const unlessAbsent = (field: keyof UpdateWebhookEndpointDto) =>
+  ValidateIf((body: UpdateWebhookEndpointDto) => body[field] !== undefined);
 
 export class UpdateWebhookEndpointDto {
   @ApiPropertyOptional({
@@ -67,7 +68,13 @@ export class UpdateWebhookEndpointDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 255, example: 'order fulfilment', description: '`null` clears it' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 255,
+    example: 'order fulfilment',
+    description: '`null` clears it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(255)
