@@ -14,7 +14,7 @@ const [source = 'openapi.json', target = 'billing-gateway.json'] = process.argv.
 const document = JSON.parse(readFileSync(source, 'utf8')) as OpenAPIObject;
 
 const WORKSPACE = 'wrk_billing_gateway';
-const LOGIN = 'req_AuthController_login';
+const LOGIN = 'req_logIn';
 const EXPORTED_AT = '2026-01-01T00:00:00.000Z';
 const TIME = Date.parse(EXPORTED_AT);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -25,16 +25,26 @@ function resolve(schema: Schema): SchemaObject {
   return document.components?.schemas?.[name] as SchemaObject;
 }
 
-/** A request body built from the schema's examples: what a reader would type first. */
+/** The schema's own type: OpenAPI 3.1 spells a nullable one `["string", "null"]`. */
+const typeOf = (schema: SchemaObject) => [schema.type].flat().find((type) => type !== 'null');
+
+/**
+ * A request body the api accepts as it stands: each field's example, else its default, else its
+ * enum's first value, else a value of its type (an array of one such item).
+ */
 function example(schema: Schema): unknown {
   const resolved = resolve(schema);
   if (resolved.example !== undefined) return resolved.example;
-  if (resolved.type === 'object' || resolved.properties) {
+  if (resolved.default !== undefined) return resolved.default;
+  if (resolved.enum?.length) return resolved.enum[0];
+  const type = typeOf(resolved);
+  if (type === 'object' || resolved.properties) {
     return Object.fromEntries(Object.entries(resolved.properties ?? {}).map(([name, property]) => [name, example(property)]));
   }
-  if (resolved.type === 'array') return [];
+  if (type === 'array') return resolved.items ? [example(resolved.items)] : [];
+  if (type === 'boolean') return false;
   if (resolved.format === 'uuid') return '00000000-0000-0000-0000-000000000000';
-  return resolved.type === 'integer' || resolved.type === 'number' ? 0 : '';
+  return type === 'integer' || type === 'number' ? 0 : '';
 }
 
 const LOGIN_BODY = { email: '{{ _.email }}', password: '{{ _.password }}' };
@@ -48,12 +58,23 @@ function body(id: string, operation: OperationObject) {
 
 const pathVariables = new Map<string, unknown>();
 
+/**
+ * One environment variable per kind of id: `/accounts/{id}` reads `account_id`, `{deliveryId}`
+ * `delivery_id`, so that an account's id is never sent where a payment's is expected.
+ */
+function variableOf(path: string, name: string): string {
+  if (name !== 'id') return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  const kind = /\/([\w-]+)\/\{id\}/.exec(path)![1];
+  return `${kind.replace(/s$/, '').replace(/-/g, '_')}_id`;
+}
+
 function url(path: string, parameters: ParameterObject[]): string {
   for (const parameter of parameters.filter((p) => p.in === 'path')) {
     const schema = parameter.schema ? resolve(parameter.schema) : {};
-    if (!pathVariables.has(parameter.name)) pathVariables.set(parameter.name, schema.example ?? '');
+    const variable = variableOf(path, parameter.name);
+    if (!pathVariables.has(variable)) pathVariables.set(variable, schema.example ?? '');
   }
-  return `{{ _.base_url }}${path.replace(/\{(\w+)\}/g, '{{ _.$1 }}')}`;
+  return `{{ _.base_url }}${path.replace(/\{(\w+)\}/g, (_, name: string) => `{{ _.${variableOf(path, name)} }}`)}`;
 }
 
 function queryParameters(parameters: ParameterObject[]) {
@@ -86,6 +107,11 @@ const folders = tags.map((tag, index) => ({
   modified: TIME,
 }));
 
+const folderOf = (operation: OperationObject) => {
+  const tag = operation.tags?.find((name) => tags.includes(name));
+  return tag ? `fld_${tag}` : WORKSPACE;
+};
+
 const requests = Object.entries(document.paths).flatMap(([path, item]) =>
   METHODS.flatMap((method) => {
     const operation = item[method];
@@ -97,7 +123,8 @@ const requests = Object.entries(document.paths).flatMap(([path, item]) =>
       {
         _id: id,
         _type: 'request',
-        parentId: `fld_${operation.tags?.[0] ?? tags[0]}`,
+        // A request whose tags name no folder sits in the workspace: Insomnia drops one whose parent is missing.
+        parentId: folderOf(operation),
         name: operation.summary ?? operation.operationId,
         description: operation.description ?? '',
         method: method.toUpperCase(),
@@ -123,7 +150,7 @@ const environment = {
   data: {
     base_url: 'http://localhost:3000',
     email: 'admin@example.com',
-    password: 'change-me',
+    password: 'change-me-please', // the quick start's administrator
     // Sends "Log in" again when its last answer is older than an hour, and takes the token from it.
     token: `{% response 'body', '${LOGIN}', 'b64::${accessTokenPath}::46b', 'when-expired', 3600 %}`,
     ...Object.fromEntries(pathVariables),

@@ -59,6 +59,18 @@ describe('the confirmation page the e-mail links to', () => {
     expect(await page.getByRole('button', BUTTON).isVisible()).toBe(false);
   });
 
+  it('confirms from the link with a trailing slash too (/confirm/?token=…), posting to the api, not under /confirm/', async () => {
+    const user = await registerUser(running, { confirmed: false });
+    const link = running.outbox.confirmationLink(user.email);
+    const posted: string[] = [];
+    page.on('request', (req) => void (req.method() === 'POST' && posted.push(new URL(req.url()).pathname)));
+    await page.goto(`${running.url}${link.pathname}/${link.search}`);
+    await page.getByRole('button', BUTTON).click();
+    await expect(page.getByRole('status').filter({ hasText: 'is confirmed' }).textContent()).resolves.toContain(user.email);
+    expect(await confirmed(user)).toBe(true);
+    expect(posted).toEqual(['/api/v1/auth/confirm']);
+  });
+
   it('shows the INVALID_CONFIRMATION_TOKEN detail for a used token and for a bogus one', async () => {
     const user = await registerUser(running);
     const used = running.outbox.confirmationLink(user.email);

@@ -125,6 +125,19 @@ describe('holds: manual capture, capture, void and expiry', () => {
       expect((await capture(admin, held.id).expect(200)).body.status).toBe('COMPLETED');
     });
 
+    it('refuses a payee whose e-mail is unconfirmed with 403 EMAIL_NOT_CONFIRMED, as a refund does, holding on; a void moves nothing and is let through', async () => {
+      const payer = await registerUser(api);
+      const payee = await registerUser(api, { confirmed: false });
+      const [from, to] = await Promise.all([openAccount(api, payer), openAccount(api, payee)]);
+      await deposit(api, admin, from, '10.00');
+      const [held, other] = [await authorize({ payer, from, to }, '5.00'), await authorize({ payer, from, to }, '1.00')];
+      const res = await capture(payee, held.id);
+      expect([res.status, res.body.code]).toEqual([403, 'EMAIL_NOT_CONFIRMED']);
+      expect((await request(api.url).get(`/api/v1/payments/${held.id}`).set(payer.auth).expect(200)).body.status).toBe('AUTHORIZED');
+      expect(await account(payer, from)).toMatchObject({ balance: '10.00', heldBalance: '6.03' });
+      expect((await voidHold(payee, other.id).expect(200)).body.status).toBe('VOIDED');
+    });
+
     it('refuses more than authorized with 422 CAPTURE_EXCEEDS_AUTHORIZED and a malformed amount with 400, holding on', async () => {
       const p = await parties('10.00');
       const held = await authorize(p, '5.00');

@@ -20,10 +20,10 @@ describe('Swagger UI in a real browser', () => {
   it('lists the operations and logs in with "Try it out": 201 and an accessToken', async () => {
     const page = await browser.newPage();
     await page.goto(`${running.url}/docs`);
-    const login = page.locator('#operations-auth-AuthController_login');
+    const login = page.locator('#operations-auth-logIn');
     await login.waitFor();
     expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(21);
-    await expect(page.locator('#operations-payments-PaymentsController_transfer .opblock-summary-path').textContent()).resolves.toBe('/api/v1/payments');
+    await expect(page.locator('#operations-payments-createTransfer .opblock-summary-path').textContent()).resolves.toBe('/api/v1/payments');
 
     await login.locator('.opblock-summary').click();
     await login.locator('.try-out__btn').click();
@@ -71,10 +71,10 @@ describe('Swagger UI in a real browser', () => {
     }
 
     it.each([
-      ['payments', 'payments-PaymentsController_list'],
-      ['accounts', 'accounts-AccountsController_list'],
-      ['rates', 'rates-RatesController_list'],
-      ['tokens', 'auth-AuthController_listTokens'],
+      ['payments', 'payments-listPayments'],
+      ['accounts', 'accounts-listAccounts'],
+      ['rates', 'rates-listRates'],
+      ['tokens', 'auth-listAccessTokens'],
     ])('lists %s with the filters as "Try it out" leaves them: 200 and a page', async (_name, operationId) => {
       const result = await tryItOut(operationId);
       expect({ status: result.status, data: Array.isArray(result.body.data) }).toEqual({ status: '200', data: true });
@@ -82,16 +82,16 @@ describe('Swagger UI in a real browser', () => {
 
     it('books two deposits in a row without touching the Idempotency-Key field: two 202s, two payments', async () => {
       const accountId = await openAccount(running, admin);
-      const first = await tryItOut('payments-PaymentsController_deposit', { accountId, amount: '10.00', externalRef: `ui-${Date.now()}-1` });
-      const second = await tryItOut('payments-PaymentsController_deposit', { accountId, amount: '20.00', externalRef: `ui-${Date.now()}-2` });
+      const first = await tryItOut('payments-createDeposit', { accountId, amount: '10.00', externalRef: `ui-${Date.now()}-1` });
+      const second = await tryItOut('payments-createDeposit', { accountId, amount: '20.00', externalRef: `ui-${Date.now()}-2` });
       expect([first.status, second.status]).toEqual(['202', '202']);
       expect(first.body.id).not.toEqual(second.body.id);
     });
 
     it('keeps the authorisation across a reload', async () => {
       await page.reload();
-      await page.locator('#operations-users-UsersController_me').waitFor();
-      const me = await tryItOut('users-UsersController_me');
+      await page.locator('#operations-users-getCurrentUser').waitFor();
+      const me = await tryItOut('users-getCurrentUser');
       expect([me.status, me.body.email]).toEqual(['200', admin.email]);
     });
   });

@@ -106,7 +106,7 @@ describe('webhooks', () => {
         events: ['*'],
         description: 'orders',
         enabled: true,
-        secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
+        secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
         previousSecretExpiresAt: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

@@ -22,8 +22,19 @@ interface Route {
 
 /** Who may call what, by the contract: /admin/... and deposits are for administrators. */
 const adminOnly = (route: Route) => route.path.startsWith('/api/v1/admin/') || route.key === 'POST /api/v1/deposits';
-/** What manages credentials takes a login's access token: an API key, even a full one, is refused. */
-const loginOnly = (route: Route) => route.path.startsWith('/api/v1/api-keys') || route.path.startsWith('/api/v1/auth/tokens') || route.key === 'POST /api/v1/auth/logout';
+/** Webhook endpoints receive their owner's payments for as long as they exist: managing one is managing a credential. */
+const MANAGES_ENDPOINTS = [
+  'POST /api/v1/webhook-endpoints',
+  'PATCH /api/v1/webhook-endpoints/{id}',
+  'DELETE /api/v1/webhook-endpoints/{id}',
+  'POST /api/v1/webhook-endpoints/{id}/rotate-secret',
+];
+/** What manages credentials, or outlives them, takes a login's access token: an API key, even a full one, is refused. */
+const loginOnly = (route: Route) =>
+  route.path.startsWith('/api/v1/api-keys') ||
+  route.path.startsWith('/api/v1/auth/tokens') ||
+  route.key === 'POST /api/v1/auth/logout' ||
+  MANAGES_ENDPOINTS.includes(route.key);
 /** A read-only API key may only read. */
 const writes = (route: Route) => !route.public && !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
 const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
@@ -241,8 +252,9 @@ describe('authorisation matrix over every route', () => {
     }
   });
 
-  it('answers 403 FORBIDDEN to a full API key on every route that manages credentials, changing nothing', async () => {
+  it('answers 403 FORBIDDEN to a full API key on every route that manages credentials or webhook endpoints, changing nothing', async () => {
     const before = await state();
+    expect(routes.filter(loginOnly).map((r) => r.key)).toEqual(expect.arrayContaining(MANAGES_ENDPOINTS));
     for (const route of routes.filter(loginOnly)) {
       const res = await call(route, w.attackerKey, (r, param) => victimId(r)?.(w, param));
       expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });

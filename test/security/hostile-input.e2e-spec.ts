@@ -154,6 +154,16 @@ describe('hostile input', () => {
     expect({ status: res.status, type: res.headers['content-type'], code: res.body.code }).toEqual({ status: 404, type: expect.stringMatching(/^application\/problem\+json/), code: 'NOT_FOUND' });
   });
 
+  it('answers a URL over 16 KiB, which Node refuses before any route, with 431 problem details', async () => {
+    const res = await request(api.url).get(`/api/v1/payments?description=${'x'.repeat(17 * 1024)}`).set(user.auth);
+    expect({ status: res.status, type: res.headers['content-type'], code: res.body.code }).toEqual({
+      status: 431,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      code: 'HEADERS_TOO_LARGE',
+    });
+    await request(api.url).get('/api/v1/users/me').set(user.auth).expect(200);
+  });
+
   it('refuses a sweep age older than a date can hold with 400 VALIDATION_FAILED', async () => {
     const res = await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 599604256419242 });
     expect([res.status, res.body.code, res.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'olderThanMs']);
@@ -177,6 +187,26 @@ describe('hostile input', () => {
     ])('refuses a date that does not exist on %s (%s) with 400 INVALID_QUERY', async (path, query) => {
       const res = await request(api.url).get(`${path}?${query}`).set(user.auth);
       expect([res.status, res.body.code]).toEqual([400, 'INVALID_QUERY']);
+    });
+
+    it('refuses the year 0000, which PostgreSQL has not, in every timestamp filter of every list with 400 INVALID_QUERY', async () => {
+      type Parameter = { name: string; in: string; schema?: { format?: string } };
+      const docs = (await request(api.url).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
+      const endpoint = await request(api.url).post('/api/v1/webhook-endpoints').set(admin.auth).send({ url: 'https://93.184.216.34/year-zero' }).expect(201);
+      const ids: Record<string, string> = { accounts: account, 'webhook-endpoints': endpoint.body.id };
+      const filters = Object.entries(docs.paths).flatMap(([path, item]) =>
+        (item.get?.parameters ?? []).filter((p) => p.in === 'query' && p.schema?.format === 'date-time').map((p) => [path, p.name] as const),
+      );
+      expect(new Set(filters.map(([path]) => path)).size).toBeGreaterThanOrEqual(8);
+      try {
+        for (const [path, name] of filters) {
+          const url = path.replace(/\/([\w-]+)\/\{id\}/, (_, kind: string) => `/${kind}/${ids[kind]}`);
+          const res = await request(api.url).get(`${url}?${encodeURIComponent(name)}=0000-01-01T00:00:00Z`).set(admin.auth);
+          expect({ url, name, status: res.status, code: res.body.code }).toEqual({ url, name, status: 400, code: 'INVALID_QUERY' });
+        }
+      } finally {
+        await request(api.url).delete(`/api/v1/webhook-endpoints/${endpoint.body.id}`).set(admin.auth).expect(204);
+      }
     });
 
     it('refuses a cursor on any list but the one that issued it with 400 INVALID_QUERY', async () => {

@@ -33,6 +33,8 @@ export { createRedisClient } from './redis/redis.module.js';
 export { runMain } from './config/run-main.js';
 export { ApiProblems } from './http/api-problems.decorator.js';
 export { ApiMoney } from './http/api-money.decorator.js';
+export { ApiWebhooks } from './http/api-webhooks.decorator.js';
+export type { DocumentedWebhooks } from './http/api-webhooks.decorator.js';
 export { ApiListQuery, ListQueryString } from './list-query/list-query.decorators.js';
 export { isUniqueViolation } from './errors/unique-violation.js';
 export { isUuid } from './http/uuid.js';

@@ -21,7 +21,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'Open an account', description: 'A user may hold several accounts in one currency.' })
   @ApiCreatedResponse({ type: AccountDto, description: 'A new account with a zero balance' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'UNSUPPORTED_CURRENCY', 'INVALID_JSON'], 401: ['UNAUTHORIZED'] })
-  open(@CurrentUser() user: AuthUser, @Body() body: OpenAccountDto) {
+  openAccount(@CurrentUser() user: AuthUser, @Body() body: OpenAccountDto) {
     return this.commands.execute(new OpenAccount(user.id, body.currency, body.name));
   }
 
@@ -30,7 +30,7 @@ export class AccountsController {
   @ApiListQuery(ACCOUNT_LIST.fields, ACCOUNT_LIST.defaultSort)
   @ApiOkResponse({ type: AccountPageDto, description: 'Own accounts; an administrator sees all' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  listAccounts(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListAccounts(user, query));
   }
 
@@ -39,7 +39,7 @@ export class AccountsController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AccountDto })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  getAccount(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.queries.execute(new GetAccount(user, id));
   }
 }

@@ -20,7 +20,7 @@ export class RatesController {
   @ApiListQuery({ from: { type: 'enum' }, to: { type: 'enum' }, rate: { type: 'decimal' }, updatedAt: { type: 'timestamp' } }, 'from,to')
   @ApiOkResponse({ type: RatePageDto, description: 'The current rate of every pair that has one' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  list(@ListQueryString() query: string) {
+  listRates(@ListQueryString() query: string) {
     return this.queries.execute(new ListRates(query));
   }
 
@@ -32,7 +32,7 @@ export class RatesController {
   @ApiParam({ name: 'to', schema: { type: 'string', pattern: '^[A-Z]{3}$', example: 'EUR' }, description: 'Target currency, one of the configured codes, not `from`' })
   @ApiOkResponse({ type: RateDto, description: 'The rate in force from now on; earlier rates stay in the history' })
   @ApiProblems({ 400: ['INVALID_RATE', 'UNSUPPORTED_CURRENCY', 'VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
-  set(@CurrentUser() admin: AuthUser, @Param('from') from: string, @Param('to') to: string, @Body() body: SetRateDto) {
+  setRate(@CurrentUser() admin: AuthUser, @Param('from') from: string, @Param('to') to: string, @Body() body: SetRateDto) {
     return this.commands.execute(new SetRate(from, to, body.rate, admin.id));
   }
 }

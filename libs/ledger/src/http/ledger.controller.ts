@@ -19,7 +19,7 @@ export class StatementController {
   @ApiListQuery(STATEMENT.fields, STATEMENT.defaultSort)
   @ApiOkResponse({ type: OperationPageDto, description: 'The account\'s statement' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  statement(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
+  listAccountOperations(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
     return this.queries.execute(new GetStatement(user, id, query));
   }
 }
@@ -35,7 +35,7 @@ export class TrialBalanceController {
   @ApiOperation({ summary: 'Trial balance', description: 'Every currency must sum to zero and every balance must equal its operations\' sum.' })
   @ApiOkResponse({ type: TrialBalanceDto })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
-  check() {
+  checkTrialBalance() {
     return this.queries.execute(new CheckTrialBalance());
   }
 }

@@ -1,6 +1,15 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
 import { CapturePayment } from '../commands/capture-payment/capture-payment.command.js';
@@ -64,7 +73,7 @@ export class PaymentsController {
       422: ['RATE_NOT_AVAILABLE'],
     },
   )
-  async transfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
+  async createTransfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, body.capture, keys)));
   }
 
@@ -74,7 +83,7 @@ export class PaymentsController {
     403: ['EMAIL_NOT_CONFIRMED'],
     404: ['NOT_FOUND'],
   })
-  async withdraw(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
+  async createWithdrawal(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, keys)));
   }
 
@@ -86,12 +95,13 @@ export class PaymentsController {
     404: ['NOT_FOUND'],
     409: ['EXTERNAL_REF_REUSED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
   })
-  async deposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
+  async createDeposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
     return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, keys)));
   }
 
   @Post('payments/:id/refunds')
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiBody({ type: RefundDto, required: false })
   @ApiPaymentCreation(
     'Refund',
     'Gives a COMPLETED payment back, in full (no amount) or in part, as a new payment of type REFUND from its payee to its payer. ' +
@@ -104,7 +114,7 @@ export class PaymentsController {
       422: ['REFUND_EXCEEDS_PAYMENT'],
     },
   )
-  async refund(
+  async refundPayment(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() body: RefundDto,
@@ -119,7 +129,7 @@ export class PaymentsController {
   @ApiListQuery(PAYMENT_LIST.fields, PAYMENT_LIST.defaultSort)
   @ApiOkResponse({ type: PaymentPageDto, description: 'Payments the caller pays or is paid by; an administrator sees all' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  listPayments(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListPayments(user, query));
   }
 
@@ -128,7 +138,7 @@ export class PaymentsController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: PaymentDto, description: 'The payment as it stands now (the polling endpoint)' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  getPayment(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.queries.execute(new GetPayment(user, id));
   }
 
@@ -137,7 +147,9 @@ export class PaymentsController {
   @ApiOperation({
     summary: 'Capture a hold',
     description:
-      'Payee or administrator. Moves the money of an AUTHORIZED (manual-capture) payment now: all of it, or `amount` of it with the rest released; ' +
+      'Payee (with a confirmed e-mail address) or administrator. ' +
+      'Moves the money of an AUTHORIZED (manual-capture) payment now: ' +
+      'all of it (no body, or no `amount`), or `amount` of it with the rest released; ' +
       'the commission is recomputed on what is captured. Answers the payment COMPLETED.',
   })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
@@ -147,17 +159,18 @@ export class PaymentsController {
     description: 'Same key and same body → the capture is answered again as the payment stands now; same key, another body → 409.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
   })
+  @ApiBody({ type: CaptureDto, required: false })
   @ApiOkResponse({ type: PaymentDto, description: 'The payment, COMPLETED (or as it stands now, for a repeat)' })
   @ApiProblems({
     400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
     401: ['UNAUTHORIZED'],
-    403: ['FORBIDDEN'],
+    403: ['FORBIDDEN', 'EMAIL_NOT_CONFIRMED'],
     404: ['NOT_FOUND'],
     409: ['PAYMENT_NOT_AUTHORIZED', 'AUTHORIZATION_EXPIRED', 'IDEMPOTENCY_KEY_REUSED'],
     422: ['CAPTURE_EXCEEDS_AUTHORIZED'],
     503: ['SERVICE_OVERLOADED'],
   })
-  capture(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: CaptureDto, @IdempotencyKeys() keys: string[]) {
+  capturePayment(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: CaptureDto, @IdempotencyKeys() keys: string[]) {
     return this.commands.execute(new CapturePayment(user, id, body.amount, keys));
   }
 
@@ -167,7 +180,7 @@ export class PaymentsController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: PaymentDto, description: 'The payment, VOIDED' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['PAYMENT_NOT_AUTHORIZED', 'AUTHORIZATION_EXPIRED'] })
-  void(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  voidPayment(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.commands.execute(new VoidPayment(user, id));
   }
 
@@ -176,9 +189,10 @@ export class PaymentsController {
   @HttpCode(200)
   @ApiTags('admin')
   @ApiOperation({ summary: 'Sweep now', description: 'Finishes payments still INITIATED after `olderThanMs`.' })
+  @ApiBody({ type: SweepDto, required: false })
   @ApiOkResponse({ type: SweepResultDto })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
-  sweep(@Body() body: SweepDto) {
+  sweepPayments(@Body() body: SweepDto) {
     return this.commands.execute(new SweepPayments(body.olderThanMs, true));
   }
 }

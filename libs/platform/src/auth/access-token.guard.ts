@@ -43,7 +43,10 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     await super.canActivate(context);
     const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
-    if (this.reflector.getAllAndOverride<boolean>(LOGIN_ONLY, targets) && user.credential !== 'access-token') throw new Forbidden(API_KEY_REFUSED);
+    const loginOnly = this.reflector.getAllAndOverride<string | true | undefined>(LOGIN_ONLY, targets);
+    if (loginOnly && user.credential !== 'access-token') {
+      throw new Forbidden(loginOnly === true ? API_KEY_REFUSED : loginOnly);
+    }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && user.role !== 'ADMIN') throw new Forbidden();
     return true;
   }

@@ -12,11 +12,12 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
 
 /**
- * The route manages credentials (API keys, access tokens, logging out): it takes a login's access
- * token, and an API key answers 403, so that a leaked key cannot mint another key that outlives its own
- * revocation, nor revoke its owner's other credentials.
+ * The route manages credentials (API keys, access tokens, logging out) or what outlives them
+ * (webhook endpoints): it takes a login's access token, and an API key answers 403 with `reason`,
+ * so that a leaked key cannot mint another key, or an endpoint, that outlives its own revocation,
+ * nor revoke its owner's other credentials.
  */
-export const LoginOnly = () => SetMetadata(LOGIN_ONLY, true);
+export const LoginOnly = (reason?: string) => SetMetadata(LOGIN_ONLY, reason ?? true);
 
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<{ user: AuthUser }>().user,

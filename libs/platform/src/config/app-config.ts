@@ -117,6 +117,10 @@ export class AppConfig {
   readonly backpressureMaxBacklogMs: number;
   /** Payments are refused (503) while more jobs than this wait in the payments queue. */
   readonly backpressureMaxQueueDepth: number;
+  /** Endpoints one user may have: each multiplies the deliveries written inside every posting. */
+  readonly webhookMaxEndpointsPerUser: number;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -158,6 +162,8 @@ export class AppConfig {
         WEBHOOK_POLL_INTERVAL_MS: positiveInt({ default: 1000 }),
         BACKPRESSURE_MAX_BACKLOG_MS: positiveInt({ default: 5000 }),
         BACKPRESSURE_MAX_QUEUE_DEPTH: positiveInt({ default: 10_000 }),
+        WEBHOOK_MAX_ENDPOINTS_PER_USER: positiveInt({ default: 16 }),
+        METRICS_TOKEN: str({ default: undefined }),
       },
       {
         // Every bad value at once, so a fix is not followed by the next complaint.
@@ -198,6 +204,8 @@ export class AppConfig {
       webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
       backpressureMaxBacklogMs: e.BACKPRESSURE_MAX_BACKLOG_MS,
       backpressureMaxQueueDepth: e.BACKPRESSURE_MAX_QUEUE_DEPTH,
+      webhookMaxEndpointsPerUser: e.WEBHOOK_MAX_ENDPOINTS_PER_USER,
+      metricsToken: e.METRICS_TOKEN,
     });
   }
 }

@@ -49,6 +49,8 @@ const EXAMPLE_DETAILS: Record<string, string> = {
   PAYMENT_NOT_REFUNDABLE: 'only a COMPLETED payment can be refunded; this one is FAILED',
   REFUND_EXCEEDS_PAYMENT: 'only 4.00 EUR is left to refund',
   INVALID_WEBHOOK_URL: 'url: 10.0.0.5 is not a public address',
+  TOO_MANY_WEBHOOK_ENDPOINTS: 'a user may have at most 16 webhook endpoints; delete one first',
+  HEADERS_TOO_LARGE: 'the request line and headers exceed 16 KiB',
   INTERNAL_ERROR: 'unexpected error; quote request id 5d2c9a0e-8a43-4e3b-9d5e-2f0f5b1c7a10',
 };
 

@@ -11,6 +11,7 @@ import { ValidationFailed } from '../errors/common.errors.js';
 import type { FieldProblem } from '../errors/domain-error.js';
 import { READ_ONLY_KEY_REFUSED } from '../auth/access-token.guard.js';
 import { ProblemDetailsDto, problemResponse, withProblem } from './api-problems.decorator.js';
+import { declaredWebhooks } from './api-webhooks.decorator.js';
 import { unprefixedControllerPaths } from './unprefixed-controller.js';
 import { createValidationPipe } from './validation.js';
 
@@ -104,6 +105,7 @@ const TAGS: Array<[string, string]> = [
   ['accounts', 'Accounts and their statements'],
   ['payments', 'Transfers, withdrawals, deposits: accepted with 202, finished by the worker'],
   ['rates', 'Exchange rates'],
+  ['webhooks', 'Endpoints that receive payment events, and their deliveries; the events sent are under `webhooks`'],
   ['admin', 'Administrators only'],
 ];
 
@@ -127,6 +129,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Payment events arrive over Socket.IO on the namespace `/events` (auth `{ token }`).',
     )
     .setVersion('1')
+    // 3.1: its `webhooks` document what is sent to the users' endpoints.
+    .setOpenAPIVersion('3.1.0')
     .addServer('/', 'This server')
     .addBearerAuth({
       type: 'http',
@@ -138,7 +142,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     })
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDetailsDto] });
+  const { webhooks, models } = declaredWebhooks(app);
+  const document = SwaggerModule.createDocument(app, { ...builder.build(), webhooks }, {
+    extraModels: [ProblemDetailsDto, ...models],
+    // Named as an SDK's method would be (`createTransfer`): the handler's name, unique across controllers.
+    operationIdFactory: (_controller, method) => method,
+  });
   for (const path of Object.values(document.paths)) {
     for (const [method, operation] of Object.entries(path) as Array<[string, Operation]>) {
       if (typeof operation !== 'object' || !operation.responses) continue;

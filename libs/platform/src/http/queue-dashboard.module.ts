@@ -57,7 +57,7 @@ export class QueueDashboardSessionController {
   })
   @ApiNoContentResponse({ description: 'The cookie is set', headers: { 'Set-Cookie': { description: `${COOKIE}=…; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict`, schema: { type: 'string' } } } })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
-  open(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+  openQueueDashboardSession(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
     const token = encodeURIComponent(req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '');
     const secure = req.protocol === 'https' ? '; Secure' : '';
     reply.header('Set-Cookie', `${COOKIE}=${token}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict${secure}`);

@@ -331,6 +331,8 @@ describe('ListQueries against PostgreSQL', () => {
       'createdAt[lt]=2026-02-29T00:00:00.000Z',
       'createdAt=2026-01-01T24:00:00.000Z',
       'createdAt=2026-01-01T23:60:00.000Z',
+      'createdAt[gte]=0000-01-01T00:00:00Z',
+      'createdAt[in]=0000-12-31T23:59:59.999Z',
       'amount=1e3',
       'amount=1.00001',
       'amount=abc',
@@ -376,6 +378,7 @@ describe('ListQueries against PostgreSQL', () => {
     it('takes real dates, a leap day and years before 100 included', async () => {
       expect((await ids('createdAt[gt]=2024-02-29T23:59:59.999Z')).data).toHaveLength(all.length);
       expect((await ids('createdAt[gt]=0050-01-01T00:00:00.000Z')).data).toHaveLength(all.length);
+      expect((await ids('createdAt[gt]=0001-01-01T00:00:00Z')).data).toHaveLength(all.length);
     });
   });
 });

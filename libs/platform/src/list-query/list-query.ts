@@ -255,11 +255,15 @@ function parseValue(name: string, field: FieldSpec, raw: string): string {
   }
 }
 
-/** Date.parse rolls 2020-02-30 over to March 1st and takes 24:00; PostgreSQL refuses both. */
+/**
+ * Date.parse rolls 2020-02-30 over to March 1st and takes 24:00 and the year 0000; PostgreSQL
+ * refuses all three (its calendar goes from 1 BC straight to AD 1).
+ */
 function isRealTimestamp(raw: string): boolean {
   const parts = TIMESTAMP.exec(raw);
   if (!parts) return false;
   const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
+  if (year === 0) return false;
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
   date.setUTCHours(hour, minute, second);

@@ -23,7 +23,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create an API key', description: 'The answer holds the key, shown this once.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The new key, with its secret' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'] })
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateApiKeyDto) {
+  createApiKey(@CurrentUser() user: AuthUser, @Body() body: CreateApiKeyDto) {
     return this.commands.execute(new CreateApiKey(user.id, body.name, body.readOnly ?? false));
   }
 
@@ -32,7 +32,7 @@ export class ApiKeysController {
   @ApiListQuery(API_KEY_LIST.fields, API_KEY_LIST.defaultSort)
   @ApiOkResponse({ type: ApiKeyPageDto, description: 'The caller\'s live API keys (never their secret)' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  listApiKeys(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListApiKeys(user.id, query));
   }
 
@@ -42,7 +42,7 @@ export class ApiKeysController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiNoContentResponse({ description: 'Revoked: the key answers 401 from the next request on, on every instance' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  async revoke(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  async revokeApiKey(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     await this.commands.execute(new RevokeApiKey(user.id, id));
   }
 }

@@ -25,7 +25,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Register', description: 'Password at least 8 characters; the e-mail is case-insensitively unique.', security: [] })
   @ApiCreatedResponse({ type: UserDto, description: 'Registered; a confirmation e-mail is on its way' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 409: ['EMAIL_TAKEN'], 429: ['TOO_MANY_REQUESTS'] })
-  register(@Body() body: RegisterDto, @Ip() ip: string) {
+  registerUser(@Body() body: RegisterDto, @Ip() ip: string) {
     return this.commands.execute(new RegisterUser(body.email, body.password, body.name, ip));
   }
 
@@ -35,7 +35,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Confirm the e-mail address', description: 'With the token from the confirmation e-mail.', security: [] })
   @ApiOkResponse({ type: UserDto, description: 'The user, now `confirmed: true`' })
   @ApiProblems({ 400: ['INVALID_CONFIRMATION_TOKEN', 'VALIDATION_FAILED', 'INVALID_JSON'] })
-  confirm(@Body() body: ConfirmDto) {
+  confirmEmail(@Body() body: ConfirmDto) {
     return this.commands.execute(new ConfirmEmail(body.token));
   }
 
@@ -45,7 +45,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Send the confirmation e-mail again' })
   @ApiAcceptedResponse({ description: 'A new confirmation e-mail is on its way (nothing happens once confirmed)' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 429: ['TOO_MANY_REQUESTS'] })
-  async resend(@CurrentUser() user: AuthUser, @Ip() ip: string) {
+  async resendConfirmation(@CurrentUser() user: AuthUser, @Ip() ip: string) {
     await this.commands.execute(new ResendConfirmation(user.id, ip));
   }
 
@@ -54,7 +54,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in', description: 'Each login issues a new, independent access token.', security: [] })
   @ApiCreatedResponse({ type: IssuedTokenDto, description: 'A new, independent access token' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['INVALID_CREDENTIALS'], 429: ['TOO_MANY_REQUESTS'] })
-  login(@Body() body: LoginDto, @Ip() ip: string) {
+  logIn(@Body() body: LoginDto, @Ip() ip: string) {
     return this.commands.execute(new LogIn(body.email, body.password, body.tokenName, ip));
   }
 
@@ -65,7 +65,7 @@ export class AuthController {
   @ApiListQuery(TOKEN_LIST.fields, TOKEN_LIST.defaultSort)
   @ApiOkResponse({ type: TokenPageDto, description: 'The caller\'s live tokens (never their secret)' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  listTokens(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  listAccessTokens(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListTokens(user.id, query));
   }
 
@@ -77,7 +77,7 @@ export class AuthController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiNoContentResponse({ description: 'Revoked: the token answers 401 from the next request on' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  async revoke(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  async revokeAccessToken(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     await this.commands.execute(new RevokeToken(user.id, id));
   }
 
@@ -91,7 +91,7 @@ export class AuthController {
   })
   @ApiNoContentResponse({ description: 'The token used for this request is revoked' })
   @ApiProblems({ 401: ['UNAUTHORIZED'] })
-  async logout(@CurrentUser() user: AuthUser) {
+  async logOut(@CurrentUser() user: AuthUser) {
     await this.commands.execute(new RevokeToken(user.id, user.credentialId));
   }
 }

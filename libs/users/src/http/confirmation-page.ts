@@ -10,9 +10,11 @@ button:disabled { opacity: 0.6; cursor: progress; }
 .error { color: #b91c1c; }
 `;
 
-// A path-relative URL: the api is wherever this page is, also under a PUBLIC_URL with a path.
+// A path-relative URL: the api is wherever this page is, also under a PUBLIC_URL with a path, and
+// from /confirm/ (a trailing slash) as from /confirm.
 const SCRIPT = `
 const token = new URLSearchParams(location.search).get('token');
+const confirmUrl = (location.pathname.endsWith('/') ? '../' : '') + 'api/v1/auth/confirm';
 const button = document.getElementById('confirm');
 const status = document.getElementById('status');
 const show = (text, tone) => { status.textContent = text; status.className = tone; };
@@ -25,7 +27,11 @@ button.addEventListener('click', async () => {
   show('Confirming…', '');
   let res;
   try {
-    res = await fetch('api/v1/auth/confirm', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+    res = await fetch(confirmUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
   } catch {
     button.disabled = false;
     return show('The server could not be reached. Check your connection and try again.', 'error');

@@ -15,7 +15,7 @@ export class UsersController {
   @ApiOperation({ summary: 'The caller' })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems({ 401: ['UNAUTHORIZED'] })
-  me(@CurrentUser() user: AuthUser) {
+  getCurrentUser(@CurrentUser() user: AuthUser) {
     return this.queries.execute(new GetCurrentUser(user.id));
   }
 }

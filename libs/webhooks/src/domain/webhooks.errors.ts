@@ -10,3 +10,12 @@ export class InvalidWebhookUrl extends DomainError {
     this.fieldProblems = [{ field: 'url', message: reason }];
   }
 }
+
+export class TooManyWebhookEndpoints extends DomainError {
+  readonly code = 'TOO_MANY_WEBHOOK_ENDPOINTS';
+  readonly kind = 'unprocessable';
+
+  constructor(limit: number) {
+    super(`a user may have at most ${limit} webhook endpoints; delete one first`);
+  }
+}

@@ -1,7 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  ApiListQuery,
+  ApiProblems,
+  ApiWebhooks,
+  type AuthUser,
+  CurrentUser,
+  ListQueryString,
+  LoginOnly,
+} from '#platform';
 import { DeleteWebhookEndpoint } from '../commands/delete-endpoint/delete-endpoint.command.js';
 import { RegisterWebhookEndpoint } from '../commands/register-endpoint/register-endpoint.command.js';
 import { RetryWebhookDelivery } from '../commands/retry-delivery/retry-delivery.command.js';
@@ -21,11 +38,26 @@ import {
   WebhookEndpointPageDto,
   WebhookEndpointWithSecretDto,
 } from './dto/webhook.dto.js';
+import { WEBHOOK_EVENTS_DOCUMENTED } from './webhook-events.openapi.js';
 
 const ID = { name: 'id', schema: { type: 'string', format: 'uuid' } } as const;
 
+export const ENDPOINTS_NEED_A_LOGIN =
+  "API keys may read webhook endpoints but not create, change, rotate or delete them: use a login's access token";
+
+/**
+ * An endpoint receives its owner's payments for as long as it exists, so only a login manages one:
+ * an endpoint made, or re-pointed, with a key would outlive the key's revocation.
+ */
+const ManagesEndpoints = () =>
+  applyDecorators(
+    LoginOnly(ENDPOINTS_NEED_A_LOGIN),
+    ApiProblems({ 403: ['FORBIDDEN'] }, { FORBIDDEN: ENDPOINTS_NEED_A_LOGIN }),
+  );
+
 @ApiTags('webhooks')
 @ApiBearerAuth()
+@ApiWebhooks(WEBHOOK_EVENTS_DOCUMENTED)
 @Controller('webhook-endpoints')
 export class WebhookEndpointsController {
   constructor(
@@ -34,13 +66,20 @@ export class WebhookEndpointsController {
   ) {}
 
   @Post()
+  @ManagesEndpoints()
   @ApiOperation({
     summary: 'Register a webhook endpoint',
-    description: 'It receives the events of payments the caller pays or is paid (an administrator\'s: of every payment), signed with the secret answered here, once.',
+    description:
+      "It receives the events of payments the caller pays or is paid (an administrator's: of every payment), " +
+      'signed with the secret answered here, once. At most WEBHOOK_MAX_ENDPOINTS_PER_USER (default 16) per user.',
   })
   @ApiCreatedResponse({ type: WebhookEndpointWithSecretDto })
-  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_WEBHOOK_URL', 'INVALID_JSON'], 401: ['UNAUTHORIZED'] })
-  register(@CurrentUser() user: AuthUser, @Body() body: CreateWebhookEndpointDto) {
+  @ApiProblems({
+    400: ['VALIDATION_FAILED', 'INVALID_WEBHOOK_URL', 'INVALID_JSON'],
+    401: ['UNAUTHORIZED'],
+    422: ['TOO_MANY_WEBHOOK_ENDPOINTS'],
+  })
+  createWebhookEndpoint(@CurrentUser() user: AuthUser, @Body() body: CreateWebhookEndpointDto) {
     return this.commands.execute(new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description));
   }
 
@@ -49,7 +88,7 @@ export class WebhookEndpointsController {
   @ApiListQuery(ENDPOINT_LIST.fields, ENDPOINT_LIST.defaultSort)
   @ApiOkResponse({ type: WebhookEndpointPageDto })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  listWebhookEndpoints(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListWebhookEndpoints(user.id, query));
   }
 
@@ -58,57 +97,84 @@ export class WebhookEndpointsController {
   @ApiParam(ID)
   @ApiOkResponse({ type: WebhookEndpointDto })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  getWebhookEndpoint(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.queries.execute(new GetWebhookEndpoint(user.id, id));
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a webhook endpoint', description: 'Only the fields given change.' })
+  @ManagesEndpoints()
+  @ApiOperation({
+    summary: 'Change a webhook endpoint',
+    description: 'Only the fields given change; `null` clears `description`, and is refused for the others.',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: WebhookEndpointDto })
-  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_WEBHOOK_URL', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateWebhookEndpointDto) {
+  @ApiProblems({
+    400: ['VALIDATION_FAILED', 'INVALID_WEBHOOK_URL', 'INVALID_JSON'],
+    401: ['UNAUTHORIZED'],
+    404: ['NOT_FOUND'],
+  })
+  updateWebhookEndpoint(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: UpdateWebhookEndpointDto,
+  ) {
     return this.commands.execute(new UpdateWebhookEndpoint(user.id, id, body));
   }
 
   @Delete(':id')
+  @ManagesEndpoints()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a webhook endpoint', description: 'With its deliveries: those still pending are not made.' })
+  @ApiOperation({
+    summary: 'Delete a webhook endpoint',
+    description: 'With its deliveries: those still pending are not made.',
+  })
   @ApiParam(ID)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  async delete(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  async deleteWebhookEndpoint(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     await this.commands.execute(new DeleteWebhookEndpoint(user.id, id));
   }
 
   @Post(':id/rotate-secret')
+  @ManagesEndpoints()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate the signing secret', description: 'A new secret, shown once; the one it replaces signs too (a second `v1`) for 24 hours.' })
+  @ApiOperation({
+    summary: 'Rotate the signing secret',
+    description: 'A new secret, shown once; the one it replaces signs too (a second signature) for 24 hours.',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: WebhookEndpointWithSecretDto })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  rotate(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  rotateWebhookSecret(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.commands.execute(new RotateWebhookSecret(user.id, id));
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'List an endpoint\'s deliveries' })
+  @ApiOperation({ summary: "List an endpoint's deliveries" })
   @ApiParam(ID)
   @ApiListQuery(DELIVERY_LIST.fields, DELIVERY_LIST.defaultSort)
   @ApiOkResponse({ type: WebhookDeliveryPageDto })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  deliveries(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
+  listWebhookDeliveries(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
     return this.queries.execute(new ListWebhookDeliveries(user.id, id, query));
   }
 
   @Post(':id/deliveries/:deliveryId/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Retry or resend a delivery', description: 'Due now, whatever its status: a failed delivery is tried again, a delivered one sent again.' })
+  @ApiOperation({
+    summary: 'Retry or resend a delivery',
+    description: 'Due now, whatever its status: a failed delivery is tried again, a delivered one sent again.',
+  })
   @ApiParam(ID)
   @ApiParam({ name: 'deliveryId', schema: { type: 'string', format: 'uuid' } })
   @ApiAcceptedResponse({ type: WebhookDeliveryDto, description: 'PENDING, due now' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  retry(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+  retryWebhookDelivery(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Param('deliveryId') deliveryId: string,
+  ) {
     return this.commands.execute(new RetryWebhookDelivery(user.id, id, deliveryId));
   }
 }

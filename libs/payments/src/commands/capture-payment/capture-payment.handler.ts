@@ -10,7 +10,13 @@ import { commissionFor } from '../../domain/commission.js';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
 import { legsOf } from '../../domain/legs.js';
 import { type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
-import { CaptureExceedsAuthorized, IdempotencyKeyInUse, IdempotencyKeyReused, PaymentNotAuthorized } from '../../domain/payments.errors.js';
+import {
+  CaptureExceedsAuthorized,
+  EmailNotConfirmed,
+  IdempotencyKeyInUse,
+  IdempotencyKeyReused,
+  PaymentNotAuthorized,
+} from '../../domain/payments.errors.js';
 import { type MovedOn, PaymentAnnouncements } from '../../processing/payment-announcements.js';
 import { PostingBacklog } from '../../processing/posting-backlog.js';
 import { AuthorizedPayments } from '../../settlement/authorized-payments.js';
@@ -94,6 +100,8 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
       try {
         const found = locked.get(request.paymentId);
         this.payments.assertMaySettle(request.user, found);
+        // Moving money takes a confirmed address on either side: a capture as a refund (a void moves none).
+        if (!request.user.confirmed) throw new EmailNotConfirmed();
         const requested = request.amount === undefined ? null : this.currencies.parse(request.amount, found.row.currency);
         const requestHash = createHash('sha256').update(JSON.stringify([found.row.id, requested?.toString() ?? null])).digest('hex');
         const key = request.idempotencyKey === undefined ? undefined : keyOf(request.user.id, request.idempotencyKey);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { FAILURE_REASONS } from '#ledger';
 import { ApiMoney, IsAmount } from '#platform';
 import { CAPTURE_METHODS, type CaptureMethod, PAYMENT_STATUSES, PAYMENT_TYPES } from '../../domain/payment.js';
@@ -67,9 +67,10 @@ export class CreateDepositDto {
 
 export class RefundDto {
   // Absent means all that is left; null is refused, so that a slip never refunds everything.
-  @ValidateIf((body: RefundDto) => body.amount !== undefined)
-  @IsAmount('In the payment\'s target currency; absent: all that is left to refund')
-  @ApiProperty({ required: false })
+  @IsAmount("In the payment's target currency; absent: all that is left to refund", {
+    optional: true,
+    refuseNull: true,
+  })
   amount?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 255, example: 'Order cancelled', description: 'Kept as the refund\'s description' })

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, BatchStatement, Currencies } from '#platform';
 import { WebhookSender } from '../../delivery/webhook-sender.js';
 import { type AttemptOutcome, outcomeOf, type RetryPolicy } from '../../domain/retry-policy.js';
-import { signatureHeader } from '../../domain/signature.js';
+import { signingHeaders } from '../../domain/signature.js';
 import { type PaymentSnapshot, webhookEvent } from '../../domain/webhook-event.js';
 import { DeliverWebhooks } from './deliver-webhooks.command.js';
 
@@ -73,10 +73,8 @@ export class DeliverWebhooksHandler implements ICommandHandler<DeliverWebhooks> 
   private async attempt(delivery: TakenDelivery): Promise<AttemptOutcome> {
     const body = JSON.stringify(webhookEvent(delivery, this.currencies));
     const timestamp = Math.floor(Date.now() / 1000);
-    const result = await this.sender.send(delivery.url, body, {
-      'billing-event-id': delivery.event_id,
-      'billing-signature': signatureHeader(delivery.secrets, timestamp, body),
-    });
+    const headers = signingHeaders(delivery.event_id, delivery.secrets, timestamp, body);
+    const result = await this.sender.send(delivery.url, body, headers);
     return outcomeOf(result, delivery.attempts + 1, this.policy, Date.now());
   }
 }

@@ -5,7 +5,8 @@ export interface EndpointChanges {
   url?: string;
   events?: string[];
   enabled?: boolean;
-  description?: string;
+  /** `null` clears it. */
+  description?: string | null;
 }
 
 /** Changes what is given and leaves the rest; a disabled endpoint gets no new events (those already recorded are still delivered). */

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../address/webhook-addresses.js';
 import { DELIVERY_STATUSES } from '../../domain/webhook-delivery.js';
 import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
@@ -28,30 +38,47 @@ export class CreateWebhookEndpointDto {
   description?: string;
 }
 
+/** Absent leaves a field as it is; `null` clears the one field that may be empty, and is refused for the others. */
+const unlessAbsent = (field: keyof UpdateWebhookEndpointDto) =>
+  ValidateIf((body: UpdateWebhookEndpointDto) => body[field] !== undefined);
+
 export class UpdateWebhookEndpointDto {
-  @ApiPropertyOptional({ maxLength: MAX_WEBHOOK_URL_LENGTH, description: URL_DESCRIPTION })
-  @IsOptional()
+  @ApiPropertyOptional({
+    maxLength: MAX_WEBHOOK_URL_LENGTH,
+    example: 'https://merchant.example.com/billing/webhooks',
+    description: URL_DESCRIPTION,
+  })
+  @unlessAbsent('url')
   @IsString()
   url?: string;
 
-  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_EVENTS, description: EVENTS_DESCRIPTION })
-  @IsOptional()
+  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_EVENTS, default: ['*'], description: EVENTS_DESCRIPTION })
+  @unlessAbsent('events')
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(SUBSCRIBABLE_EVENTS.length)
   @IsIn(SUBSCRIBABLE_EVENTS, { each: true })
   events?: string[];
 
-  @ApiPropertyOptional({ description: 'A disabled endpoint gets no new events; those already recorded are still delivered.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: true,
+    description: 'A disabled endpoint gets no new events; those already recorded are still delivered.',
+  })
+  @unlessAbsent('enabled')
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 255 })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 255,
+    example: 'order fulfilment',
+    description: '`null` clears it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(255)
-  description?: string;
+  description?: string | null;
 }
 
 export class WebhookEndpointDto {
