@@ -7,6 +7,9 @@ import { isPublicAddress } from './public-address.js';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
+/** A developer pointing a webhook at a local receiver learns which setting allows it. */
+const INSECURE_HINT = ' (WEBHOOK_ALLOW_INSECURE=true allows plain http and private addresses, in development only)';
+
 /** The host of a URL as an address or a name: IPv6 literals lose their brackets. */
 function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -37,7 +40,7 @@ export class WebhookAddresses {
       throw new InvalidWebhookUrl('is not an absolute URL');
     }
     const schemes = this.insecure ? ['https:', 'http:'] : ['https:'];
-    if (!schemes.includes(url.protocol)) throw new InvalidWebhookUrl(`must be ${this.insecure ? 'http or https' : 'https'}`);
+    if (!schemes.includes(url.protocol)) throw new InvalidWebhookUrl(this.insecure ? 'must be http or https' : `must be https${INSECURE_HINT}`);
     if (url.username || url.password) throw new InvalidWebhookUrl('must not carry credentials');
     const host = hostOf(url);
     if (isIP(host)) this.assertAllowed(host);
@@ -74,7 +77,7 @@ export class WebhookAddresses {
   };
 
   assertAllowed(address: string): void {
-    if (!this.insecure && !isPublicAddress(address)) throw new InvalidWebhookUrl(`${address} is not a public address`);
+    if (!this.insecure && !isPublicAddress(address)) throw new InvalidWebhookUrl(`${address} is not a public address${INSECURE_HINT}`);
   }
 
   private resolve(hostname: string): Promise<LookupAddress[]> {
