@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '#platform';
 import { InvalidWebhookUrl } from '../domain/webhooks.errors.js';
 import { isPublicAddress } from './public-address.js';
@@ -23,11 +23,19 @@ function hostOf(url: URL): string {
  * gains nothing.
  */
 @Injectable()
-export class WebhookAddresses {
+export class WebhookAddresses implements OnApplicationBootstrap {
   private readonly insecure: boolean;
 
   constructor(config: AppConfig) {
     this.insecure = config.webhookAllowInsecure;
+  }
+
+  /** Said once at start-up, so that a production process started with it is noticed. */
+  onApplicationBootstrap(): void {
+    if (!this.insecure) return;
+    new Logger('Webhooks').warn(
+      'WEBHOOK_ALLOW_INSECURE=true: webhooks may go to plain http and private addresses; never in production',
+    );
   }
 
   /** The URL's form alone: scheme, no credentials, a sensible length, an address literal that is allowed. */
