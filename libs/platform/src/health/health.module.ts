@@ -1,8 +1,25 @@
 import { getQueueToken } from '@nestjs/bull';
-import { type DynamicModule, Get, HttpStatus, Inject, Module, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Get,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Module,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheckService,
+  type HealthIndicatorFunction,
+  HealthIndicatorService,
+  type HealthIndicatorResult,
+  TerminusModule,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import type { Queue } from 'bull';
 import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
@@ -12,6 +29,28 @@ import { withTimeout } from '../concurrency/with-timeout.js';
 
 const QUEUE_NAMES = Symbol('HEALTH_QUEUE_NAMES');
 const PING_TIMEOUT_MS = 2000;
+
+/**
+ * Whether the process still wants traffic: no once its shutdown has begun, so that a load balancer
+ * stops sending before the listening socket closes. The api's graceful shutdown drains at the signal;
+ * Nest's shutdown hooks (the worker's) before closing anything.
+ */
+@Injectable()
+export class Readiness implements BeforeApplicationShutdown {
+  private drainingSince?: Date;
+
+  drain(): void {
+    this.drainingSince ??= new Date();
+  }
+
+  get draining(): boolean {
+    return this.drainingSince !== undefined;
+  }
+
+  beforeApplicationShutdown(): void {
+    this.drain();
+  }
+}
 
 @ApiExcludeController()
 @Public()
@@ -24,16 +63,38 @@ export class HealthController {
     @Inject(Redis) private readonly redis: Redis,
     @Inject(QUEUE_NAMES) private readonly queueNames: string[],
     private readonly moduleRef: ModuleRef,
+    private readonly readiness: Readiness,
   ) {}
 
+  /** PostgreSQL, Redis and the queues' connections. */
   @Get()
-  async check(@Res({ passthrough: true }) res: FastifyReply) {
+  check(@Res({ passthrough: true }) res: FastifyReply) {
+    return this.answer(res, [
+      () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
+      () => this.ping('redis', () => this.redis.ping()),
+      ...this.queueNames.map((name) => () => this.ping(`queue:${name}`, () => this.queue(name).client.ping())),
+    ]);
+  }
+
+  /** The process answers: a failing liveness probe means restart it. */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Send it traffic: PostgreSQL and Redis answer and its shutdown has not begun. */
+  @Get('ready')
+  ready(@Res({ passthrough: true }) res: FastifyReply) {
+    return this.answer(res, [
+      () => this.shutdown(),
+      () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
+      () => this.ping('redis', () => this.redis.ping()),
+    ]);
+  }
+
+  private async answer(res: FastifyReply, checks: HealthIndicatorFunction[]) {
     try {
-      return await this.health.check([
-        () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
-        () => this.ping('redis', () => this.redis.ping()),
-        ...this.queueNames.map((name) => () => this.ping(`queue:${name}`, () => this.queue(name).client.ping())),
-      ]);
+      return await this.health.check(checks);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       res.status(HttpStatus.SERVICE_UNAVAILABLE);
@@ -44,6 +105,11 @@ export class HealthController {
   /** Looked up when asked: the queues are created asynchronously, after this controller. */
   private queue(name: string): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+  }
+
+  private async shutdown(): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check('shutdown');
+    return this.readiness.draining ? session.down('draining: shutting down') : session.up();
   }
 
   private async ping(key: string, ping: () => Promise<unknown>): Promise<HealthIndicatorResult> {
@@ -57,15 +123,17 @@ export class HealthController {
   }
 }
 
-/** GET /health: readiness of PostgreSQL, Redis and the named Bull queues' connections. */
+/** GET /health (PostgreSQL, Redis and the named Bull queues' connections), /health/live and /health/ready. */
 @Module({})
 export class HealthModule {
   static forQueues(...names: string[]): DynamicModule {
     return {
       module: HealthModule,
+      global: true,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [{ provide: QUEUE_NAMES, useValue: names }],
+      providers: [{ provide: QUEUE_NAMES, useValue: names }, Readiness],
+      exports: [Readiness],
     };
   }
 }
