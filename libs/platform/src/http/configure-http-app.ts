@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import helmet from 'helmet';
+import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { logRequests } from '../logging/logging.module.js';
@@ -13,6 +14,7 @@ import { READ_ONLY_KEY_REFUSED } from '../auth/access-token.guard.js';
 import { ProblemDetailsDto, problemResponse, withProblem } from './api-problems.decorator.js';
 import { unprefixedControllerPaths } from './unprefixed-controller.js';
 import { createValidationPipe } from './validation.js';
+import { limitRequests, RATE_LIMIT_HEADERS } from '../rate-limits/api-rate-limits.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -113,8 +115,8 @@ const READ_METHODS = new Set(['get', 'head', 'options']);
 
 /**
  * The OpenAPI document of the api. Every operation also documents the answers any request may get:
- * 500 and 503, 413 and 415 where it takes a body, and 403 FORBIDDEN (a read-only API key) where it
- * needs a credential and writes.
+ * 429 (the API-wide rate limits), 500 and 503, 413 and 415 where it takes a body, and 403 FORBIDDEN
+ * (a read-only API key) where it needs a credential and writes.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -149,6 +151,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         operation.responses['413'] ??= problemResponse(413, ['PAYLOAD_TOO_LARGE']);
         operation.responses['415'] ??= problemResponse(415, ['VALIDATION_FAILED']);
       }
+      operation.responses['429'] ??= problemResponse(429, ['TOO_MANY_REQUESTS'], {
+        TOO_MANY_REQUESTS: 'too many requests; retry in 12 s',
+      });
       operation.responses['500'] = problemResponse(500, ['INTERNAL_ERROR']);
       operation.responses['503'] = problemResponse(503, ['SERVICE_UNAVAILABLE']);
     }
@@ -164,7 +169,11 @@ export function configureHttpApp(app: NestFastifyApplication, options: { docs?: 
   app.useLogger(logger);
   logRequests(fastify, logger);
   fastify.addHook('onRequest', securityHeaders());
-  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  limitRequests(fastify, config, app.get(Redis), `/${API_PREFIX}/`);
+  if (config.corsOrigins.length) {
+    const exposedHeaders = ['X-Request-Id', 'Retry-After', ...RATE_LIMIT_HEADERS];
+    app.enableCors({ origin: config.corsOrigins, exposedHeaders });
+  }
   parseJsonBodies(fastify);
   useApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
