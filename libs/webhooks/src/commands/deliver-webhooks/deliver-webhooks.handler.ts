@@ -2,6 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, Currencies, PreparedStatement } from '#platform';
+import { WebhookMetrics } from '../../delivery/webhook-metrics.js';
 import { WebhookSender } from '../../delivery/webhook-sender.js';
 import { type AttemptOutcome, outcomeOf, type RetryPolicy } from '../../domain/retry-policy.js';
 import { signatureHeader } from '../../domain/signature.js';
@@ -52,6 +53,7 @@ export class DeliverWebhooksHandler implements ICommandHandler<DeliverWebhooks> 
     private readonly sender: WebhookSender,
     private readonly currencies: Currencies,
     private readonly config: AppConfig,
+    private readonly metrics: WebhookMetrics,
   ) {
     this.policy = { baseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts };
   }
@@ -77,6 +79,9 @@ export class DeliverWebhooksHandler implements ICommandHandler<DeliverWebhooks> 
       'billing-event-id': delivery.event_id,
       'billing-signature': signatureHeader(delivery.secrets, timestamp, body),
     });
-    return outcomeOf(result, delivery.attempts + 1, this.policy, Date.now());
+    const now = Date.now();
+    const outcome = outcomeOf(result, delivery.attempts + 1, this.policy, now);
+    this.metrics.attempted(outcome.status, delivery.created_at, now);
+    return outcome;
   }
 }
