@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { migrateTestDatabase } from './support/harness.js';
-import { startApiProcess, startWorkerProcess } from './support/processes.js';
+import { type RunningProcess, startApiProcess, startWorkerProcess } from './support/processes.js';
 
 /**
  * Metrics the dashboard or the rules may name before the code that exports them has landed: each
@@ -96,14 +96,14 @@ describe('the dashboard and the alert rules', () => {
 
     beforeAll(async () => {
       await migrateTestDatabase();
-      const [api, worker] = await Promise.all([startApiProcess(), startWorkerProcess()]);
+      const started: RunningProcess[] = [];
       try {
-        const texts = await Promise.all(
-          [api, worker].map((process) => fetch(`${process.url}/metrics`).then((res) => res.text())),
-        );
+        started.push(await startApiProcess()); // first, as in production: it creates the technical accounts
+        started.push(await startWorkerProcess());
+        const texts = await Promise.all(started.map((each) => fetch(`${each.url}/metrics`).then((res) => res.text())));
         exported = new Set(texts.flatMap((text) => [...exportedNames(text)]));
       } finally {
-        await Promise.all([api.stop(), worker.stop()]);
+        await Promise.all(started.map((each) => each.stop()));
       }
     });
 

@@ -129,6 +129,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Payment events arrive over Socket.IO on the namespace `/events` (auth `{ token }`).',
     )
     .setVersion('1')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'This server')
     .addBearerAuth({
       type: 'http',
