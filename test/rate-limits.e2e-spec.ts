@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RedisBudget } from '#platform';
 import { startApp } from './support/harness.js';
 import { type RunningProcess, startApiProcess } from './support/processes.js';
+import { Relay } from './support/relay.js';
 
 /** Each test its own Redis keys: the budgets of one test must not be spent by another. */
 const ownBudgets = (limits: Record<string, string>) => ({
@@ -78,5 +81,25 @@ describe('API-wide rate limits', () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe('RedisBudget', () => {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const relay = Relay.to(redisUrl, 6379);
+  let redis: Redis | undefined;
+  afterAll(async () => {
+    redis?.disconnect();
+    await relay.cut();
+  });
+
+  it('counts from a budget of its own, without holding the request, when Redis accepts but never answers', async () => {
+    await relay.open();
+    await relay.stall();
+    redis = new Redis(relay.address(redisUrl), { enableReadyCheck: false, maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    const budget = new RedisBudget(redis, `${process.env.QUEUE_PREFIX}-stalled`, 2);
+    const states = [await budget.spend('client'), await budget.spend('client'), await budget.spend('client')];
+    expect(states.map((state) => state.exceeded)).toEqual([false, false, true]);
   });
 });
