@@ -10,20 +10,12 @@ const swc = [
   },
 ];
 
-/**
- * content-disposition 3 is ESM-only and @fastify/static (under the queue dashboard) require()s it:
- * Node 20 loads that natively, jest's module runtime does not, so jest gets it as CommonJS.
- */
-const requiredEsm = ['content-disposition'];
-const swcToCommonJs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
-
 /** @type {import('jest').Config} */
 export default {
   rootDir: '.',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc, [`/node_modules/(${requiredEsm.join('|')})/.+\\.js$`]: swcToCommonJs },
-  transformIgnorePatterns: [`^(?!.*/node_modules/(${requiredEsm.join('|')})/).*/node_modules/`],
+  transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^#(platform|users|accounts|ledger|fx|payments|events|webhooks)$': '<rootDir>/libs/$1/src/index.ts',
     '^#migrations$': '<rootDir>/migrations/index.ts',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-export type StartScript = 'start:api' | 'start:worker' | 'migration:run' | 'demo';
+export type StartScript = 'start:api' | 'start:worker' | 'migration:run' | 'migration:revert' | 'demo';
 
 /**
  * The node flags and the entry file of an npm script (`node <flags…> <file>`, after any build step

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { stripVTControlCharacters } from 'node:util';
 import type { StartScript } from '../scripts/start-command.js';
 import { migrateTestDatabase } from './support/harness.js';
@@ -51,31 +53,89 @@ describe.each<StartScript>(['start:api', 'start:worker'])('npm run %s', (script)
   });
 });
 
+describe.each<[StartScript, string]>([
+  ['start:api', 'PORT'],
+  ['start:worker', 'WORKER_PORT'],
+])('npm run %s', (script, variable) => {
+  beforeAll(() => migrateTestDatabase());
+
+  it(`stops with one line naming ${variable} when its port is already in use`, async () => {
+    const squatter = createServer().listen(0, '0.0.0.0');
+    await once(squatter, 'listening');
+    const { port } = squatter.address() as { port: number };
+    try {
+      const run = await runScript(script, { [variable]: String(port) });
+      expectOneLineNaming(run, `${variable}=${port}`, 'already in use');
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('stops with one line naming both DATABASE_URL and REDIS_URL when neither answers', async () => {
+    const run = await runScript(script, {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/billing_test`,
+      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+    });
+    expectOneLineNaming(run, 'cannot reach DATABASE_URL', 'cannot reach REDIS_URL');
+  });
+});
+
+/** What a process said of itself, without the lines about requests (the health checks that waited for it). */
+const ownLines = (running: RunningProcess) =>
+  stripVTControlCharacters(running.stdout())
+    .trimEnd()
+    .split('\n')
+    .filter((line) => !/request completed/.test(line));
+
 describe('the start-up logs', () => {
   beforeAll(() => migrateTestDatabase());
 
-  it('are readable lines in development, with where the api listens and its Swagger UI', async () => {
-    const api = await startApiProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
+  it('are two readable lines in development (the api and Swagger UI URLs), and a warning if insecure', async () => {
+    const api = await startApiProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info', WEBHOOK_ALLOW_INSECURE: 'true' });
     try {
       const origin = `http://localhost:${new URL(api.url).port}`;
       const line = await lineOf(api, 'api listening on');
       expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: \[Api\] /);
       expect(line).toContain(`api listening on ${origin} — Swagger UI at ${origin}/docs`);
       expect(stripVTControlCharacters(api.stdout())).not.toMatch(/^\{/m);
+      const lines = ownLines(api);
+      const insecure = lines.filter((l) => l.includes('WEBHOOK_ALLOW_INSECURE'));
+      expect(insecure).toEqual([expect.stringContaining('WARN: [Webhooks]')]);
+      expect(lines.filter((l) => !l.includes('WARN'))).toEqual([
+        ...(lines.some((l) => l.includes('technical accounts')) ? [expect.stringContaining('technical accounts')] : []),
+        expect.stringContaining('api listening on'),
+      ]);
+      expect(api.stdout()).not.toMatch(/InstanceLoader|RouterExplorer|RoutesResolver|NestFactory|\/api\/v1\/health/);
     } finally {
       await api.stop();
     }
   });
 
-  it('are JSON lines in production, the worker naming its /health and /metrics', async () => {
+  it("say nothing of Nest's modules and routes unless LOG_LEVEL=debug, then name /health as it is served", async () => {
+    const env = { NODE_ENV: 'production', LOG_LEVEL: 'debug', JWT_SECRET: 'a-production-secret' };
+    const worker = await startWorkerProcess(env);
+    try {
+      await lineOf(worker, 'worker processing payments');
+      const lines = worker
+        .stdout()
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { level: number; context?: string; msg: string });
+      expect(lines.filter((l) => l.context === 'InstanceLoader').every((l) => l.level === 20)).toBe(true);
+      expect(lines.some((l) => l.context === 'RouterExplorer' && l.msg.includes('{/health, GET}'))).toBe(true);
+      expect(JSON.stringify(lines)).not.toContain('/api/v1/health');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('are JSON lines in production, the worker saying only where its /health and /metrics are', async () => {
     const worker = await startWorkerProcess({ NODE_ENV: 'production', LOG_LEVEL: 'info', JWT_SECRET: 'a-production-secret' });
     try {
       const origin = `http://localhost:${new URL(worker.url).port}`;
       const line = await lineOf(worker, `${origin}/metrics`);
       expect(JSON.parse(line)).toMatchObject({ level: 30, context: 'Worker', msg: expect.stringContaining(`${origin}/health`) });
-      const lines = worker.stdout().trimEnd().split('\n');
-      expect(lines.length).toBeGreaterThan(1);
-      for (const each of lines) expect(() => JSON.parse(each)).not.toThrow();
+      expect(worker.stdout().trimEnd().split('\n')).toEqual([line]); // its one line: Nest's own are at debug level
     } finally {
       await worker.stop();
     }

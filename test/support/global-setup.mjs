@@ -21,5 +21,8 @@ export default async function globalSetup() {
   // they leave INITIATED would be a posting backlog for every file after them. Backpressure is
   // tested in its own database (backpressure.e2e-spec.ts), with its own bound.
   process.env.BACKPRESSURE_MAX_BACKLOG_MS ??= '86400000';
+  // Every test sends from 127.0.0.1, many with one token: budgets no suite reaches, still counted on every request.
+  process.env.RATE_LIMIT_PER_IP ??= '10000000';
+  process.env.RATE_LIMIT_PER_CREDENTIAL ??= '10000000';
   process.env.TEST_DATABASE_NAME = name;
 }

@@ -7,3 +7,4 @@ export { LedgerModule } from './ledger.module.js';
 export { CheckTrialBalance } from './queries/check-trial-balance/check-trial-balance.query.js';
 export type { TrialBalance } from './queries/check-trial-balance/check-trial-balance.query.js';
 export { TRIAL_BALANCE_SQL } from './domain/trial-balance.sql.js';
+export { LedgerMonitorModule } from './ledger-monitor.module.js';

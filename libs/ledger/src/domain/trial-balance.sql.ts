@@ -6,6 +6,8 @@
  */
 export const TRIAL_BALANCE_SQL = {
   sumsByCurrency: `SELECT currency, sum(amount)::text AS sum FROM operations GROUP BY currency`,
+  /** What the worker's monitor reads: the accounts alone, not the operations. */
+  balanceSumsByCurrency: `SELECT currency, sum(balance)::text AS sum FROM accounts GROUP BY currency`,
   mismatchedAccounts: `SELECT a.id, a.currency, a.balance::text AS balance, coalesce(s.total, 0)::text AS total,
                               a.held_balance::text AS held, coalesce(h.total, 0)::text AS holds
                          FROM accounts a

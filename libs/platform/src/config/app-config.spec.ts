@@ -30,6 +30,8 @@ describe('AppConfig', () => {
       loginLimitPerIp: 300,
       backpressureMaxBacklogMs: 5000,
       backpressureMaxQueueDepth: 10_000,
+      rateLimitPerCredential: 6000,
+      rateLimitPerIp: 12_000,
     });
     expect(config.smtpUrl).toBeUndefined();
     expect(config.adminEmail).toBeUndefined();
@@ -41,6 +43,17 @@ describe('AppConfig', () => {
       REFUND: { bps: 0, min: 0 },
     });
     expect(config.jwtSecret).toEqual(expect.any(String));
+  });
+
+  it('links e-mails to the api on its PORT unless PUBLIC_URL says otherwise', () => {
+    expect(AppConfig.fromEnv({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    const config = AppConfig.fromEnv({ PORT: '8080', PUBLIC_URL: 'https://pay.example.com' });
+    expect(config.publicUrl).toBe('https://pay.example.com');
+  });
+
+  it('turns a rate limit off with 0', () => {
+    const config = AppConfig.fromEnv({ RATE_LIMIT_PER_CREDENTIAL: '0', RATE_LIMIT_PER_IP: '0' });
+    expect(config).toMatchObject({ rateLimitPerCredential: 0, rateLimitPerIp: 0 });
   });
 
   it('takes a REFUND rule in COMMISSION_SCHEDULE, keeping the defaults of the types it does not name', () => {

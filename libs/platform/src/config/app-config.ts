@@ -100,6 +100,9 @@ export class AppConfig {
   readonly queuePrefix: string;
   readonly loginLimitPerEmail: number;
   readonly loginLimitPerIp: number;
+  /** Requests a minute under /api/v1 per credential and per IP, across instances; 0: no limit. */
+  readonly rateLimitPerCredential: number;
+  readonly rateLimitPerIp: number;
   readonly commissionSchedule: CommissionSchedule;
   readonly logLevel: string;
   readonly corsOrigins: string[];
@@ -121,6 +124,8 @@ export class AppConfig {
   readonly webhookMaxEndpointsPerUser: number;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
   readonly metricsToken?: string;
+  /** How often a worker refreshes the ledger's balance sums (billing_ledger_balance_sum). */
+  readonly balanceCheckIntervalMs: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -140,7 +145,7 @@ export class AppConfig {
         JWT_SECRET: str({ default: undefined, desc: 'required in production', requiredWhen: (env) => env.NODE_ENV === 'production' }),
         TOKEN_TTL: duration({ default: 7 * durationUnits.d }),
         SMTP_URL: url({ default: undefined }),
-        PUBLIC_URL: url({ default: 'http://localhost:3000' }),
+        PUBLIC_URL: url({ default: undefined, desc: 'default http://localhost:$PORT' }),
         ADMIN_EMAIL: str({ default: undefined, desc: 'required with ADMIN_PASSWORD', requiredWhen: (env) => Boolean(env.ADMIN_PASSWORD) }),
         ADMIN_PASSWORD: str({ default: undefined, desc: 'required with ADMIN_EMAIL', requiredWhen: (env) => Boolean(env.ADMIN_EMAIL) }),
         CURRENCIES: currencyList({ default: ['USD', 'EUR', 'GBP', 'RUB', 'JPY'] }),
@@ -151,6 +156,8 @@ export class AppConfig {
         QUEUE_PREFIX: str({ default: 'billing' }),
         LOGIN_LIMIT_PER_EMAIL: positiveInt({ default: 10 }),
         LOGIN_LIMIT_PER_IP: positiveInt({ default: 300 }),
+        RATE_LIMIT_PER_CREDENTIAL: nonNegativeInt({ default: 6000 }),
+        RATE_LIMIT_PER_IP: nonNegativeInt({ default: 12_000 }),
         COMMISSION_SCHEDULE: commissionSchedule({ default: DEFAULT_COMMISSION_SCHEDULE }),
         LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
         CORS_ORIGINS: str({ default: '' }),
@@ -164,6 +171,7 @@ export class AppConfig {
         BACKPRESSURE_MAX_QUEUE_DEPTH: positiveInt({ default: 10_000 }),
         WEBHOOK_MAX_ENDPOINTS_PER_USER: positiveInt({ default: 16 }),
         METRICS_TOKEN: str({ default: undefined }),
+        BALANCE_CHECK_INTERVAL_MS: positiveInt({ default: 60_000 }),
       },
       {
         // Every bad value at once, so a fix is not followed by the next complaint.
@@ -182,7 +190,7 @@ export class AppConfig {
       jwtSecret: e.JWT_SECRET ?? 'dev-only-secret-change-me',
       tokenTtlMs: e.TOKEN_TTL,
       smtpUrl: e.SMTP_URL,
-      publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,
       currencies: e.CURRENCIES,
@@ -193,6 +201,8 @@ export class AppConfig {
       queuePrefix: e.QUEUE_PREFIX,
       loginLimitPerEmail: e.LOGIN_LIMIT_PER_EMAIL,
       loginLimitPerIp: e.LOGIN_LIMIT_PER_IP,
+      rateLimitPerCredential: e.RATE_LIMIT_PER_CREDENTIAL,
+      rateLimitPerIp: e.RATE_LIMIT_PER_IP,
       commissionSchedule: e.COMMISSION_SCHEDULE,
       logLevel: e.LOG_LEVEL,
       corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
@@ -206,6 +216,7 @@ export class AppConfig {
       backpressureMaxQueueDepth: e.BACKPRESSURE_MAX_QUEUE_DEPTH,
       webhookMaxEndpointsPerUser: e.WEBHOOK_MAX_ENDPOINTS_PER_USER,
       metricsToken: e.METRICS_TOKEN,
+      balanceCheckIntervalMs: e.BALANCE_CHECK_INTERVAL_MS,
     });
   }
 }

@@ -43,7 +43,10 @@ export class InvalidQuery extends DomainError {
 export class TooManyRequests extends DomainError {
   readonly code = 'TOO_MANY_REQUESTS';
   readonly kind = 'rate_limited';
-  constructor(override readonly retryAfterSeconds: number) {
-    super(`too many attempts; retry in ${retryAfterSeconds} s`);
+  constructor(
+    override readonly retryAfterSeconds: number,
+    message = `too many requests; retry in ${retryAfterSeconds} s`,
+  ) {
+    super(message);
   }
 }

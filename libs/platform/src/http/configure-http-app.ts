@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import helmet from 'helmet';
+import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { logRequests } from '../logging/logging.module.js';
@@ -14,6 +15,7 @@ import { ProblemDetailsDto, problemResponse, withProblem } from './api-problems.
 import { declaredWebhooks } from './api-webhooks.decorator.js';
 import { unprefixedControllerPaths } from './unprefixed-controller.js';
 import { createValidationPipe } from './validation.js';
+import { limitRequests, RATE_LIMIT_HEADERS } from '../rate-limits/api-rate-limits.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -115,8 +117,8 @@ const READ_METHODS = new Set(['get', 'head', 'options']);
 
 /**
  * The OpenAPI document of the api. Every operation also documents the answers any request may get:
- * 500 and 503, 413 and 415 where it takes a body, and 403 FORBIDDEN (a read-only API key) where it
- * needs a credential and writes.
+ * 429 (the API-wide rate limits), 500 and 503, 413 and 415 where it takes a body, and 403 FORBIDDEN
+ * (a read-only API key) where it needs a credential and writes.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -131,6 +133,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     // 3.1: its `webhooks` document what is sent to the users' endpoints.
     .setOpenAPIVersion('3.1.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'This server')
     .addBearerAuth({
       type: 'http',
@@ -158,6 +161,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         operation.responses['413'] ??= problemResponse(413, ['PAYLOAD_TOO_LARGE']);
         operation.responses['415'] ??= problemResponse(415, ['VALIDATION_FAILED']);
       }
+      operation.responses['429'] ??= problemResponse(429, ['TOO_MANY_REQUESTS'], {
+        TOO_MANY_REQUESTS: 'too many requests; retry in 12 s',
+      });
       operation.responses['500'] = problemResponse(500, ['INTERNAL_ERROR']);
       const unavailable = operation.responses['503'] as Parameters<typeof withProblem>[0];
       operation.responses['503'] = withProblem(unavailable, 503, 'SERVICE_UNAVAILABLE');
@@ -174,7 +180,11 @@ export function configureHttpApp(app: NestFastifyApplication, options: { docs?: 
   app.useLogger(logger);
   logRequests(fastify, logger);
   fastify.addHook('onRequest', securityHeaders());
-  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  limitRequests(fastify, config, app.get(Redis), `/${API_PREFIX}/`);
+  if (config.corsOrigins.length) {
+    const exposedHeaders = ['X-Request-Id', 'Retry-After', ...RATE_LIMIT_HEADERS];
+    app.enableCors({ origin: config.corsOrigins, exposedHeaders });
+  }
   parseJsonBodies(fastify);
   useApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());

@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import { Readiness } from '../health/health.module.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * On SIGTERM or SIGINT: answer every request already sent, stop accepting connections, then run
+ * On SIGTERM or SIGINT: declare the process not ready, answer every request already sent, stop
+ * accepting connections, then run
  * Nest's shutdown (queues, pools) and exit. Nest's own shutdown hooks would close the queues
  * before the HTTP server, and closing the listening socket at once resets the connections still
  * in its backlog.
@@ -35,6 +37,7 @@ export function shutDownGracefully(app: INestApplication, { lingerMs = 1000, dra
   }
 
   const onSignal = (signal: NodeJS.Signals) => {
+    app.get(Readiness).drain(); // /health/ready answers 503 while the load balancer still sends
     process.removeListener('SIGTERM', onSignal);
     process.removeListener('SIGINT', onSignal);
     void drain()

@@ -11,6 +11,7 @@ export function UnprefixedController(path: string): ClassDecorator {
   return Controller(path);
 }
 
+/** Each path and every path below it (`health`, `health/live`). */
 export function unprefixedControllerPaths(): string[] {
-  return [...unprefixedPaths];
+  return [...unprefixedPaths].flatMap((path) => [path, `${path}/{*rest}`]);
 }

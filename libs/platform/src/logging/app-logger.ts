@@ -5,6 +5,20 @@ import type { AppConfig } from '../config/app-config.js';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
+/** Nest's own start-up narration (a line per module and route): worth reading only when debugging. */
+const NEST_START_UP_CONTEXTS: ReadonlySet<string> = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+]);
+/**
+ * Names each controller with the global prefix even where it is excluded (`/api/v1/health` for
+ * `/health`); RouterExplorer's lines say the real paths.
+ */
+const MISLEADING_CONTEXTS: ReadonlySet<string> = new Set(['RoutesResolver']);
+
 /**
  * Where the lines go. In production and in tests, JSON on standard output, asynchronously: lines
  * that arrive while a write is in flight go out together in the next one, instead of one blocking
@@ -58,9 +72,12 @@ export class AppLogger implements LoggerService {
     this.write('fatal', message, params);
   }
 
-  private write(level: Level, message: unknown, params: unknown[]) {
+  private write(wanted: Level, message: unknown, params: unknown[]) {
+    const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
+    if (context && MISLEADING_CONTEXTS.has(context)) return;
+    const level = wanted === 'info' && context && NEST_START_UP_CONTEXTS.has(context) ? 'debug' : wanted;
     if (!this.pino.isLevelEnabled(level)) return;
-    const context = typeof params.at(-1) === 'string' ? (params.pop() as string) : undefined;
+    if (context) params.pop();
     const bindings: Record<string, unknown> = { context };
     if (level === 'error' && typeof params[0] === 'string') bindings.stack = params.shift();
     if (message instanceof Error) this.pino[level]({ ...bindings, err: message }, message.message);

@@ -62,3 +62,38 @@ describe('request logging', () => {
     expect(byUrl('/hang')).toMatchObject({ level: 40, msg: 'request aborted', req: { remoteAddress: '127.0.0.1' } });
   });
 });
+
+describe('AppLogger', () => {
+  const linesAt = (level: string, write: (logger: AppLogger) => void) => {
+    const lines: Array<Record<string, unknown>> = [];
+    write(new AppLogger(level, { write: (line: string) => void lines.push(JSON.parse(line)) }));
+    return lines;
+  };
+  const narrate = (logger: AppLogger) => {
+    logger.log('ApiModule dependencies initialized', 'InstanceLoader');
+    logger.log('Mapped {/health, GET} route', 'RouterExplorer');
+    logger.log('HealthController {/api/v1/health}:', 'RoutesResolver');
+    logger.log('Nest application successfully started', 'NestApplication');
+    logger.log('api listening on http://localhost:3000', 'Api');
+  };
+
+  it("keeps Nest's start-up narration at debug level, so that info shows only the app's own lines", () => {
+    expect(linesAt('info', narrate).map((l) => l.msg)).toEqual(['api listening on http://localhost:3000']);
+  });
+
+  it('shows the narration at debug level, without the lines that name excluded routes with the global prefix', () => {
+    const lines = linesAt('debug', narrate);
+    expect(lines.map((l) => [l.level, l.context])).toEqual([
+      [20, 'InstanceLoader'],
+      [20, 'RouterExplorer'],
+      [20, 'NestApplication'],
+      [30, 'Api'],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('/api/v1/health');
+  });
+
+  it("keeps a warning from Nest's start-up a warning", () => {
+    const lines = linesAt('info', (logger) => logger.warn('something odd', 'InstanceLoader'));
+    expect(lines).toMatchObject([{ level: 40, context: 'InstanceLoader' }]);
+  });
+});

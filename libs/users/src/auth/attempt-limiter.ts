@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppConfig, TooManyRequests } from '#platform';
+import { AppConfig, RedisBudget, TooManyRequests } from '#platform';
 
 /**
  * Login and registration budgets per e-mail and per IP, shared by every api instance through
@@ -9,20 +8,12 @@ import { AppConfig, TooManyRequests } from '#platform';
  */
 @Injectable()
 export class AttemptLimiter {
-  private readonly perEmail: RateLimiterRedis;
-  private readonly perIp: RateLimiterRedis;
+  private readonly perEmail: RedisBudget;
+  private readonly perIp: RedisBudget;
 
   constructor(config: AppConfig, @Inject(Redis) redis: Redis) {
-    const make = (name: string, points: number) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `${config.queuePrefix}:attempts:${name}`,
-        points,
-        duration: 60,
-        insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
-      });
-    this.perEmail = make('email', config.loginLimitPerEmail);
-    this.perIp = make('ip', config.loginLimitPerIp);
+    this.perEmail = new RedisBudget(redis, `${config.queuePrefix}:attempts:email`, config.loginLimitPerEmail);
+    this.perIp = new RedisBudget(redis, `${config.queuePrefix}:attempts:ip`, config.loginLimitPerIp);
   }
 
   async attempt(ip: string, email?: string): Promise<void> {
@@ -30,12 +21,9 @@ export class AttemptLimiter {
     if (email) await this.consume(this.perEmail, email);
   }
 
-  private async consume(limiter: RateLimiterRedis, key: string): Promise<void> {
-    try {
-      await limiter.consume(key);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw new TooManyRequests(Math.ceil(rejection.msBeforeNext / 1000));
-      throw rejection;
-    }
+  private async consume(budget: RedisBudget, key: string): Promise<void> {
+    const state = await budget.spend(key);
+    if (!state.exceeded) return;
+    throw new TooManyRequests(state.resetSeconds, `too many attempts; retry in ${state.resetSeconds} s`);
   }
 }

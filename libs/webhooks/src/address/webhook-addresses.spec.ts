@@ -31,6 +31,11 @@ describe('WebhookAddresses', () => {
     expect(() => secure.parse(url)).toThrow(reason);
   });
 
+  it('names the setting that allows plain http and private addresses in development', () => {
+    expect(() => secure.parse('http://93.184.216.34/hook')).toThrow('WEBHOOK_ALLOW_INSECURE=true');
+    expect(() => secure.parse('https://10.0.0.5/hook')).toThrow('WEBHOOK_ALLOW_INSECURE=true');
+  });
+
   it('accepts https to a public address literal', async () => {
     await expect(secure.check('https://93.184.216.34/hook?x=1')).resolves.toBe('https://93.184.216.34/hook?x=1');
   });

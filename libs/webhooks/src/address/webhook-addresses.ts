@@ -1,11 +1,14 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '#platform';
 import { InvalidWebhookUrl } from '../domain/webhooks.errors.js';
 import { isPublicAddress } from './public-address.js';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
+
+/** A developer pointing a webhook at a local receiver learns which setting allows it. */
+const INSECURE_HINT = ' (WEBHOOK_ALLOW_INSECURE=true allows plain http and private addresses, in development only)';
 
 /** The host of a URL as an address or a name: IPv6 literals lose their brackets. */
 function hostOf(url: URL): string {
@@ -20,11 +23,19 @@ function hostOf(url: URL): string {
  * gains nothing.
  */
 @Injectable()
-export class WebhookAddresses {
+export class WebhookAddresses implements OnApplicationBootstrap {
   private readonly insecure: boolean;
 
   constructor(config: AppConfig) {
     this.insecure = config.webhookAllowInsecure;
+  }
+
+  /** Said once at start-up, so that a production process started with it is noticed. */
+  onApplicationBootstrap(): void {
+    if (!this.insecure) return;
+    new Logger('Webhooks').warn(
+      'WEBHOOK_ALLOW_INSECURE=true: webhooks may go to plain http and private addresses; never in production',
+    );
   }
 
   /** The URL's form alone: scheme, no credentials, a sensible length, an address literal that is allowed. */
@@ -37,7 +48,7 @@ export class WebhookAddresses {
       throw new InvalidWebhookUrl('is not an absolute URL');
     }
     const schemes = this.insecure ? ['https:', 'http:'] : ['https:'];
-    if (!schemes.includes(url.protocol)) throw new InvalidWebhookUrl(`must be ${this.insecure ? 'http or https' : 'https'}`);
+    if (!schemes.includes(url.protocol)) throw new InvalidWebhookUrl(this.insecure ? 'must be http or https' : `must be https${INSECURE_HINT}`);
     if (url.username || url.password) throw new InvalidWebhookUrl('must not carry credentials');
     const host = hostOf(url);
     if (isIP(host)) this.assertAllowed(host);
@@ -74,7 +85,7 @@ export class WebhookAddresses {
   };
 
   assertAllowed(address: string): void {
-    if (!this.insecure && !isPublicAddress(address)) throw new InvalidWebhookUrl(`${address} is not a public address`);
+    if (!this.insecure && !isPublicAddress(address)) throw new InvalidWebhookUrl(`${address} is not a public address${INSECURE_HINT}`);
   }
 
   private resolve(hostname: string): Promise<LookupAddress[]> {

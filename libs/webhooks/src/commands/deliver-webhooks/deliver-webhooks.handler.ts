@@ -2,6 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, BatchStatement, Currencies } from '#platform';
+import { WebhookMetrics } from '../../delivery/webhook-metrics.js';
 import { WebhookSender } from '../../delivery/webhook-sender.js';
 import { type AttemptOutcome, outcomeOf, type RetryPolicy } from '../../domain/retry-policy.js';
 import { signingHeaders } from '../../domain/signature.js';
@@ -52,6 +53,7 @@ export class DeliverWebhooksHandler implements ICommandHandler<DeliverWebhooks> 
     private readonly sender: WebhookSender,
     private readonly currencies: Currencies,
     private readonly config: AppConfig,
+    private readonly metrics: WebhookMetrics,
   ) {
     this.policy = { baseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts };
   }
@@ -75,6 +77,9 @@ export class DeliverWebhooksHandler implements ICommandHandler<DeliverWebhooks> 
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = signingHeaders(delivery.event_id, delivery.secrets, timestamp, body);
     const result = await this.sender.send(delivery.url, body, headers);
-    return outcomeOf(result, delivery.attempts + 1, this.policy, Date.now());
+    const now = Date.now();
+    const outcome = outcomeOf(result, delivery.attempts + 1, this.policy, now);
+    this.metrics.attempted(outcome.status, delivery.created_at, now);
+    return outcome;
   }
 }
