@@ -40,3 +40,5 @@ export { QueueModule } from './queue/queue.module.js';
 export { QueueDashboardModule } from './http/queue-dashboard.module.js';
 export { Coalescer, KeyFailed } from './concurrency/coalescer.js';
 export { withTimeout } from './concurrency/with-timeout.js';
+export { canonicalMetadata, IsMetadata, mergeMetadata, metadataProblem, METADATA_KEY, METADATA_MAX_KEYS } from './metadata/metadata.js';
+export type { Metadata, MetadataPatch } from './metadata/metadata.js';

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { InvalidQuery } from '../errors/common.errors.js';
+import { METADATA_KEY, metadataProblem } from '../metadata/metadata.js';
 import { Currencies } from '../money/currencies.js';
 import type { FieldSpec, FieldType, ListSpec, Page, Queryable } from './list-spec.js';
 
@@ -21,7 +22,7 @@ const INTEGER = /^-?(0|[1-9][0-9]{0,17})$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/;
 
 const CASTS: Record<FieldType, string> = {
-  uuid: 'uuid', text: 'text', enum: 'text', timestamp: 'timestamptz', money: 'numeric', boolean: 'boolean', integer: 'bigint', decimal: 'numeric',
+  uuid: 'uuid', text: 'text', enum: 'text', timestamp: 'timestamptz', money: 'numeric', boolean: 'boolean', integer: 'bigint', decimal: 'numeric', metadata: 'jsonb',
 };
 
 interface SortKey {
@@ -110,9 +111,15 @@ export class ListQueries {
 
     for (const [key, value] of search) {
       if (RESERVED.has(key)) continue;
+      const tagged = /^([A-Za-z][A-Za-z0-9]*)\[(.*)\]$/.exec(key);
+      if (tagged && spec.fields[tagged[1]]?.type === 'metadata' && Object.hasOwn(spec.fields, tagged[1])) {
+        list.conditions.push(metadataCondition(list, spec.fields[tagged[1]], tagged[2], value));
+        continue;
+      }
       const match = /^([A-Za-z][A-Za-z0-9]*)(?:\[([a-z]+)\])?$/.exec(key);
       const field = match ? spec.fields[match[1]] : undefined;
       if (!match || !field || !Object.hasOwn(spec.fields, match[1])) throw new InvalidQuery(`unknown filter ${key}`);
+      if (field.type === 'metadata') throw new InvalidQuery(`${match[1]} is filtered key by key: ${match[1]}[key]=value`);
       const op = (match[2] ?? 'eq') as Operator;
       if (!OPERATORS.includes(op)) throw new InvalidQuery(`unknown operator ${match[2]} in ${key}`);
       if (EQUALITY_ONLY.has(field.type) && !['eq', 'ne', 'in'].includes(op)) {
@@ -154,7 +161,7 @@ export class ListQueries {
       const descending = item.startsWith('-');
       const name = descending ? item.slice(1) : item;
       const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
-      if (!field) throw new InvalidQuery(`cannot sort by ${JSON.stringify(name)}`);
+      if (!field || field.type === 'metadata') throw new InvalidQuery(`cannot sort by ${JSON.stringify(name)}`);
       if (keys.some((k) => k.name === name)) throw new InvalidQuery(`${name} is sorted twice`);
       keys.push({ name, expr: this.comparable(field), cast: CASTS[field.type], descending, nullable: Boolean(field.nullable) });
     }
@@ -216,6 +223,17 @@ export class ListQueries {
   }
 }
 
+/**
+ * `metadata[key]=value`: an exact match on one key, several keys AND-ed. Containment (`@>`) is what
+ * the partial GIN index on the column answers; the explicit IS NOT NULL lets the planner use it.
+ */
+function metadataCondition(list: CompiledList, field: FieldSpec, key: string, value: string): string {
+  if (!METADATA_KEY.test(key)) throw new InvalidQuery(`metadata key ${JSON.stringify(key)} must be 1 to 40 characters of A-Z a-z 0-9 _ . -`);
+  const problem = metadataProblem({ [key]: value });
+  if (problem) throw new InvalidQuery(problem);
+  return `(${field.sql} IS NOT NULL AND ${field.sql} @> ${list.bind(JSON.stringify({ [key]: value }), 'jsonb')})`;
+}
+
 function parseLimit(raw: string | null): number {
   if (raw === null) return DEFAULT_LIMIT;
   if (!/^[0-9]{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_LIMIT) {
@@ -248,6 +266,8 @@ function parseValue(name: string, field: FieldSpec, raw: string): string {
     case 'decimal':
       if (!DECIMAL.test(raw)) throw bad('a decimal');
       return raw;
+    case 'metadata':
+      throw bad('filterable as a whole');
     case 'text':
       if (raw.length > 1000) throw bad('a text of at most 1000 characters');
       if (raw.includes('\u0000')) throw bad('a text without NUL characters'); // PostgreSQL text cannot hold one

@@ -41,7 +41,7 @@ export class WebhookEndpointsController {
   @ApiCreatedResponse({ type: WebhookEndpointWithSecretDto })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_WEBHOOK_URL', 'INVALID_JSON'], 401: ['UNAUTHORIZED'] })
   register(@CurrentUser() user: AuthUser, @Body() body: CreateWebhookEndpointDto) {
-    return this.commands.execute(new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description));
+    return this.commands.execute(new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description, body.metadata));
   }
 
   @Get()

@@ -32,6 +32,7 @@ export const PAYMENT_LIST: ListSpec = {
     processedAt: { sql: 'p.processed_at', type: 'timestamp', nullable: true },
     parentPaymentId: { sql: 'p.parent_payment_id', type: 'uuid', nullable: true },
     refundedAmount: { sql: REFUNDED_AMOUNT_SQL, type: 'money', currencySql: 'p.target_currency' },
+    metadata: { sql: 'p.metadata', type: 'metadata' },
   },
   defaultSort: '-createdAt',
 };

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { canonicalMetadata } from '#platform';
 import { DataSource } from 'typeorm';
 import { WebhookAddresses } from '../../address/webhook-addresses.js';
 import { newSigningSecret } from '../../domain/signature.js';
@@ -14,11 +15,11 @@ export class RegisterWebhookEndpointHandler implements ICommandHandler<RegisterW
     private readonly addresses: WebhookAddresses,
   ) {}
 
-  async execute({ ownerId, url, events, description }: RegisterWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
+  async execute({ ownerId, url, events, description, metadata }: RegisterWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
     const checked = await this.addresses.check(url);
     const [row] = await this.db.query<WebhookEndpointRow[]>(
-      `INSERT INTO webhook_endpoints AS e (owner_id, url, events, description, secret) VALUES ($1, $2, $3, $4, $5) RETURNING ${ENDPOINT_COLUMNS}`,
-      [ownerId, checked, [...new Set(events ?? [EVERY_EVENT])], description ?? null, newSigningSecret()],
+      `INSERT INTO webhook_endpoints AS e (owner_id, url, events, description, secret, metadata) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ENDPOINT_COLUMNS}`,
+      [ownerId, checked, [...new Set(events ?? [EVERY_EVENT])], description ?? null, newSigningSecret(), canonicalMetadata(metadata)],
     );
     return withSecret(row);
   }

@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { MetadataPatch } from '#platform';
 import type { WebhookEndpointView } from '../../domain/webhook-endpoint.js';
 
 export interface EndpointChanges {
@@ -6,6 +7,8 @@ export interface EndpointChanges {
   events?: string[];
   enabled?: boolean;
   description?: string;
+  /** Merged into the endpoint's: a key set to null is removed. */
+  metadata?: MetadataPatch;
 }
 
 /** Changes what is given and leaves the rest; a disabled endpoint gets no new events (those already recorded are still delivered). */

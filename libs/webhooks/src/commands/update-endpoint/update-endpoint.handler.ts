@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { METADATA_MAX_KEYS, ValidationFailed } from '#platform';
 import { DataSource } from 'typeorm';
 import { WebhookAddresses } from '../../address/webhook-addresses.js';
 import { ENDPOINT_COLUMNS, ownEndpoint, toEndpointView, type WebhookEndpointRow, type WebhookEndpointView } from '../../domain/webhook-endpoint.js';
@@ -18,11 +19,15 @@ export class UpdateWebhookEndpointHandler implements ICommandHandler<UpdateWebho
     const [[row]] = await this.db.query<[WebhookEndpointRow[], number]>(
       `UPDATE webhook_endpoints e
           SET url = coalesce($3, e.url), events = coalesce($4, e.events), enabled = coalesce($5, e.enabled),
-              description = coalesce($6, e.description), updated_at = now()
+              description = coalesce($6, e.description), updated_at = now(),
+              metadata = CASE WHEN $7::jsonb IS NULL THEN e.metadata ELSE nullif(jsonb_strip_nulls(coalesce(e.metadata, '{}') || $7::jsonb), '{}') END
         WHERE e.id = $1 AND e.owner_id = $2
+          AND ($7::jsonb IS NULL OR (SELECT count(*) FROM jsonb_object_keys(jsonb_strip_nulls(coalesce(e.metadata, '{}') || $7::jsonb))) <= $8)
        RETURNING ${ENDPOINT_COLUMNS}`,
-      [endpointId, ownerId, url, changes.events ? [...new Set(changes.events)] : null, changes.enabled ?? null, changes.description ?? null],
+      [endpointId, ownerId, url, changes.events ? [...new Set(changes.events)] : null, changes.enabled ?? null, changes.description ?? null, changes.metadata ?? null, METADATA_MAX_KEYS],
     );
+    // The merge is one statement, so concurrent ones keep each other's keys; it refuses to pass the limit.
+    if (!row) throw new ValidationFailed('VALIDATION_FAILED', `metadata would hold more than ${METADATA_MAX_KEYS} keys`, [{ field: 'metadata', message: `at most ${METADATA_MAX_KEYS} keys` }]);
     return toEndpointView(row);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsMetadata, type Metadata, type MetadataPatch } from '#platform';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../address/webhook-addresses.js';
 import { DELIVERY_STATUSES } from '../../domain/webhook-delivery.js';
 import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
@@ -26,6 +27,9 @@ export class CreateWebhookEndpointDto {
   @IsString()
   @MaxLength(255)
   description?: string;
+
+  @IsMetadata()
+  metadata?: Metadata | null;
 }
 
 export class UpdateWebhookEndpointDto {
@@ -52,6 +56,9 @@ export class UpdateWebhookEndpointDto {
   @IsString()
   @MaxLength(255)
   description?: string;
+
+  @IsMetadata({ nullRemoves: true })
+  metadata?: MetadataPatch;
 }
 
 export class WebhookEndpointDto {
@@ -60,6 +67,7 @@ export class WebhookEndpointDto {
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS, example: ['*'] }) events: string[];
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty() enabled: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'payments' }, description: 'Your own tags; `{}` when none' }) metadata: Record<string, string>;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until then the secret replaced by the last rotation signs too' })
   previousSecretExpiresAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
