@@ -74,15 +74,16 @@ export class ListBalancesHandler implements IQueryHandler<ListBalances> {
     const limit = parseLimit(q.get('limit'));
     const identity = JSON.stringify([q.get('from'), q.get('to'), interval, timezone]);
     const after = q.has('cursor') ? readCursor(q.get('cursor')!, identity) : null;
-    if ('instant' in from && 'instant' in to && from.instant >= to.instant) throw new InvalidQuery('from must be before to');
-
     const value = (b: { instant: string } | { date: string }) => ('instant' in b ? b.instant : b.date);
-    const rows = (await this.db
-      .query(periodsSql('date' in from, 'date' in to), [account.id, value(from), value(to), timezone, interval, after, limit + 1])
-      .catch((error: { driverError?: { code?: string } }) => {
+    const [fromIsDate, toIsDate] = ['date' in from, 'date' in to];
+    const query = async <T>(sql: string, params: unknown[]) =>
+      (await this.db.query(sql, params).catch((error: { driverError?: { code?: string } }) => {
         // A zone the runtime knows and PostgreSQL does not (their tz databases may differ).
         throw error.driverError?.code === '22023' ? new InvalidQuery(`timezone ${JSON.stringify(timezone)} is not known to the database`) : error;
-      })) as PeriodRow[];
+      })) as T;
+    const [order] = await query<Array<{ ordered: boolean }>>(`SELECT ${bound('$1', '$3', fromIsDate)} < ${bound('$2', '$3', toIsDate)} AS ordered, $3::text AS zone`, [value(from), value(to), timezone]);
+    if (!order.ordered) throw new InvalidQuery('from must be before to');
+    const rows = await query<PeriodRow[]>(periodsSql(fromIsDate, toIsDate), [account.id, value(from), value(to), timezone, interval, after, limit + 1]);
     const page = rows.slice(0, limit);
     const format = (minor: string) => this.currencies.format(minor, account.currency);
     return {
