@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { RunningApp } from './support/harness.js';
+import { History } from './support/ledger-history.js';
 import { ledgerSuite } from './support/ledger-suite.js';
 import { deposit, openAccount } from './support/money.js';
 import { registerUser, type TestUser } from './support/users.js';
@@ -13,51 +13,6 @@ interface Operation {
 }
 
 const shift = (instant: string, ms: number) => new Date(Date.parse(instant) + ms).toISOString();
-
-/**
- * Writes a history straight into the ledger, in time order, between a user account of its own and
- * a technical account no one else touches: each movement a COMPLETED payment with its two
- * operations at a chosen moment, balances kept, so the trial balance holds now and at every moment.
- */
-class History {
-  private technical = '';
-  account = '';
-
-  constructor(
-    private readonly db: DataSource,
-    private readonly admin: TestUser,
-  ) {}
-
-  async open(user: TestUser): Promise<void> {
-    const [t] = await this.db.query(`INSERT INTO accounts (type, code, currency, name) VALUES ('TECHNICAL', $1, 'USD', 'history') RETURNING id`, [`test:history-${randomUUID()}`]);
-    const [a] = await this.db.query(`INSERT INTO accounts (user_id, type, currency, name, created_at) VALUES ($1, 'USER', 'USD', 'history', '2020-01-01Z') RETURNING id`, [user.id]);
-    [this.technical, this.account] = [t.id, a.id];
-  }
-
-  /** Positive: credits the account; negative: debits it. */
-  async move(minor: number, at: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const [payer, payee] = minor > 0 ? [this.technical, this.account] : [this.account, this.technical];
-      const amount = Math.abs(minor);
-      const [p] = await tx.query(
-        `INSERT INTO payments (type, status, initiator_id, from_account_id, to_account_id, amount, currency, commission, target_amount, target_currency, request_hash, created_at, processed_at)
-         VALUES ('TRANSFER', 'COMPLETED', $1, $2, $3, $4, 'USD', 0, $4, 'USD', 'history', $5, $5) RETURNING id`,
-        [this.admin.id, payer, payee, amount, at],
-      );
-      for (const [leg, account, signed] of [[0, payer, -amount], [1, payee, amount]] as const) {
-        const [[row]] = await tx.query(`UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance`, [account, signed]);
-        await tx.query(`INSERT INTO operations (payment_id, leg, account_id, type, amount, currency, balance_after, created_at) VALUES ($1, $2, $3, 'TRANSFER', $4, 'USD', $5, $6)`, [
-          p.id,
-          leg,
-          account,
-          signed,
-          row.balance,
-          at,
-        ]);
-      }
-    });
-  }
-}
 
 /** Balances at any moment, and per day, week or month of a time zone. */
 describe('balances at any moment', () => {

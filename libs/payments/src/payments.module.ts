@@ -21,6 +21,7 @@ import { PaymentAnnouncements } from './processing/payment-announcements.js';
 import { PaymentMetrics } from './processing/payment-metrics.js';
 import { PAYMENTS_QUEUE, PaymentQueue } from './processing/payment-queue.js';
 import { GetPaymentHandler } from './queries/get-payment/get-payment.handler.js';
+import { ExportPaymentsHandler } from './queries/export-payments/export-payments.handler.js';
 import { ListPaymentsHandler } from './queries/list-payments/list-payments.handler.js';
 import { AuthorizedPayments } from './settlement/authorized-payments.js';
 
@@ -46,6 +47,7 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     UpdatePaymentHandler,
     GetPaymentHandler,
     ListPaymentsHandler,
+    ExportPaymentsHandler,
   ],
   exports: [PaymentQueue],
 })

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { AdminOnly, ApiCsvExport, ApiListQuery, ApiProblems, type AuthUser, csvFile, CurrentUser, ListQueryString, wantsCsv } from '#platform';
 import { CheckTrialBalance } from '../queries/check-trial-balance/check-trial-balance.query.js';
 import { STATEMENT } from '../queries/get-statement/get-statement.handler.js';
 import { GetStatement } from '../queries/get-statement/get-statement.query.js';
+import { ExportStatement } from '../queries/export-statement/export-statement.query.js';
 import { GetBalanceAt } from '../queries/get-balance-at/get-balance-at.query.js';
 import { ListBalances } from '../queries/list-balances/list-balances.query.js';
 import { BalanceAtDto, BalanceIntervalsDto, OperationPageDto, TrialBalanceDto } from './dto/ledger.dto.js';
@@ -22,8 +23,13 @@ export class StatementController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiListQuery(STATEMENT.fields, STATEMENT.defaultSort)
   @ApiOkResponse({ type: OperationPageDto, description: 'The account\'s statement' })
+  @ApiCsvExport(
+    'Columns: operationId, createdAt, paymentId, paymentType, counterpartyAccountId (the payment\'s other party), amount (signed), balanceAfter, currency, ' +
+      'description, externalRef, metadata (the payment\'s, one JSON column)',
+  )
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  statement(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
+  async statement(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string, @Headers('accept') accept: string | undefined) {
+    if (wantsCsv(accept, query)) return csvFile(await this.queries.execute(new ExportStatement(user, id, query)));
     return this.queries.execute(new GetStatement(user, id, query));
   }
 

@@ -1,8 +1,8 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { AdminOnly, ApiCsvExport, ApiListQuery, ApiProblems, type AuthUser, csvFile, CurrentUser, ListQueryString, wantsCsv } from '#platform';
 import { CapturePayment } from '../commands/capture-payment/capture-payment.command.js';
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
 import { CreateTransfer } from '../commands/create-transfer/create-transfer.command.js';
@@ -15,6 +15,7 @@ import type { Acceptance } from '../intake/payment-intake.js';
 import { GetPayment } from '../queries/get-payment/get-payment.query.js';
 import { PAYMENT_LIST } from '../queries/list-payments/list-payments.handler.js';
 import { ListPayments } from '../queries/list-payments/list-payments.query.js';
+import { ExportPayments } from '../queries/export-payments/export-payments.query.js';
 import { IdempotencyKeys } from './idempotency-keys.decorator.js';
 import { CaptureDto, CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, RefundDto, SweepDto, SweepResultDto, UpdatePaymentDto } from './dto/payment.dto.js';
 
@@ -114,8 +115,10 @@ export class PaymentsController {
   @ApiOperation({ summary: 'List payments', description: 'Payments the caller pays or is paid by; an administrator sees all.' })
   @ApiListQuery(PAYMENT_LIST.fields, PAYMENT_LIST.defaultSort)
   @ApiOkResponse({ type: PaymentPageDto, description: 'Payments the caller pays or is paid by; an administrator sees all' })
+  @ApiCsvExport('Every payment field, `metadata` as one JSON column')
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  async list(@CurrentUser() user: AuthUser, @ListQueryString() query: string, @Headers('accept') accept: string | undefined) {
+    if (wantsCsv(accept, query)) return csvFile(await this.queries.execute(new ExportPayments(user, query)));
     return this.queries.execute(new ListPayments(user, query));
   }
 

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { InvalidQuery } from '../errors/common.errors.js';
 import { METADATA_KEY, metadataProblem } from '../metadata/metadata.js';
 import { Currencies } from '../money/currencies.js';
+import type { DataSource } from 'typeorm';
 import type { FieldSpec, FieldType, ListSpec, Page, Queryable } from './list-spec.js';
 
 const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const;
@@ -78,15 +79,7 @@ export class ListQueries {
     toDto: (row: Row) => Dto,
   ): Promise<Page<Dto>> {
     const list = this.compile(spec, queryString, scope?.params ?? []);
-    const where = [...(scope ? [`(${scope.sql})`] : []), ...list.conditions];
-    const order = list.sortKeys
-      .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}${k.nullable ? ' NULLS LAST' : ''}`)
-      .join(', ');
-    const keys = list.sortKeys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ');
-    const sql =
-      `SELECT ${spec.select}, ${keys} FROM ${spec.from}` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY ${order} LIMIT ${list.limit + 1}`;
+    const sql = `${selectSql(spec, list, scope)} LIMIT ${list.limit + 1}`;
     const rows = (await db.query(sql, list.params)) as Array<Record<string, unknown>>;
     const hasMore = rows.length > list.limit;
     const pageRows = hasMore ? rows.slice(0, list.limit) : rows;
@@ -96,7 +89,20 @@ export class ListQueries {
     return { data: pageRows.map((row) => toDto(row as Row)), nextCursor };
   }
 
-  private compile(spec: ListSpec, queryString: string, scopeParams: unknown[]): CompiledList {
+  /**
+   * Every row of `spec` matching a client's filters, in its sort, in batches read from a server-side
+   * cursor in one REPEATABLE READ transaction on a connection of its own: memory holds one batch,
+   * however many rows match, and the rows are one snapshot. `limit` and `cursor` have no place here.
+   * Stopping early (the client went away) closes the cursor and frees the connection.
+   */
+  all<Row>(db: DataSource, spec: ListSpec, queryString: string, scope: { sql: string; params: unknown[] } | undefined, batchSize: number): AsyncIterable<Row[]> {
+    // Compiled now, so that a bad query is refused before an answer starts.
+    const list = this.compile(spec, queryString, scope?.params ?? [], { unpaged: true });
+    return fetchAll<Row>(db, `DECLARE export NO SCROLL CURSOR FOR ${selectSql(spec, list, scope)}`, list.params, batchSize);
+  }
+
+  private compile(
+spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false } = {}): CompiledList {
     const search = new URLSearchParams(queryString);
     const seen = new Set<string>();
     for (const key of search.keys()) {
@@ -109,8 +115,9 @@ export class ListQueries {
     const list = new CompiledList([], sortKeys, limit, sortSignature, JSON.stringify([spec.name, scopeParams]));
     list.params.push(...scopeParams);
 
+    if (unpaged && (search.has('limit') || search.has('cursor'))) throw new InvalidQuery('an export has every row: no limit or cursor');
     for (const [key, value] of search) {
-      if (RESERVED.has(key)) continue;
+      if (RESERVED.has(key) || (unpaged && key === 'format')) continue;
       const tagged = /^([A-Za-z][A-Za-z0-9]*)\[(.*)\]$/.exec(key);
       if (tagged && spec.fields[tagged[1]]?.type === 'metadata' && Object.hasOwn(spec.fields, tagged[1])) {
         list.conditions.push(metadataCondition(list, spec.fields[tagged[1]], tagged[2], value));
@@ -221,6 +228,32 @@ export class ListQueries {
   private mac(scope: string, payload: string): string {
     return createHmac('sha256', this.cursorKey).update(scope).update('\n').update(payload).digest('base64url').slice(0, 22);
   }
+}
+
+async function* fetchAll<Row>(db: DataSource, declare: string, params: unknown[], batchSize: number): AsyncGenerator<Row[]> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction('REPEATABLE READ');
+    await runner.query(declare, params);
+    for (;;) {
+      const rows = (await runner.query(`FETCH ${batchSize} FROM export`)) as Row[];
+      if (rows.length) yield rows;
+      if (rows.length < batchSize) break;
+    }
+    await runner.commitTransaction();
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    await runner.release();
+  }
+}
+
+/** The list's SELECT in its sort order, with its keys as `__k0…` (a page's cursor is made of the last row's). */
+function selectSql(spec: ListSpec, list: CompiledList, scope: { sql: string } | undefined): string {
+  const where = [...(scope ? [`(${scope.sql})`] : []), ...list.conditions];
+  const order = list.sortKeys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}${k.nullable ? ' NULLS LAST' : ''}`).join(', ');
+  const keys = list.sortKeys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ');
+  return `SELECT ${spec.select}, ${keys} FROM ${spec.from}` + (where.length ? ` WHERE ${where.join(' AND ')}` : '') + ` ORDER BY ${order}`;
 }
 
 /**
