@@ -22,10 +22,11 @@ export class StatementController {
   @ApiOperation({ summary: 'An account\'s statement', description: 'The operations of the account. Owner or administrator.' })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiListQuery(STATEMENT.fields, STATEMENT.defaultSort)
-  @ApiOkResponse({ type: OperationPageDto, description: 'The account\'s statement' })
   @ApiCsvExport(
+    OperationPageDto,
+    'The account\'s statement',
     'Columns: operationId, createdAt, paymentId, paymentType, counterpartyAccountId (the payment\'s other party), amount (signed), balanceAfter, currency, ' +
-      'description, externalRef, metadata (the payment\'s, one JSON column)',
+      'description, externalRef, metadata (the payment\'s, one JSON column).',
   )
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
   async statement(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string, @Headers('accept') accept: string | undefined) {

@@ -114,8 +114,7 @@ export class PaymentsController {
   @Get('payments')
   @ApiOperation({ summary: 'List payments', description: 'Payments the caller pays or is paid by; an administrator sees all.' })
   @ApiListQuery(PAYMENT_LIST.fields, PAYMENT_LIST.defaultSort)
-  @ApiOkResponse({ type: PaymentPageDto, description: 'Payments the caller pays or is paid by; an administrator sees all' })
-  @ApiCsvExport('Every payment field, `metadata` as one JSON column')
+  @ApiCsvExport(PaymentPageDto, 'Payments the caller pays or is paid by; an administrator sees all', 'Every payment field, `metadata` as one JSON column.')
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
   async list(@CurrentUser() user: AuthUser, @ListQueryString() query: string, @Headers('accept') accept: string | undefined) {
     if (wantsCsv(accept, query)) return csvFile(await this.queries.execute(new ExportPayments(user, query)));
