@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
@@ -81,6 +82,32 @@ export interface StatementResult {
   depthRows: number;
   firstPageMs: number;
   deepPageMs: number;
+  /** The whole statement as CSV (`?format=csv`): rows received, how fast, and how far the api's RSS rose above where it stood. */
+  csv?: { rows: number; seconds: number; rowsPerSec: number; apiRssGrowthMb: number };
+}
+
+const RSS_POLL_MS = 50;
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+
+/** Downloads the whole statement as CSV, counting its records as they arrive, while sampling the api's resident set. */
+export async function statementExport(apiUrl: string, account: BenchAccount, apiPid: number): Promise<NonNullable<StatementResult['csv']>> {
+  const pool = new Pool(apiUrl, { connections: 1 });
+  const before = rssMb(apiPid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(apiPid))), RSS_POLL_MS);
+  try {
+    const started = performance.now();
+    const response = await pool.request({ method: 'GET', path: `/api/v1/accounts/${account.accountId}/operations?format=csv`, headers: { authorization: account.authorization } });
+    if (response.statusCode !== 200) throw new Error(`the CSV statement answered ${response.statusCode}: ${await response.body.text()}`);
+    // The seeded statement has no description to quote, so each CRLF ends one record; the first is the header.
+    let records = 0;
+    for await (const chunk of response.body) for (const byte of chunk as Buffer) if (byte === 0x0a) records++;
+    const seconds = (performance.now() - started) / 1000;
+    return { rows: records - 1, seconds, rowsPerSec: (records - 1) / seconds, apiRssGrowthMb: peak - before };
+  } finally {
+    clearInterval(sampler);
+    await pool.close();
+  }
 }
 
 const STATEMENT_SAMPLES = 30;

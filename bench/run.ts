@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { CpuMeter } from './cpu.js';
 import { type LoadResult, percentile, TransferLoad, type Transfer } from './load.js';
-import { Payments, type ScenarioResult, statementPages } from './measure.js';
+import { Payments, type ScenarioResult, statementExport, statementPages } from './measure.js';
 import { checkpoint, fillWalSegments, pgbenchReference } from './reference.js';
 import { type BenchAccount, seed, seedStatement } from './seed.js';
 import { Stack } from './stack.js';
@@ -180,6 +180,10 @@ async function main(): Promise<number> {
     progress(`writing a statement of ${settings.statementOperations} operations`);
     await seedStatement(stack.databaseUrl, seeded.statement.accountId, settings.statementOperations);
     const statement = await statementPages(stack.apiUrl, seeded.statement, settings.statementOperations, settings.statementDepthRows);
+    progress(`statement: all ${settings.statementOperations} operations as CSV`);
+    statement.csv = await statementExport(stack.apiUrl, seeded.statement, stack.pids().api);
+    // The account's funding deposit is one operation more than the seeded statement.
+    if (statement.csv.rows < settings.statementOperations) throw new Error(`the CSV statement had ${statement.csv.rows} rows, fewer than ${settings.statementOperations}`);
     const rssMb = stack.peakRssMb();
     const ledger = await trialBalance(stack);
     await stack.stop();
@@ -270,7 +274,11 @@ function printTable(r: {
   holds: ScenarioResult & { captures: number; capturesPerSec: number; captureErrors: number; captureErrorSamples: string[]; captureP50Ms: number; captureP99Ms: number };
   webhooks: ScenarioResult & WebhookMeasure;
   sustained: SustainedResult & { cpuUsPerPayment: Record<string, number> };
-  statement: { firstPageMs: number; deepPageMs: number };
+  statement: {
+    firstPageMs: number;
+    deepPageMs: number;
+    csv?: { rows: number; rowsPerSec: number; seconds: number; apiRssGrowthMb: number };
+  };
   reference: { pgbenchTps: number; clients: number; scale: number };
   rssMb: { api: number; worker: number };
 }): void {
@@ -303,6 +311,10 @@ function printTable(r: {
   console.log([format(lines[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(format)].join('\n'));
   console.log(
     `\nstatement: first page ${n(r.statement.firstPageMs, 2)} ms, 10,000 rows deep ${n(r.statement.deepPageMs, 2)} ms` +
+      (r.statement.csv
+        ? `\nstatement as CSV: ${r.statement.csv.rows} rows in ${n(r.statement.csv.seconds, 2)} s ` +
+          `(${n(r.statement.csv.rowsPerSec, 0)} rows/s), api RSS +${n(r.statement.csv.apiRssGrowthMb)} MB`
+        : '') +
       `\npgbench tpcb-like -M prepared, ${r.reference.clients} clients, scale ${r.reference.scale}: ${n(r.reference.pgbenchTps)} tps; ` +
       `ratio uniform completed/s ÷ pgbench tps = ${n(r.ratio, 2)}` +
       `\npeak RSS: api ${r.rssMb.api} MB, worker ${r.rssMb.worker} MB`,

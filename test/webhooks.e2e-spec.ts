@@ -106,6 +106,7 @@ describe('webhooks', () => {
         events: ['*'],
         description: 'orders',
         enabled: true,
+        metadata: {},
         secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
         previousSecretExpiresAt: null,
         createdAt: expect.any(String),

@@ -49,6 +49,8 @@ interface World {
   victimPayment: string;
   /** Two holds between the victim's own accounts: theirs to capture and to void. */
   victimHolds: [string, string];
+  /** Theirs to close, and an administrator's to freeze. */
+  victimEmptyAccount: string;
   /** A transfer between the victim's own two accounts: theirs to refund. */
   victimTransfer: string;
   victimSpareToken: string;
@@ -65,6 +67,11 @@ interface World {
 const VICTIM_ID: Record<string, (w: World, param: string) => string> = {
   '/api/v1/accounts/{id}': (w) => w.victimAccount,
   '/api/v1/accounts/{id}/operations': (w) => w.victimAccount,
+  '/api/v1/accounts/{id}/balance': (w) => w.victimAccount,
+  '/api/v1/accounts/{id}/balances': (w) => w.victimAccount,
+  '/api/v1/accounts/{id}/close': (w) => w.victimEmptyAccount,
+  '/api/v1/admin/accounts/{id}/freeze': (w) => w.victimEmptyAccount,
+  '/api/v1/admin/accounts/{id}/unfreeze': (w) => w.victimEmptyAccount,
   '/api/v1/payments/{id}': (w) => w.victimPayment,
   '/api/v1/payments/{id}/capture': (w) => w.victimHolds[0],
   '/api/v1/payments/{id}/void': (w) => w.victimHolds[1],
@@ -95,6 +102,16 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/admin/sweep': () => ({ olderThanMs: 0 }),
   'POST /api/v1/webhook-endpoints': () => ({ url: 'https://93.184.216.34/matrix' }),
   'PATCH /api/v1/webhook-endpoints/{id}': () => ({ description: 'renamed' }),
+  'PATCH /api/v1/accounts/{id}': () => ({ metadata: { matrix: 'yes' } }),
+  'PATCH /api/v1/payments/{id}': () => ({ metadata: { matrix: 'yes' } }),
+  'POST /api/v1/admin/accounts/{id}/freeze': () => ({ mode: 'all', reason: 'matrix' }),
+  'POST /api/v1/admin/accounts/{id}/unfreeze': () => ({}),
+};
+
+/** The query a route needs to answer its rightful caller. */
+const QUERY: Record<string, () => string> = {
+  'GET /api/v1/accounts/{id}/balance': () => `?at=${new Date().toISOString()}`,
+  'GET /api/v1/accounts/{id}/balances': () => '?from=2026-01-01&to=2026-01-02',
 };
 
 const PATH_VALUES: Record<string, string> = { from: 'USD', to: 'EUR' };
@@ -133,7 +150,7 @@ describe('authorisation matrix over every route', () => {
     const funding = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: victimAccount, amount: '10.00', externalRef: `matrix-${randomUUID()}` }).expect(202);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const victimPayment = funding.body.id;
-    const victimSecond = await openAccount(api, victim);
+    const [victimSecond, victimEmptyAccount] = await Promise.all([openAccount(api, victim), openAccount(api, victim)]);
     const pay = (body: object) => request(api.url).post('/api/v1/payments').set(victim.auth).send({ fromAccountId: victimAccount, toAccountId: victimSecond, amount: '1.00', ...body }).expect(202);
     const [ownTransfer, ...holds] = await Promise.all([pay({}), pay({ capture: 'manual' }), pay({ capture: 'manual' })]);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
@@ -147,6 +164,7 @@ describe('authorisation matrix over every route', () => {
       attackerAccount,
       victimPayment,
       victimHolds: [holds[0].body.id, holds[1].body.id],
+      victimEmptyAccount,
       victimTransfer: ownTransfer.body.id,
       victimSpareToken: spare.body.tokenId,
       victimKey: victimKey.id,
@@ -163,7 +181,7 @@ describe('authorisation matrix over every route', () => {
   });
 
   function call(route: Route, token: string | undefined, ids: (route: Route, param: string) => string | undefined = () => undefined) {
-    const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? ids(route, name) ?? randomUUID());
+    const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? ids(route, name) ?? randomUUID()) + (QUERY[route.key]?.() ?? '');
     const req = request(api.url)[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url).timeout(10_000);
     if (token) req.set('Authorization', `Bearer ${token}`);
     const body = VALID_BODY[route.key];

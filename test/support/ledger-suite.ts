@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
-import { startApp, type RunningApp } from './harness.js';
+import { startApp, type RunningApp, type StartOptions } from './harness.js';
 import { trialBalance } from './money.js';
 import { ADMIN_ENV, loginAdmin, type TestUser } from './users.js';
 
@@ -19,12 +19,12 @@ export interface LedgerSuite {
  * sweeper waits to be called; once the file is done, the trial balance must hold to the last minor
  * unit in every currency. The fields are set in `beforeAll`.
  */
-export function ledgerSuite(options: { worker?: false | Record<string, string> } = {}): LedgerSuite {
+export function ledgerSuite(options: { worker?: false | Record<string, string>; api?: Record<string, string>; beforeListen?: StartOptions['beforeListen'] } = {}): LedgerSuite {
   const suite = {} as LedgerSuite;
   // Its own Redis prefix, so that the many users it registers use up no other file's login budget.
   const env = { ...ADMIN_ENV, LOGIN_LIMIT_PER_IP: '10000', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}` };
   beforeAll(async () => {
-    suite.api = await startApp(undefined, { env });
+    suite.api = await startApp(undefined, { env: { ...env, ...options.api }, beforeListen: options.beforeListen });
     if (options.worker !== false) suite.worker = await startApp(WorkerModule, { env: { ...env, SWEEP_INTERVAL_MS: '3600000', ...options.worker } });
     suite.admin = await loginAdmin(suite.api);
     suite.db = suite.api.app.get<DataSource>(getDataSourceToken());

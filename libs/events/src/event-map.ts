@@ -1,3 +1,4 @@
+import type { AccountView } from '#accounts';
 import type { PaymentView } from '#payments';
 
 /** What a client may send on /events; `payment.watch` answers through its acknowledgement. */
@@ -13,6 +14,10 @@ export interface ServerToClientEvents {
   'payment.failed': (payment: PaymentView) => void;
   'payment.voided': (payment: PaymentView) => void;
   'payment.expired': (payment: PaymentView) => void;
+  /** To the account's owner: an administrator froze or unfroze it, or it was closed. */
+  'account.frozen': (account: AccountView) => void;
+  'account.unfrozen': (account: AccountView) => void;
+  'account.closed': (account: AccountView) => void;
 }
 
 export interface WatchRefused {

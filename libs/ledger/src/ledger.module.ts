@@ -3,10 +3,13 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsModule } from '#accounts';
 import { PostOperationsHandler } from './commands/post-operations/post-operations.handler.js';
 import { CheckTrialBalanceHandler } from './queries/check-trial-balance/check-trial-balance.handler.js';
+import { GetBalanceAtHandler } from './queries/get-balance-at/get-balance-at.handler.js';
+import { ListBalancesHandler } from './queries/list-balances/list-balances.handler.js';
+import { ExportStatementHandler } from './queries/export-statement/export-statement.handler.js';
 import { GetStatementHandler } from './queries/get-statement/get-statement.handler.js';
 
 @Module({
   imports: [CqrsModule, AccountsModule],
-  providers: [PostOperationsHandler, GetStatementHandler, CheckTrialBalanceHandler],
+  providers: [PostOperationsHandler, GetStatementHandler, CheckTrialBalanceHandler, GetBalanceAtHandler, ListBalancesHandler, ExportStatementHandler],
 })
 export class LedgerModule {}

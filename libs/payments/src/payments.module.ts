@@ -12,6 +12,7 @@ import { CreateWithdrawalHandler } from './commands/create-withdrawal/create-wit
 import { ExpireHoldsHandler } from './commands/expire-holds/expire-holds.handler.js';
 import { PostPaymentsHandler } from './commands/post-payments/post-payments.handler.js';
 import { RefundPaymentHandler } from './commands/refund-payment/refund-payment.handler.js';
+import { UpdatePaymentHandler } from './commands/update-payment/update-payment.handler.js';
 import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
 import { VoidPaymentHandler } from './commands/void-payment/void-payment.handler.js';
 import { PayerAccounts } from './intake/payer-accounts.js';
@@ -21,6 +22,7 @@ import { PaymentMetrics } from './processing/payment-metrics.js';
 import { PAYMENTS_QUEUE, PaymentQueue } from './processing/payment-queue.js';
 import { PostingBacklog } from './processing/posting-backlog.js';
 import { GetPaymentHandler } from './queries/get-payment/get-payment.handler.js';
+import { ExportPaymentsHandler } from './queries/export-payments/export-payments.handler.js';
 import { ListPaymentsHandler } from './queries/list-payments/list-payments.handler.js';
 import { AuthorizedPayments } from './settlement/authorized-payments.js';
 
@@ -44,8 +46,10 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     ExpireHoldsHandler,
     CapturePaymentHandler,
     VoidPaymentHandler,
+    UpdatePaymentHandler,
     GetPaymentHandler,
     ListPaymentsHandler,
+    ExportPaymentsHandler,
   ],
   exports: [PaymentQueue, PostingBacklog],
 })

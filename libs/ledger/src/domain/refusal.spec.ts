@@ -79,3 +79,36 @@ describe('refusalOf', () => {
     });
   });
 });
+
+describe('refusalOf a frozen or closed account', () => {
+  const withState = (alice: Partial<LockedAccount>) =>
+    new Map<string, LockedAccount>([
+      ['alice', { type: 'USER', currency: 'USD', balance: 100n, held: 0n, ...alice }],
+      ['bob', { type: 'USER', currency: 'USD', balance: 100n, held: 0n }],
+    ]);
+  const debit = { paymentId: 'p', legs: [leg('alice', -10n), leg('bob', 10n)] };
+  const credit = { paymentId: 'p', legs: [leg('bob', -10n), leg('alice', 10n)] };
+  const hold = { paymentId: 'p', legs: [], hold: { accountId: 'alice', currency: 'USD', amount: 10n, ttlMs: 1000 } };
+
+  it('refuses ACCOUNT_FROZEN what the freeze is against, and lets the other direction through', () => {
+    expect(refusalOf(debit, withState({ frozen: 'debits' }))).toBe('ACCOUNT_FROZEN');
+    expect(refusalOf(credit, withState({ frozen: 'debits' }))).toBeNull();
+    expect(refusalOf(credit, withState({ frozen: 'credits' }))).toBe('ACCOUNT_FROZEN');
+    expect(refusalOf(debit, withState({ frozen: 'credits' }))).toBeNull();
+    expect(refusalOf(debit, withState({ frozen: 'all' }))).toBe('ACCOUNT_FROZEN');
+    expect(refusalOf(credit, withState({ frozen: 'all' }))).toBe('ACCOUNT_FROZEN');
+  });
+
+  it('refuses a new hold on an account frozen for debits, but settles a capture of an earlier one', () => {
+    expect(refusalOf(hold, withState({ frozen: 'debits' }))).toBe('ACCOUNT_FROZEN');
+    expect(refusalOf(hold, withState({ frozen: 'credits' }))).toBeNull();
+    expect(refusalOf({ ...debit, settles: 'COMPLETED' }, withState({ frozen: 'all' }))).toBeNull();
+  });
+
+  it('refuses ACCOUNT_CLOSED whatever the direction, a capture included', () => {
+    expect(refusalOf(debit, withState({ closed: true }))).toBe('ACCOUNT_CLOSED');
+    expect(refusalOf(credit, withState({ closed: true }))).toBe('ACCOUNT_CLOSED');
+    expect(refusalOf({ ...credit, settles: 'COMPLETED' }, withState({ closed: true }))).toBe('ACCOUNT_CLOSED');
+    expect(refusalOf(hold, withState({ closed: true }))).toBe('ACCOUNT_CLOSED');
+  });
+});

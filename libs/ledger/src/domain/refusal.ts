@@ -6,6 +6,16 @@ export interface LockedAccount {
   balance: bigint;
   /** What live holds reserve; a user account's available balance is `balance - held`. */
   held: bigint;
+  /** Set while an administrator has frozen the account's debits, credits or all. */
+  frozen?: 'debits' | 'credits' | 'all' | null;
+  closed?: boolean;
+}
+
+/** A closed account takes nothing; a frozen one nothing it is frozen against, except a hold's settlement. */
+function blocked(account: LockedAccount, amount: bigint, settles: boolean): FailureReason | null {
+  if (account.closed) return 'ACCOUNT_CLOSED';
+  if (!account.frozen || settles || account.frozen === (amount < 0n ? 'credits' : 'debits')) return null;
+  return 'ACCOUNT_FROZEN';
 }
 
 // BIGINT, the column type of every amount, balance and balance_after.
@@ -18,6 +28,8 @@ const outOfRange = (value: bigint) => value < LEAST || value > GREATEST;
  * running balance is checked, as each is written as an operation's balance_after: a value the
  * database cannot hold would fail the whole transaction, so it fails this one payment instead.
  * Funds are what is available: the balance less what live holds reserve, a new hold included.
+ * A frozen account refuses what it is frozen against, but a hold placed before the freeze still
+ * settles: its money was promised then.
  */
 export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, LockedAccount>): FailureReason | null {
   const balances = new Map<string, bigint>();
@@ -31,6 +43,8 @@ export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, Locked
   for (const leg of posting.legs) {
     const account = accountFor(leg.accountId, leg.currency, 'leg');
     if (!account) return 'ACCOUNT_NOT_FOUND';
+    const refused = blocked(account, leg.amount, posting.settles !== undefined);
+    if (refused) return refused;
     const balance = (balances.get(leg.accountId) ?? account.balance) + leg.amount;
     balances.set(leg.accountId, balance);
     overflows ||= outOfRange(leg.amount) || outOfRange(balance);
@@ -39,6 +53,8 @@ export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, Locked
     const { accountId, currency, amount } = posting.hold;
     const account = accountFor(accountId, currency, 'hold');
     if (!account) return 'ACCOUNT_NOT_FOUND';
+    const refused = blocked(account, -amount, false);
+    if (refused) return refused;
     held.set(accountId, account.held + amount);
     overflows ||= outOfRange(amount) || outOfRange(account.held + amount);
   }

@@ -1,4 +1,4 @@
-import { BatchStatement, type Currencies, PreparedStatement } from '#platform';
+import { BatchStatement, type Currencies, type Metadata, PreparedStatement } from '#platform';
 
 export type PaymentType = 'TRANSFER' | 'DEPOSIT' | 'WITHDRAWAL' | 'REFUND';
 export type PaymentStatus = 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' | 'VOIDED' | 'EXPIRED';
@@ -32,6 +32,7 @@ export interface PaymentRow {
   parent_payment_id: string | null;
   /** In the target currency: the refunds that have not failed. */
   refunded_amount: string;
+  metadata: Metadata | null;
   request_hash: string;
   created_at: Date;
   processed_at: Date | null;
@@ -49,7 +50,7 @@ export const REFUNDED_AMOUNT_SQL =
 export const PAYMENT_COLUMNS =
   'p.id, p.type, p.status, p.payer_user_id, p.payee_user_id, p.from_account_id, p.to_account_id, p.amount, p.currency, p.commission, ' +
   'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.capture, ' +
-  'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at, p.parent_payment_id, ' +
+  'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at, p.parent_payment_id, p.metadata, ' +
   `${REFUNDED_AMOUNT_SQL}::text AS refunded_amount`;
 
 /** By primary key alone (see PostOperations): the status is checked on the rows read. */
@@ -81,6 +82,7 @@ export interface PaymentView {
   processedAt: string | null;
   parentPaymentId: string | null;
   refundedAmount: string;
+  metadata: Metadata;
 }
 
 export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentView {
@@ -107,6 +109,7 @@ export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentV
     processedAt: row.processed_at?.toISOString() ?? null,
     parentPaymentId: row.parent_payment_id,
     refundedAmount: currencies.format(row.refunded_amount, row.target_currency),
+    metadata: row.metadata ?? {},
   };
 }
 

@@ -13,7 +13,7 @@ function transfer(overrides: Partial<PaymentRow> = {}): PaymentRow {
     id: 'parent', type: 'TRANSFER', status: 'COMPLETED', payer_user_id: 'payer', payee_user_id: 'payee', from_account_id: 'payer-usd',
     to_account_id: 'payee-eur', amount: '1000', currency: 'USD', commission: '5', target_amount: '920', target_currency: 'EUR', rate: '0.92',
     description: null, destination: null, external_ref: null, failure_reason: null, capture: 'automatic', authorized_amount: null, expires_at: null,
-    parent_payment_id: null, refunded_amount: '0',
+    parent_payment_id: null, refunded_amount: '0', metadata: null,
     request_hash: 'h', created_at: new Date(), processed_at: new Date(), ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
@@ -11,20 +11,22 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminOnly, ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
+import { AdminOnly, ApiCsvExport, ApiListQuery, ApiProblems, type AuthUser, csvFile, CurrentUser, ListQueryString, wantsCsv } from '#platform';
 import { CapturePayment } from '../commands/capture-payment/capture-payment.command.js';
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
 import { CreateTransfer } from '../commands/create-transfer/create-transfer.command.js';
 import { CreateWithdrawal } from '../commands/create-withdrawal/create-withdrawal.command.js';
 import { RefundPayment } from '../commands/refund-payment/refund-payment.command.js';
 import { SweepPayments } from '../commands/sweep-payments/sweep-payments.command.js';
+import { UpdatePayment } from '../commands/update-payment/update-payment.command.js';
 import { VoidPayment } from '../commands/void-payment/void-payment.command.js';
 import type { Acceptance } from '../intake/payment-intake.js';
 import { GetPayment } from '../queries/get-payment/get-payment.query.js';
 import { PAYMENT_LIST } from '../queries/list-payments/list-payments.handler.js';
 import { ListPayments } from '../queries/list-payments/list-payments.query.js';
+import { ExportPayments } from '../queries/export-payments/export-payments.query.js';
 import { IdempotencyKeys } from './idempotency-keys.decorator.js';
-import { CaptureDto, CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, RefundDto, SweepDto, SweepResultDto } from './dto/payment.dto.js';
+import { CaptureDto, CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, RefundDto, SweepDto, SweepResultDto, UpdatePaymentDto } from './dto/payment.dto.js';
 
 /** 202 for a new payment, 200 for a repeat answered with the payment as it stands now. */
 function answer(res: FastifyReply, acceptance: Acceptance) {
@@ -74,7 +76,7 @@ export class PaymentsController {
     },
   )
   async createTransfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, body.capture, keys)));
+    return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, body.capture, keys, body.metadata)));
   }
 
   @Post('withdrawals')
@@ -84,7 +86,7 @@ export class PaymentsController {
     404: ['NOT_FOUND'],
   })
   async createWithdrawal(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, keys)));
+    return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, keys, body.metadata)));
   }
 
   @Post('deposits')
@@ -96,7 +98,7 @@ export class PaymentsController {
     409: ['EXTERNAL_REF_REUSED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
   })
   async createDeposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, keys)));
+    return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, keys, body.metadata)));
   }
 
   @Post('payments/:id/refunds')
@@ -121,15 +123,16 @@ export class PaymentsController {
     @IdempotencyKeys() keys: string[],
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    return answer(res, await this.commands.execute(new RefundPayment(user, id, body.amount, body.reason, keys)));
+    return answer(res, await this.commands.execute(new RefundPayment(user, id, body.amount, body.reason, keys, body.metadata)));
   }
 
   @Get('payments')
   @ApiOperation({ summary: 'List payments', description: 'Payments the caller pays or is paid by; an administrator sees all.' })
   @ApiListQuery(PAYMENT_LIST.fields, PAYMENT_LIST.defaultSort)
-  @ApiOkResponse({ type: PaymentPageDto, description: 'Payments the caller pays or is paid by; an administrator sees all' })
+  @ApiCsvExport(PaymentPageDto, 'Payments the caller pays or is paid by; an administrator sees all', 'Every payment field, `metadata` as one JSON column.')
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  listPayments(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  async listPayments(@CurrentUser() user: AuthUser, @ListQueryString() query: string, @Headers('accept') accept: string | undefined) {
+    if (wantsCsv(accept, query)) return csvFile(await this.queries.execute(new ExportPayments(user, query)));
     return this.queries.execute(new ListPayments(user, query));
   }
 
@@ -140,6 +143,15 @@ export class PaymentsController {
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
   getPayment(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.queries.execute(new GetPayment(user, id));
+  }
+
+  @Patch('payments/:id')
+  @ApiOperation({ summary: 'Update a payment\'s metadata', description: 'Payer, payee or administrator. `metadata` is merged into the payment\'s: a key set to null is removed.' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: PaymentDto, description: 'The payment with its metadata merged' })
+  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
+  update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdatePaymentDto) {
+    return this.commands.execute(new UpdatePayment(user, id, body.metadata));
   }
 
   @Post('payments/:id/capture')

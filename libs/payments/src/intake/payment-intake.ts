@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppConfig, Coalescer, Currencies, KeyFailed, PreparedStatement } from '#platform';
+import { AppConfig, canonicalMetadata, Coalescer, Currencies, KeyFailed, type Metadata, PreparedStatement } from '#platform';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource, type EntityManager } from 'typeorm';
 import { commissionFor } from '../domain/commission.js';
@@ -20,10 +20,10 @@ const MIN_MS_BETWEEN_INSERTS = 8;
 const INSERT_PAYMENTS = new PreparedStatement(
   `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
                               commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash,
-                              capture, parent_payment_id)
+                              capture, parent_payment_id, metadata)
    SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::text[],
                         $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-                        $19::text[], $20::uuid[])
+                        $19::text[], $20::uuid[], $21::jsonb[])
    ON CONFLICT DO NOTHING
    RETURNING ${PAYMENT_COLUMNS}`,
 );
@@ -47,6 +47,7 @@ export interface PaymentDraft {
   capture?: CaptureMethod;
   /** The payment a refund gives back. */
   parentPaymentId?: string;
+  metadata?: Metadata | null;
 }
 
 /**
@@ -186,7 +187,7 @@ export class PaymentIntake {
       column((r) => r.terms.targetAmount.toString()), column((r) => r.terms.targetCurrency), column((r) => r.terms.rate),
       column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
       column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash), column((r) => r.draft.capture ?? 'automatic'),
-      column((r) => r.draft.parentPaymentId ?? null),
+      column((r) => r.draft.parentPaymentId ?? null), column((r) => canonicalMetadata(r.draft.metadata)),
     ]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return requests.map((r) => byId.get(r.id));
@@ -229,7 +230,14 @@ function identityOf(draft: PaymentDraft): unknown[] {
     draft.externalRef ?? null,
     // Only when manual: the hashes stored before holds existed still match their repeats.
     ...(draft.capture === 'manual' ? ['manual'] : []),
+    ...metadataIdentity(draft.metadata),
   ];
+}
+
+/** Only when there is some: the hashes stored before metadata existed still match their repeats. */
+export function metadataIdentity(metadata: Metadata | null | undefined): unknown[] {
+  const canonical = canonicalMetadata(metadata);
+  return canonical === null ? [] : [{ metadata: canonical }];
 }
 
 function hashRequest(identity: readonly unknown[]): string {

@@ -25,6 +25,7 @@ const VALUE_SCHEMAS: Record<FieldType, SchemaObject> = {
   boolean: { type: 'string', enum: ['true', 'false'] },
   integer: { type: 'string', pattern: '^-?(0|[1-9][0-9]{0,17})$' },
   decimal: { type: 'string', pattern: '^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,18})?$' },
+  metadata: { type: 'object', additionalProperties: { type: 'string', maxLength: 500 } },
 };
 const EQUALITY_ONLY: ReadonlySet<FieldType> = new Set(['uuid', 'enum', 'boolean']);
 const OPERATOR_TEXT: Record<string, string> = { ne: 'not equal to', gt: 'greater than', gte: 'at least', lt: 'less than', lte: 'at most' };
@@ -34,6 +35,18 @@ export type DocumentedField = Pick<FieldSpec, 'type' | 'values' | 'nullable'>;
 
 /** One flat query parameter per operator (`amount`, `amount[gt]`, …, `amount[in]`), as the client writes them. */
 function filterParameters(name: string, field: DocumentedField) {
+  if (field.type === 'metadata') {
+    return [
+      ApiQuery({
+        name,
+        required: false,
+        style: 'deepObject',
+        explode: true,
+        schema: VALUE_SCHEMAS.metadata,
+        description: `\`${name}[key]=value\`: the ${name} key equal to this value; several keys must all match.`,
+      }),
+    ];
+  }
   const value = field.values?.length ? { ...VALUE_SCHEMAS[field.type], enum: [...field.values] } : VALUE_SCHEMAS[field.type];
   const ops = EQUALITY_ONLY.has(field.type) ? ['ne'] : ['ne', 'gt', 'gte', 'lt', 'lte'];
   const nulls = field.nullable ? ' `null` matches a missing value.' : '';
@@ -50,13 +63,14 @@ function filterParameters(name: string, field: DocumentedField) {
 /** Documents the list conventions of a collection endpoint: every field's filter, sort, limit and cursor. */
 export function ApiListQuery(fields: Record<string, DocumentedField>, defaultSort: string) {
   const names = Object.keys(fields);
+  const sortable = names.filter((name) => fields[name].type !== 'metadata');
   return applyDecorators(
     ...names.flatMap((name) => filterParameters(name, fields[name])),
     ApiQuery({
       name: 'sort',
       required: false,
       schema: { type: 'string' },
-      description: `Comma-separated fields, a leading \`-\` for descending (default \`${defaultSort}\`); \`id\` breaks ties. Fields: ${names.join(', ')}`,
+      description: `Comma-separated fields, a leading \`-\` for descending (default \`${defaultSort}\`); \`id\` breaks ties. Fields: ${sortable.join(', ')}`,
     }),
     ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } }),
     ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: 'Opaque cursor: the previous page\'s `nextCursor`' }),

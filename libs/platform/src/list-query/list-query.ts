@@ -2,7 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { InvalidQuery } from '../errors/common.errors.js';
+import { METADATA_KEY, metadataProblem } from '../metadata/metadata.js';
 import { Currencies } from '../money/currencies.js';
+import type { DataSource } from 'typeorm';
 import type { FieldSpec, FieldType, ListSpec, Page, Queryable } from './list-spec.js';
 
 const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const;
@@ -21,7 +23,7 @@ const INTEGER = /^-?(0|[1-9][0-9]{0,17})$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/;
 
 const CASTS: Record<FieldType, string> = {
-  uuid: 'uuid', text: 'text', enum: 'text', timestamp: 'timestamptz', money: 'numeric', boolean: 'boolean', integer: 'bigint', decimal: 'numeric',
+  uuid: 'uuid', text: 'text', enum: 'text', timestamp: 'timestamptz', money: 'numeric', boolean: 'boolean', integer: 'bigint', decimal: 'numeric', metadata: 'jsonb',
 };
 
 interface SortKey {
@@ -77,15 +79,7 @@ export class ListQueries {
     toDto: (row: Row) => Dto,
   ): Promise<Page<Dto>> {
     const list = this.compile(spec, queryString, scope?.params ?? []);
-    const where = [...(scope ? [`(${scope.sql})`] : []), ...list.conditions];
-    const order = list.sortKeys
-      .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}${k.nullable ? ' NULLS LAST' : ''}`)
-      .join(', ');
-    const keys = list.sortKeys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ');
-    const sql =
-      `SELECT ${spec.select}, ${keys} FROM ${spec.from}` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY ${order} LIMIT ${list.limit + 1}`;
+    const sql = `${selectSql(spec, list, scope)} LIMIT ${list.limit + 1}`;
     const rows = (await db.query(sql, list.params)) as Array<Record<string, unknown>>;
     const hasMore = rows.length > list.limit;
     const pageRows = hasMore ? rows.slice(0, list.limit) : rows;
@@ -95,7 +89,20 @@ export class ListQueries {
     return { data: pageRows.map((row) => toDto(row as Row)), nextCursor };
   }
 
-  private compile(spec: ListSpec, queryString: string, scopeParams: unknown[]): CompiledList {
+  /**
+   * Every row of `spec` matching a client's filters, in its sort, in batches read from a server-side
+   * cursor in one REPEATABLE READ transaction on a connection of its own: memory holds one batch,
+   * however many rows match, and the rows are one snapshot. `limit` and `cursor` have no place here.
+   * Stopping early (the client went away) closes the cursor and frees the connection.
+   */
+  all<Row>(db: DataSource, spec: ListSpec, queryString: string, scope: { sql: string; params: unknown[] } | undefined, batchSize: number): AsyncIterable<Row[]> {
+    // Compiled now, so that a bad query is refused before an answer starts.
+    const list = this.compile(spec, queryString, scope?.params ?? [], { unpaged: true });
+    return fetchAll<Row>(db, `DECLARE export NO SCROLL CURSOR FOR ${selectSql(spec, list, scope)}`, list.params, batchSize);
+  }
+
+  private compile(
+spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false } = {}): CompiledList {
     const search = new URLSearchParams(queryString);
     const seen = new Set<string>();
     for (const key of search.keys()) {
@@ -108,11 +115,18 @@ export class ListQueries {
     const list = new CompiledList([], sortKeys, limit, sortSignature, JSON.stringify([spec.name, scopeParams]));
     list.params.push(...scopeParams);
 
+    if (unpaged && (search.has('limit') || search.has('cursor'))) throw new InvalidQuery('an export has every row: no limit or cursor');
     for (const [key, value] of search) {
-      if (RESERVED.has(key)) continue;
+      if (RESERVED.has(key) || (unpaged && key === 'format')) continue;
+      const tagged = /^([A-Za-z][A-Za-z0-9]*)\[(.*)\]$/.exec(key);
+      if (tagged && spec.fields[tagged[1]]?.type === 'metadata' && Object.hasOwn(spec.fields, tagged[1])) {
+        list.conditions.push(metadataCondition(list, spec.fields[tagged[1]], tagged[2], value));
+        continue;
+      }
       const match = /^([A-Za-z][A-Za-z0-9]*)(?:\[([a-z]+)\])?$/.exec(key);
       const field = match ? spec.fields[match[1]] : undefined;
       if (!match || !field || !Object.hasOwn(spec.fields, match[1])) throw new InvalidQuery(`unknown filter ${key}`);
+      if (field.type === 'metadata') throw new InvalidQuery(`${match[1]} is filtered key by key: ${match[1]}[key]=value`);
       const op = (match[2] ?? 'eq') as Operator;
       if (!OPERATORS.includes(op)) throw new InvalidQuery(`unknown operator ${match[2]} in ${key}`);
       if (EQUALITY_ONLY.has(field.type) && !['eq', 'ne', 'in'].includes(op)) {
@@ -154,7 +168,7 @@ export class ListQueries {
       const descending = item.startsWith('-');
       const name = descending ? item.slice(1) : item;
       const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
-      if (!field) throw new InvalidQuery(`cannot sort by ${JSON.stringify(name)}`);
+      if (!field || field.type === 'metadata') throw new InvalidQuery(`cannot sort by ${JSON.stringify(name)}`);
       if (keys.some((k) => k.name === name)) throw new InvalidQuery(`${name} is sorted twice`);
       keys.push({ name, expr: this.comparable(field), cast: CASTS[field.type], descending, nullable: Boolean(field.nullable) });
     }
@@ -216,6 +230,43 @@ export class ListQueries {
   }
 }
 
+async function* fetchAll<Row>(db: DataSource, declare: string, params: unknown[], batchSize: number): AsyncGenerator<Row[]> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction('REPEATABLE READ');
+    await runner.query(declare, params);
+    for (;;) {
+      const rows = (await runner.query(`FETCH ${batchSize} FROM export`)) as Row[];
+      if (rows.length) yield rows;
+      if (rows.length < batchSize) break;
+    }
+    await runner.commitTransaction();
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    await runner.release();
+  }
+}
+
+/** The list's SELECT in its sort order, with its keys as `__k0…` (a page's cursor is made of the last row's). */
+function selectSql(spec: ListSpec, list: CompiledList, scope: { sql: string } | undefined): string {
+  const where = [...(scope ? [`(${scope.sql})`] : []), ...list.conditions];
+  const order = list.sortKeys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}${k.nullable ? ' NULLS LAST' : ''}`).join(', ');
+  const keys = list.sortKeys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ');
+  return `SELECT ${spec.select}, ${keys} FROM ${spec.from}` + (where.length ? ` WHERE ${where.join(' AND ')}` : '') + ` ORDER BY ${order}`;
+}
+
+/**
+ * `metadata[key]=value`: an exact match on one key, several keys AND-ed. Containment (`@>`) is what
+ * the partial GIN index on the column answers; the explicit IS NOT NULL lets the planner use it.
+ */
+function metadataCondition(list: CompiledList, field: FieldSpec, key: string, value: string): string {
+  if (!METADATA_KEY.test(key)) throw new InvalidQuery(`metadata key ${JSON.stringify(key)} must be 1 to 40 characters of A-Z a-z 0-9 _ . -`);
+  const problem = metadataProblem({ [key]: value });
+  if (problem) throw new InvalidQuery(problem);
+  return `(${field.sql} IS NOT NULL AND ${field.sql} @> ${list.bind(JSON.stringify({ [key]: value }), 'jsonb')})`;
+}
+
 function parseLimit(raw: string | null): number {
   if (raw === null) return DEFAULT_LIMIT;
   if (!/^[0-9]{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_LIMIT) {
@@ -248,6 +299,8 @@ function parseValue(name: string, field: FieldSpec, raw: string): string {
     case 'decimal':
       if (!DECIMAL.test(raw)) throw bad('a decimal');
       return raw;
+    case 'metadata':
+      throw bad('filterable as a whole');
     case 'text':
       if (raw.length > 1000) throw bad('a text of at most 1000 characters');
       if (raw.includes('\u0000')) throw bad('a text without NUL characters'); // PostgreSQL text cannot hold one

@@ -1,4 +1,4 @@
-import { isUuid, NotFound } from '#platform';
+import { isUuid, type Metadata, NotFound } from '#platform';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface WebhookEndpointRow {
@@ -7,6 +7,7 @@ export interface WebhookEndpointRow {
   events: string[];
   description: string | null;
   enabled: boolean;
+  metadata: Metadata | null;
   secret: string;
   previous_secret_expires_at: Date | null;
   created_at: Date;
@@ -19,6 +20,7 @@ export interface WebhookEndpointView {
   events: string[];
   description: string | null;
   enabled: boolean;
+  metadata: Metadata;
   /** While a rotated-out secret still signs, next to the current one. */
   previousSecretExpiresAt: string | null;
   createdAt: string;
@@ -31,7 +33,7 @@ export interface WebhookEndpointWithSecret extends WebhookEndpointView {
 }
 
 export const ENDPOINT_COLUMNS =
-  'e.id, e.url, e.events, e.description, e.enabled, e.secret, ' +
+  'e.id, e.url, e.events, e.description, e.enabled, e.metadata, e.secret, ' +
   'CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_expires_at END AS previous_secret_expires_at, e.created_at, e.updated_at';
 
 export function toEndpointView(row: WebhookEndpointRow): WebhookEndpointView {
@@ -41,6 +43,7 @@ export function toEndpointView(row: WebhookEndpointRow): WebhookEndpointView {
     events: row.events,
     description: row.description,
     enabled: row.enabled,
+    metadata: row.metadata ?? {},
     previousSecretExpiresAt: row.previous_secret_expires_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

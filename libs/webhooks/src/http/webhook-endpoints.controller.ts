@@ -80,7 +80,7 @@ export class WebhookEndpointsController {
     422: ['TOO_MANY_WEBHOOK_ENDPOINTS'],
   })
   createWebhookEndpoint(@CurrentUser() user: AuthUser, @Body() body: CreateWebhookEndpointDto) {
-    return this.commands.execute(new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description));
+    return this.commands.execute(new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description, body.metadata));
   }
 
   @Get()

@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { Metadata } from '#platform';
 import type { AccountView } from '../../domain/account.js';
 
 export class OpenAccount extends Command<AccountView> {
@@ -6,6 +7,7 @@ export class OpenAccount extends Command<AccountView> {
     readonly userId: string,
     readonly currency: string,
     readonly name: string | undefined,
+    readonly metadata?: Metadata | null,
   ) {
     super();
   }

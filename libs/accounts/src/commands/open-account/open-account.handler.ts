@@ -1,8 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Currencies } from '#platform';
+import { canonicalMetadata, Currencies } from '#platform';
 import { DataSource } from 'typeorm';
-import { type AccountRow, toAccountView, type AccountView } from '../../domain/account.js';
+import { ACCOUNT_COLUMNS, type AccountRow, toAccountView, type AccountView } from '../../domain/account.js';
 import { OpenAccount } from './open-account.command.js';
 
 /** A user may hold several accounts in one currency; each opens at zero. */
@@ -13,12 +13,11 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccount> {
     private readonly currencies: Currencies,
   ) {}
 
-  async execute({ userId, currency, name }: OpenAccount): Promise<AccountView> {
+  async execute({ userId, currency, name, metadata }: OpenAccount): Promise<AccountView> {
     const { code } = this.currencies.get(currency);
     const [row] = await this.db.query<AccountRow[]>(
-      `INSERT INTO accounts (user_id, type, currency, name) VALUES ($1, 'USER', $2, $3)
-       RETURNING id, user_id, type, code, currency, name, balance, held_balance, created_at`,
-      [userId, code, name?.trim() || `${code} account`],
+      `INSERT INTO accounts AS a (user_id, type, currency, name, metadata) VALUES ($1, 'USER', $2, $3, $4) RETURNING ${ACCOUNT_COLUMNS}`,
+      [userId, code, name?.trim() || `${code} account`, canonicalMetadata(metadata)],
     );
     return toAccountView(row, this.currencies);
   }

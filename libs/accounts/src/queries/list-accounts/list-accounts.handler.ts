@@ -19,6 +19,8 @@ export const ACCOUNT_LIST: ListSpec = {
     balance: { sql: 'a.balance', type: 'money', currencySql: 'a.currency' },
     heldBalance: { sql: 'a.held_balance', type: 'money', currencySql: 'a.currency' },
     availableBalance: { sql: '(a.balance - a.held_balance)', type: 'money', currencySql: 'a.currency' },
+    metadata: { sql: 'a.metadata', type: 'metadata' },
+    closedAt: { sql: 'a.closed_at', type: 'timestamp', nullable: true },
     createdAt: { sql: 'a.created_at', type: 'timestamp' },
   },
   defaultSort: '-createdAt',

@@ -15,18 +15,21 @@ import { PostOperations } from './post-operations.command.js';
 // reading it needs no lock of its own.
 const LOCK_PAYMENTS = new BatchStatement(`SELECT id, status FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`);
 const LOCK_ACCOUNTS = new BatchStatement(
-  `SELECT id, type, currency, balance, held_balance FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+  `SELECT id, type, currency, balance, held_balance, frozen_mode, closed_at IS NOT NULL AS closed FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
 );
 const FIND_HOLDS = new BatchStatement(`SELECT payment_id, account_id, amount FROM holds WHERE payment_id = ANY($1::uuid[])`);
 
 /**
  * One statement appends the operations, sets the balances and moves the payments on. An
  * AUTHORIZED payment stays unfinished (no processed_at) and records what it holds, until when.
+ * Operations are timed when this statement starts, after the account locks are taken, not when
+ * the transaction did: an account's operations are then in time order, which balances as of a
+ * moment rely on.
  */
 const POST = new BatchStatement(
   `WITH appended AS (
-     INSERT INTO operations (id, payment_id, leg, account_id, type, amount, currency, balance_after)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int2[], $4::uuid[], $5::text[], $6::int8[], $7::text[], $8::int8[])
+     INSERT INTO operations (id, payment_id, leg, account_id, type, amount, currency, balance_after, created_at)
+     SELECT *, statement_timestamp() FROM unnest($1::uuid[], $2::uuid[], $3::int2[], $4::uuid[], $5::text[], $6::int8[], $7::text[], $8::int8[])
    ), balanced AS (
      UPDATE accounts a SET balance = v.balance, held_balance = v.held
        FROM unnest($9::uuid[], $10::int8[], $11::int8[]) AS v(id, balance, held) WHERE a.id = v.id
@@ -92,9 +95,9 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
       ...new Set([...live.flatMap((p) => [...p.legs.map((l) => l.accountId), ...(p.hold ? [p.hold.accountId] : [])]), ...[...released.values()].map((h) => h.accountId)]),
     ].sort();
     const accounts = new Map<string, LockedAccount>(
-      (await LOCK_ACCOUNTS.run<Array<{ id: string; type: LockedAccount['type']; currency: string; balance: string; held_balance: string }>>(tx, [accountIds])).map((r) => [
+      (await LOCK_ACCOUNTS.run<Array<{ id: string; type: LockedAccount['type']; currency: string; balance: string; held_balance: string; frozen_mode: LockedAccount['frozen']; closed: boolean }>>(tx, [accountIds])).map((r) => [
         r.id,
-        { type: r.type, currency: r.currency.trim(), balance: BigInt(r.balance), held: BigInt(r.held_balance) },
+        { type: r.type, currency: r.currency.trim(), balance: BigInt(r.balance), held: BigInt(r.held_balance), frozen: r.frozen_mode, closed: r.closed },
       ]),
     );
 

@@ -31,6 +31,7 @@ export class CreateDepositHandler implements ICommandHandler<CreateDeposit> {
         amount,
         currency: to.currency,
         externalRef: command.externalRef,
+        metadata: command.metadata,
       },
       idempotencyKey,
     );

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { AuthUser } from '#platform';
+import type { AuthUser, Metadata } from '#platform';
 import type { CaptureMethod } from '../../domain/payment.js';
 import type { Acceptance } from '../../intake/payment-intake.js';
 
@@ -13,6 +13,7 @@ export class CreateTransfer extends Command<Acceptance> {
     readonly capture: CaptureMethod | undefined,
     /** Every Idempotency-Key header of the request, as given. */
     readonly idempotencyKeys: readonly string[],
+    readonly metadata?: Metadata | null,
   ) {
     super();
   }

@@ -37,6 +37,7 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransfer> {
         conversion: quote && { targetCurrency: to.currency, ...quote },
         description: command.description?.trim() || null,
         capture: command.capture ?? 'automatic',
+        metadata: command.metadata,
       },
       idempotencyKey,
     );

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { AuthUser } from '#platform';
+import type { AuthUser, Metadata } from '#platform';
 import type { Acceptance } from '../../intake/payment-intake.js';
 
 export class CreateWithdrawal extends Command<Acceptance> {
@@ -10,6 +10,7 @@ export class CreateWithdrawal extends Command<Acceptance> {
     readonly destination: string,
     /** Every Idempotency-Key header of the request, as given. */
     readonly idempotencyKeys: readonly string[],
+    readonly metadata?: Metadata | null,
   ) {
     super();
   }

@@ -31,6 +31,7 @@ export class CreateWithdrawalHandler implements ICommandHandler<CreateWithdrawal
         amount,
         currency: from.currency,
         destination: command.destination,
+        metadata: command.metadata,
       },
       idempotencyKey,
     );

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { AuthUser } from '#platform';
+import type { AuthUser, Metadata } from '#platform';
 import type { Acceptance } from '../../intake/payment-intake.js';
 
 export class RefundPayment extends Command<Acceptance> {
@@ -11,6 +11,7 @@ export class RefundPayment extends Command<Acceptance> {
     readonly reason: string | undefined,
     /** Every Idempotency-Key header of the request, as given. */
     readonly idempotencyKeys: readonly string[],
+    readonly metadata?: Metadata | null,
   ) {
     super();
   }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
 import { FIND_PAYMENT, type PaymentRow } from '../../domain/payment.js';
 import { assertMayRefund, refundDraft } from '../../domain/refund.js';
-import { type Acceptance, PaymentIntake } from '../../intake/payment-intake.js';
+import { type Acceptance, metadataIdentity, PaymentIntake } from '../../intake/payment-intake.js';
 import { RefundPayment } from './refund-payment.command.js';
 
 // Every refund of a payment is decided holding its row: one at a time, each sees those before it.
@@ -26,7 +26,7 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPayment> {
     private readonly currencies: Currencies,
   ) {}
 
-  async execute({ user, paymentId, amount, reason, idempotencyKeys }: RefundPayment): Promise<Acceptance> {
+  async execute({ user, paymentId, amount, reason, idempotencyKeys, metadata }: RefundPayment): Promise<Acceptance> {
     const idempotencyKey = parseIdempotencyKey(idempotencyKeys);
     if (!isUuid(paymentId)) throw new NotFound('payment');
     // Read without the lock: who the parties are and a COMPLETED status never change.
@@ -38,14 +38,14 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPayment> {
     return this.intake.acceptLocked(
       {
         initiatorId: user.id,
-        identity: ['REFUND', parent.id, requested?.toString() ?? null, description],
+        identity: ['REFUND', parent.id, requested?.toString() ?? null, description, ...metadataIdentity(metadata)],
         lock: async (tx) => {
           await tx.query(LOCK_PARENT, [parent.id]);
         },
         draft: async (tx) => {
           const [totals] = await tx.query<Array<{ refunded: string; returned: string }>>(REFUND_TOTALS, [parent.id]);
           const before = { refunded: BigInt(totals.refunded), returned: BigInt(totals.returned) };
-          return refundDraft(parent, user.id, before, requested, description, this.currencies);
+          return { ...refundDraft(parent, user.id, before, requested, description, this.currencies), metadata };
         },
       },
       idempotencyKey,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { FAILURE_REASONS } from '#ledger';
-import { ApiMoney, IsAmount } from '#platform';
+import { ApiMoney, IsAmount, IsMetadata, type Metadata, type MetadataPatch } from '#platform';
 import { CAPTURE_METHODS, type CaptureMethod, PAYMENT_STATUSES, PAYMENT_TYPES } from '../../domain/payment.js';
 
 export class CreateTransferDto {
@@ -30,6 +30,9 @@ export class CreateTransferDto {
   @IsOptional()
   @IsIn(CAPTURE_METHODS)
   capture?: CaptureMethod;
+
+  @IsMetadata()
+  metadata?: Metadata | null;
 }
 
 export class CaptureDto {
@@ -49,6 +52,9 @@ export class CreateWithdrawalDto {
   @IsString()
   @Length(1, 255)
   destination: string;
+
+  @IsMetadata()
+  metadata?: Metadata | null;
 }
 
 export class CreateDepositDto {
@@ -63,6 +69,9 @@ export class CreateDepositDto {
   @IsString()
   @Length(1, 255)
   externalRef: string;
+
+  @IsMetadata()
+  metadata?: Metadata | null;
 }
 
 export class RefundDto {
@@ -78,6 +87,14 @@ export class RefundDto {
   @IsString()
   @Length(1, 255)
   reason?: string;
+
+  @IsMetadata()
+  metadata?: Metadata | null;
+}
+
+export class UpdatePaymentDto {
+  @IsMetadata({ nullRemoves: true })
+  metadata?: MetadataPatch;
 }
 
 /** Ten years: an age further back than a JavaScript Date reaches would answer 500. */
@@ -115,6 +132,7 @@ export class PaymentDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the payment became final: COMPLETED, FAILED, VOIDED or EXPIRED' }) processedAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'On a refund, the payment it gives back; else null' }) parentPaymentId: string | null;
   @ApiMoney({ example: '0.00', description: 'In the target currency: what its refunds that have not FAILED give back, pending ones included' }) refundedAmount: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { orderId: 'A-17' }, description: 'Your own tags; `{}` when none' }) metadata: Record<string, string>;
 }
 
 export class PaymentPageDto {

@@ -1,6 +1,6 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Currencies, type ListSpec, ListQueries, type Page } from '#platform';
+import { type AuthUser, Currencies, type ListSpec, ListQueries, type Page } from '#platform';
 import { DataSource } from 'typeorm';
 import { CAPTURE_METHODS, PAYMENT_COLUMNS, PAYMENT_STATUSES, PAYMENT_TYPES, REFUNDED_AMOUNT_SQL, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
 import { ListPayments } from './list-payments.query.js';
@@ -32,11 +32,14 @@ export const PAYMENT_LIST: ListSpec = {
     processedAt: { sql: 'p.processed_at', type: 'timestamp', nullable: true },
     parentPaymentId: { sql: 'p.parent_payment_id', type: 'uuid', nullable: true },
     refundedAmount: { sql: REFUNDED_AMOUNT_SQL, type: 'money', currencySql: 'p.target_currency' },
+    metadata: { sql: 'p.metadata', type: 'metadata' },
   },
   defaultSort: '-createdAt',
 };
 
 /** Payments the caller pays or is paid by; an administrator sees every payment. */
+export const paymentsVisibleTo = (user: AuthUser) => (user.role === 'ADMIN' ? undefined : { sql: '(p.payer_user_id = $1 OR p.payee_user_id = $1)', params: [user.id] });
+
 @QueryHandler(ListPayments)
 export class ListPaymentsHandler implements IQueryHandler<ListPayments> {
   constructor(
@@ -46,7 +49,6 @@ export class ListPaymentsHandler implements IQueryHandler<ListPayments> {
   ) {}
 
   execute({ user, queryString }: ListPayments): Promise<Page<PaymentView>> {
-    const scope = user.role === 'ADMIN' ? undefined : { sql: '(p.payer_user_id = $1 OR p.payee_user_id = $1)', params: [user.id] };
-    return this.lists.page<PaymentRow, PaymentView>(this.db, PAYMENT_LIST, queryString, scope, (row) => toPaymentView(row, this.currencies));
+    return this.lists.page<PaymentRow, PaymentView>(this.db, PAYMENT_LIST, queryString, paymentsVisibleTo(user), (row) => toPaymentView(row, this.currencies));
   }
 }

@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { Metadata } from '#platform';
 import type { WebhookEndpointWithSecret } from '../../domain/webhook-endpoint.js';
 
 /** Registers an endpoint for the owner's payments' events (every payment's, for an administrator). */
@@ -8,6 +9,7 @@ export class RegisterWebhookEndpoint extends Command<WebhookEndpointWithSecret> 
     readonly url: string,
     readonly events: string[] | undefined,
     readonly description: string | undefined,
+    readonly metadata?: Metadata | null,
   ) {
     super();
   }

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { canonicalMetadata } from '#platform';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '#platform';
 import { WebhookAddresses } from '../../address/webhook-addresses.js';
@@ -30,7 +31,7 @@ export class RegisterWebhookEndpointHandler implements ICommandHandler<RegisterW
     private readonly config: AppConfig,
   ) {}
 
-  async execute({ ownerId, url, events, description }: RegisterWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
+  async execute({ ownerId, url, events, description, metadata }: RegisterWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
     const checked = await this.addresses.check(url);
     const limit = this.config.webhookMaxEndpointsPerUser;
     const row = await this.db.transaction(async (tx) => {
@@ -38,9 +39,9 @@ export class RegisterWebhookEndpointHandler implements ICommandHandler<RegisterW
       const [{ endpoints }] = await tx.query<Array<{ endpoints: number }>>(COUNT_ENDPOINTS, [ownerId]);
       if (endpoints >= limit) throw new TooManyWebhookEndpoints(limit);
       const [inserted] = await tx.query<WebhookEndpointRow[]>(
-        `INSERT INTO webhook_endpoints AS e (owner_id, url, events, description, secret)
-         VALUES ($1, $2, $3, $4, $5) RETURNING ${ENDPOINT_COLUMNS}`,
-        [ownerId, checked, [...new Set(events ?? [EVERY_EVENT])], description ?? null, newSigningSecret()],
+        `INSERT INTO webhook_endpoints AS e (owner_id, url, events, description, secret, metadata)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ENDPOINT_COLUMNS}`,
+        [ownerId, checked, [...new Set(events ?? [EVERY_EVENT])], description ?? null, newSigningSecret(), canonicalMetadata(metadata)],
       );
       return inserted;
     });

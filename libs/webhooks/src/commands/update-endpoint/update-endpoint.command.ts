@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { MetadataPatch } from '#platform';
 import type { WebhookEndpointView } from '../../domain/webhook-endpoint.js';
 
 export interface EndpointChanges {
@@ -7,6 +8,8 @@ export interface EndpointChanges {
   enabled?: boolean;
   /** `null` clears it. */
   description?: string | null;
+  /** Merged into the endpoint's: a key set to null is removed. */
+  metadata?: MetadataPatch;
 }
 
 /** Changes what is given and leaves the rest; a disabled endpoint gets no new events (those already recorded are still delivered). */

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { METADATA_MAX_KEYS, ValidationFailed } from '#platform';
 import { DataSource } from 'typeorm';
-import { NotFound } from '#platform';
 import { WebhookAddresses } from '../../address/webhook-addresses.js';
 import {
   ENDPOINT_COLUMNS,
@@ -26,8 +26,10 @@ export class UpdateWebhookEndpointHandler implements ICommandHandler<UpdateWebho
     const [[row]] = await this.db.query<[WebhookEndpointRow[], number]>(
       `UPDATE webhook_endpoints e
           SET url = coalesce($3, e.url), events = coalesce($4, e.events), enabled = coalesce($5, e.enabled),
-              description = CASE WHEN $7 THEN $6 ELSE e.description END, updated_at = now()
+              description = CASE WHEN $7 THEN $6 ELSE e.description END, updated_at = now(),
+              metadata = CASE WHEN $8::jsonb IS NULL THEN e.metadata ELSE nullif(jsonb_strip_nulls(coalesce(e.metadata, '{}') || $8::jsonb), '{}') END
         WHERE e.id = $1 AND e.owner_id = $2
+          AND ($8::jsonb IS NULL OR (SELECT count(*) FROM jsonb_object_keys(jsonb_strip_nulls(coalesce(e.metadata, '{}') || $8::jsonb))) <= $9)
        RETURNING ${ENDPOINT_COLUMNS}`,
       [
         endpointId,
@@ -37,10 +39,18 @@ export class UpdateWebhookEndpointHandler implements ICommandHandler<UpdateWebho
         changes.enabled ?? null,
         changes.description ?? null,
         changes.description !== undefined,
+        changes.metadata ?? null,
+        METADATA_MAX_KEYS,
       ],
     );
-    // Deleted since it was found.
-    if (!row) throw new NotFound('webhook endpoint');
+    if (!row) {
+      // Deleted since it was found (404), or a metadata merge that would pass the limit: the merge is one
+      // statement, so concurrent ones keep each other's keys.
+      await ownEndpoint(this.db, ownerId, endpointId);
+      throw new ValidationFailed('VALIDATION_FAILED', `metadata would hold more than ${METADATA_MAX_KEYS} keys`, [
+        { field: 'metadata', message: `at most ${METADATA_MAX_KEYS} keys` },
+      ]);
+    }
     return toEndpointView(row);
   }
 }

@@ -10,6 +10,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { IsMetadata, type Metadata, type MetadataPatch } from '#platform';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../address/webhook-addresses.js';
 import { DELIVERY_STATUSES } from '../../domain/webhook-delivery.js';
 import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
@@ -36,6 +37,9 @@ export class CreateWebhookEndpointDto {
   @IsString()
   @MaxLength(255)
   description?: string;
+
+  @IsMetadata()
+  metadata?: Metadata | null;
 }
 
 /** Absent leaves a field as it is; `null` clears the one field that may be empty, and is refused for the others. */
@@ -79,6 +83,9 @@ export class UpdateWebhookEndpointDto {
   @IsString()
   @MaxLength(255)
   description?: string | null;
+
+  @IsMetadata({ nullRemoves: true })
+  metadata?: MetadataPatch;
 }
 
 export class WebhookEndpointDto {
@@ -87,6 +94,7 @@ export class WebhookEndpointDto {
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS, example: ['*'] }) events: string[];
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty() enabled: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'payments' }, description: 'Your own tags; `{}` when none' }) metadata: Record<string, string>;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until then the secret replaced by the last rotation signs too' })
   previousSecretExpiresAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

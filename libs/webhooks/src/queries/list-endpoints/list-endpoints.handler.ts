@@ -14,6 +14,7 @@ export const ENDPOINT_LIST: ListSpec = {
     url: { sql: 'e.url', type: 'text' },
     description: { sql: 'e.description', type: 'text', nullable: true },
     enabled: { sql: 'e.enabled', type: 'boolean' },
+    metadata: { sql: 'e.metadata', type: 'metadata' },
     previousSecretExpiresAt: { sql: 'CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_expires_at END', type: 'timestamp', nullable: true },
     createdAt: { sql: 'e.created_at', type: 'timestamp' },
     updatedAt: { sql: 'e.updated_at', type: 'timestamp' },
