@@ -54,7 +54,7 @@ export class AccountsController {
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateAccountDto) {
+  updateAccount(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateAccountDto) {
     return this.commands.execute(new UpdateAccount(user, id, body.name, body.metadata));
   }
 
@@ -67,7 +67,7 @@ export class AccountsController {
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto, description: 'The account, closed' })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'], 409: ['ACCOUNT_NOT_EMPTY', 'ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'] })
-  close(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  closeAccount(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.commands.execute(new CloseAccount(user, id));
   }
 }
@@ -90,7 +90,7 @@ export class AccountFreezesController {
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto, description: 'The account, frozen' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'] })
-  freeze(@CurrentUser() admin: AuthUser, @Param('id') id: string, @Body() body: FreezeAccountDto) {
+  freezeAccount(@CurrentUser() admin: AuthUser, @Param('id') id: string, @Body() body: FreezeAccountDto) {
     return this.commands.execute(new FreezeAccount(admin, id, body.mode, body.reason));
   }
 
@@ -100,7 +100,7 @@ export class AccountFreezesController {
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto, description: 'The account, no longer frozen' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['ACCOUNT_NOT_FROZEN', 'ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'] })
-  unfreeze(@CurrentUser() admin: AuthUser, @Param('id') id: string, @Body() body: UnfreezeAccountDto) {
+  unfreezeAccount(@CurrentUser() admin: AuthUser, @Param('id') id: string, @Body() body: UnfreezeAccountDto) {
     return this.commands.execute(new UnfreezeAccount(admin, id, body.reason));
   }
 }

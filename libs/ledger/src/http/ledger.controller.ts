@@ -48,7 +48,7 @@ export class StatementController {
   @ApiQuery({ name: 'at', required: true, schema: INSTANT, description: 'RFC 3339, read to the millisecond; not in the future nor before the account was opened' })
   @ApiOkResponse({ type: BalanceAtDto })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  balanceAt(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query('at') at: string | undefined) {
+  getAccountBalance(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query('at') at: string | undefined) {
     return this.queries.execute(new GetBalanceAt(user, id, typeof at === 'string' ? at : null));
   }
 
@@ -68,7 +68,7 @@ export class StatementController {
   @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: 'Opaque cursor: the previous page\'s `nextCursor`' })
   @ApiOkResponse({ type: BalanceIntervalsDto })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  balances(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
+  listAccountBalances(@CurrentUser() user: AuthUser, @Param('id') id: string, @ListQueryString() query: string) {
     return this.queries.execute(new ListBalances(user, id, query));
   }
 }

@@ -150,7 +150,7 @@ export class PaymentsController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: PaymentDto, description: 'The payment with its metadata merged' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
-  update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdatePaymentDto) {
+  updatePayment(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdatePaymentDto) {
     return this.commands.execute(new UpdatePayment(user, id, body.metadata));
   }
 
