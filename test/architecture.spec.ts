@@ -13,7 +13,7 @@ const ALLOWED: Record<string, string[]> = {
   fx: ['platform'],
   ledger: ['accounts', 'platform'],
   payments: ['ledger', 'accounts', 'fx', 'platform'],
-  events: ['payments', 'users', 'platform'],
+  events: ['payments', 'accounts', 'users', 'platform'],
   webhooks: ['payments', 'platform'],
 };
 
