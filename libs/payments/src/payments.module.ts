@@ -22,6 +22,7 @@ import { PAYMENTS_QUEUE, PaymentQueue } from './processing/payment-queue.js';
 import { GetPaymentHandler } from './queries/get-payment/get-payment.handler.js';
 import { ListPaymentsHandler } from './queries/list-payments/list-payments.handler.js';
 import { AuthorizedPayments } from './settlement/authorized-payments.js';
+import { PaymentPostings } from './settlement/payment-postings.js';
 
 /** Payments' core, imported by both apps: creating, posting, holding and settling, sweeping and reading payments. */
 @Module({
@@ -33,6 +34,7 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     PaymentMetrics,
     PaymentAnnouncements,
     AuthorizedPayments,
+    PaymentPostings,
     CreateTransferHandler,
     CreateWithdrawalHandler,
     CreateDepositHandler,
@@ -45,6 +47,6 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     GetPaymentHandler,
     ListPaymentsHandler,
   ],
-  exports: [PaymentQueue],
+  exports: [PaymentQueue, PaymentPostings],
 })
 export class PaymentsModule {}
