@@ -17,6 +17,38 @@ const ALLOWED: Record<string, string[]> = {
   webhooks: ['payments', 'platform'],
 };
 
+/**
+ * Who writes which table: one owner each (ARCHITECTURE.md, "The ledger, precisely"). Accounts rows
+ * are the accounts library's (open, freeze, close), but their balance columns are the ledger's.
+ */
+const TABLE_OWNERS: Record<string, string[]> = {
+  users: ['users', 'access_tokens', 'email_confirmations', 'api_keys'],
+  accounts: ['accounts'],
+  ledger: ['operations', 'holds'],
+  fx: ['fx_rates'],
+  payments: ['payments', 'payment_sweep', 'capture_requests'],
+  webhooks: ['webhook_endpoints', 'webhook_deliveries'],
+};
+const LEDGER_ACCOUNT_COLUMNS = ['balance', 'held_balance'];
+
+/** The tables the migrations create. */
+const migratedTables = () =>
+  readdirSync('migrations')
+    .filter((f) => /^\d+-.+\.ts$/.test(f))
+    .flatMap((f) => [...readFileSync(join('migrations', f), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]));
+
+/** A file's code without its comments, where prose may name a statement it does not run. */
+const code = (file: string) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+
+/** What the SQL of `source` writes: each table, and for an UPDATE the columns it sets. */
+function writesOf(source: string): Array<{ statement: string; table: string; columns: string[] }> {
+  return [...source.matchAll(/\b(INSERT INTO|UPDATE|DELETE FROM|TRUNCATE(?: TABLE)?)\s+(?:ONLY\s+)?(\w+)\b(?=([^`]*))/g)].map((m) => ({
+    statement: m[1],
+    table: m[2],
+    columns: m[1] === 'UPDATE' ? [.../\bSET\b([\s\S]*?)(?:\bFROM\b|\bWHERE\b|\bRETURNING\b|$)/.exec(m[3])?.[1].matchAll(/(\w+)\s*=/g) ?? []].map((c) => c[1]) : [],
+  }));
+}
+
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -43,6 +75,36 @@ describe('architecture', () => {
   it('lets the apps reach libraries only through their public faces', () => {
     const offending = sources('apps').flatMap((file) => imports(file).filter((target) => target.includes('libs/')).map((target) => `${file} imports ${target}`));
     expect(offending).toEqual([]);
+  });
+
+  describe('lets each library write only the tables it owns', () => {
+    const owners = new Map(Object.entries(TABLE_OWNERS).flatMap(([library, tables]) => tables.map((table) => [table, library])));
+
+    it('knows the one owner of every table the migrations create', () => {
+      const tables = migratedTables();
+      expect(tables.length).toBeGreaterThan(0);
+      expect(tables.filter((t) => !owners.has(t))).toEqual([]);
+      expect([...owners.keys()].filter((t) => !tables.includes(t))).toEqual([]);
+    });
+
+    // The SQL strings of each library's source; not its tests, nor the migrations' triggers, which
+    // write webhook_deliveries as payments change: the database's doing, defined with the schema.
+    it.each(Object.keys(ALLOWED))('in the SQL of the %s library', (library) => {
+      const offending: string[] = [];
+      for (const file of sources(join('libs', library, 'src'))) {
+        for (const { statement, table, columns } of writesOf(code(file))) {
+          const owner = owners.get(table);
+          if (!owner) continue; // a word after UPDATE that names no table, as in FOR NO KEY UPDATE
+          const balances = columns.filter((c) => LEDGER_ACCOUNT_COLUMNS.includes(c));
+          const at = `${relative('.', file)}: ${statement} ${table}`;
+          if (table === 'accounts' && statement === 'UPDATE' && library === 'ledger') {
+            if (balances.length < columns.length) offending.push(`${at} sets ${columns.join(', ')}: the ledger sets only ${LEDGER_ACCOUNT_COLUMNS.join(', ')}`);
+          } else if (owner !== library) offending.push(`${at}, a table of ${owner}`);
+          else if (balances.length) offending.push(`${at} sets ${balances.join(', ')}, the ledger's columns`);
+        }
+      }
+      expect(offending).toEqual([]);
+    });
   });
 
   describe('keeps measured figures in docs/performance.md, where they are dated, not where they go stale', () => {

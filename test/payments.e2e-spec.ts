@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { CommandBus } from '@nestjs/cqrs';
 import Bull from 'bull';
 import request from 'supertest';
-import { type Leg, PostOperations } from '#ledger';
+import type { Leg } from '#ledger';
+import { PaymentPostings } from '#payments';
 import type { DataSource } from 'typeorm';
 import type { RunningApp } from './support/harness.js';
 import { ledgerSuite } from './support/ledger-suite.js';
@@ -347,7 +347,7 @@ describe('payments through the api and the worker', () => {
         { accountId: holder.account, currency: 'RUB', amount: -balance, type: 'TRANSFER' },
         { accountId: bank, currency: 'RUB', amount: balance, type: 'TRANSFER' },
       ];
-      expect(await api.app.get(CommandBus).execute(new PostOperations([{ paymentId: back, legs }]))).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+      expect(await api.app.get(PaymentPostings).post([{ paymentId: back, legs }])).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
     });
 
     it('fails with AMOUNT_OUT_OF_RANGE the deposit that would take a balance past BIGINT, completes the one beside it and stays balanced', async () => {

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { INestApplication, Type } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Leg } from '#ledger';
 import type { DataSource } from 'typeorm';
+import { startContext } from './harness.js';
 
 /** Rows the ledger needs, written straight to the database: the ledger does not care how they came. */
 export class LedgerFixtures {
@@ -56,4 +60,41 @@ export class LedgerFixtures {
         (SELECT count(*)::int FROM (SELECT payment_id FROM operations GROUP BY payment_id, currency HAVING sum(amount) <> 0) p) AS "unbalancedPayments"`);
     return row;
   }
+}
+
+/** The legs of `amount` moved from one account to another. */
+export const transfer = (from: string, to: string, amount: bigint, currency = 'USD'): Leg[] => [
+  { accountId: from, currency, amount: -amount, type: 'TRANSFER' },
+  { accountId: to, currency, amount, type: 'TRANSFER' },
+];
+
+export interface LedgerContext {
+  app: INestApplication;
+  db: DataSource;
+  fx: LedgerFixtures;
+  /** external:bank in USD. */
+  bank: string;
+  /** The user who initiates the fixtures' payments. */
+  initiator: string;
+}
+
+/**
+ * A test file's Nest context of `module`, for tests that post straight to the ledger, and the
+ * ledger's invariants checked after each test. The fields are set in `beforeAll`.
+ */
+export function ledgerContext(module: Type): LedgerContext {
+  const context = {} as LedgerContext;
+  beforeAll(async () => {
+    context.app = await startContext(module);
+    context.db = context.app.get<DataSource>(getDataSourceToken());
+    context.fx = new LedgerFixtures(context.db);
+    context.bank = await context.fx.technical('external:bank');
+    context.initiator = await context.fx.user();
+  });
+  afterAll(() => context.app.close());
+  afterEach(async () => {
+    const invariants = await context.fx.invariants();
+    expect(invariants).toEqual({ negativeUserAccounts: 0, mismatched: 0, unbalancedCurrencies: 0, unbalancedPayments: 0 });
+  });
+  return context;
 }

@@ -19,3 +19,5 @@ export { PaymentsHttpModule } from './payments-http.module.js';
 export { PaymentsModule } from './payments.module.js';
 export { PaymentsWorkerModule } from './payments-worker.module.js';
 export { PAYMENTS_QUEUE } from './processing/payment-queue.js';
+export { PaymentPostings } from './settlement/payment-postings.js';
+export type { MovedOn, PaymentOutcome } from './settlement/payment-postings.js';

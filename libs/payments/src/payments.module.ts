@@ -25,6 +25,7 @@ import { GetPaymentHandler } from './queries/get-payment/get-payment.handler.js'
 import { ExportPaymentsHandler } from './queries/export-payments/export-payments.handler.js';
 import { ListPaymentsHandler } from './queries/list-payments/list-payments.handler.js';
 import { AuthorizedPayments } from './settlement/authorized-payments.js';
+import { PaymentPostings } from './settlement/payment-postings.js';
 
 /** Payments' core, imported by both apps: creating, posting, holding and settling, sweeping and reading payments. */
 @Module({
@@ -37,6 +38,7 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     PaymentMetrics,
     PaymentAnnouncements,
     AuthorizedPayments,
+    PaymentPostings,
     CreateTransferHandler,
     CreateWithdrawalHandler,
     CreateDepositHandler,
@@ -51,6 +53,6 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     ListPaymentsHandler,
     ExportPaymentsHandler,
   ],
-  exports: [PaymentQueue, PostingBacklog],
+  exports: [PaymentQueue, PostingBacklog, PaymentPostings],
 })
 export class PaymentsModule {}

@@ -9,6 +9,7 @@ export { loadConfig } from './config/load-config.js';
 export { STATEMENT_TIMEOUT_MS } from './database/data-source-options.js';
 export { migrateDatabase, revertLastMigration } from './database/migrate.js';
 export { BatchStatement, PreparedStatement } from './database/prepared-statement.js';
+export { retryingTransaction } from './database/retrying-transaction.js';
 export { EXPECTED_SERVER_SETTINGS, ServerSettingsCheck, settingWarnings } from './database/server-settings.js';
 export * from './errors/common.errors.js';
 export { DomainError } from './errors/domain-error.js';

@@ -22,11 +22,10 @@ export interface Hold {
 export type Settlement = 'COMPLETED' | 'VOIDED' | 'EXPIRED';
 
 /**
- * One payment's step in the ledger. By default it posts `legs` (summing to zero in each currency)
- * and the INITIATED payment ends COMPLETED. With `hold`, it posts nothing and reserves instead: the
- * payment becomes AUTHORIZED. With `settles`, it acts on an AUTHORIZED payment: its hold is
- * released first, whatever the outcome, then the legs of a capture are posted (none for a void or
- * an expiry).
+ * One payment's step in the ledger. By default it posts `legs` (summing to zero in each currency).
+ * With `hold`, it posts nothing and reserves instead. With `settles`, it acts on the payment's live
+ * hold: the hold is released first, whatever the outcome, then the legs of a capture are posted
+ * (none for a void or an expiry). Which payments are due a posting is the payments library's to say.
  */
 export interface Posting {
   paymentId: string;
@@ -39,9 +38,12 @@ export interface Posting {
 export const FAILURE_REASONS = ['INSUFFICIENT_FUNDS', 'ACCOUNT_NOT_FOUND', 'AMOUNT_OUT_OF_RANGE', 'ACCOUNT_FROZEN', 'ACCOUNT_CLOSED'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
+/**
+ * What the ledger did with one posting: posted it (its settlement, COMPLETED when it settles
+ * nothing), placed its hold (expiring then, by the database's clock), or refused it and wrote nothing
+ * for it but the release of the hold it settles.
+ */
 export type PostingOutcome =
-  | { paymentId: string; status: Settlement; processedAt: Date }
+  | { paymentId: string; status: Settlement }
   | { paymentId: string; status: 'AUTHORIZED'; expiresAt: Date }
-  | { paymentId: string; status: 'FAILED'; failureReason: FailureReason; processedAt: Date }
-  /** The payment was no longer in the status the posting acts on: another run moved it on; nothing was written. */
-  | { paymentId: string; status: 'SKIPPED' };
+  | { paymentId: string; status: 'FAILED'; failureReason: FailureReason };

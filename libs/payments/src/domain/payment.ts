@@ -53,7 +53,7 @@ export const PAYMENT_COLUMNS =
   'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at, p.parent_payment_id, p.metadata, ' +
   `${REFUNDED_AMOUNT_SQL}::text AS refunded_amount`;
 
-/** By primary key alone (see PostOperations): the status is checked on the rows read. */
+/** By primary key alone (see PaymentPostings): the status is checked on the rows read. */
 export const FIND_PAYMENTS = new BatchStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
 
 /** One payment by id: what a client polls until its payment is final. */

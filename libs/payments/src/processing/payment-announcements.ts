@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import type { PostingOutcome } from '#ledger';
 import { Currencies } from '#platform';
 import { eventOf } from '../domain/payment-events.js';
 import { partiesOf, type PaymentRow, toPaymentView, type PaymentView } from '../domain/payment.js';
+import type { MovedOn } from '../settlement/payment-postings.js';
 import { PaymentMetrics } from './payment-metrics.js';
 
-export type MovedOn = Exclude<PostingOutcome, { status: 'SKIPPED' }>;
-
-/** After the ledger's commit: a payment as its outcome left it, counted and announced to both parties. */
+/** After the posting's commit: a payment as its outcome left it, counted and announced to both parties. */
 @Injectable()
 export class PaymentAnnouncements {
   constructor(

@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Forbidden, NotFound, type AuthUser } from '#platform';
+import { BatchStatement, Forbidden, NotFound, type AuthUser } from '#platform';
 import type { EntityManager } from 'typeorm';
 import { PAYMENT_COLUMNS, partiesOf, type PaymentRow } from '../domain/payment.js';
 import { AuthorizationExpired, PaymentNotAuthorized } from '../domain/payments.errors.js';
+
+const LOCK = new BatchStatement(
+  `SELECT ${PAYMENT_COLUMNS}, p.expires_at <= now() AS lapsed FROM payments p
+    WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE`,
+);
 
 /** A locked payment, and whether its hold has outlived `expires_at` by the database's clock. */
 export interface LockedPayment {
@@ -12,16 +17,14 @@ export interface LockedPayment {
 
 /**
  * The payments a capture or a void acts on. Their rows are locked first, in id order, as the
- * ledger's lock order wants (payments, then accounts), so a capture and a void of one hold, or
+ * lock order wants (payments, then accounts), so a capture and a void of one hold, or
  * either and its expiry, take turns and only the first finds it AUTHORIZED.
  */
 @Injectable()
 export class AuthorizedPayments {
   /** In `tx`, locks the payments of `ids` (well-formed UUIDs) that exist. */
   async lock(tx: EntityManager, ids: string[]): Promise<Map<string, LockedPayment>> {
-    const rows = await tx.query<Array<PaymentRow & { lapsed: boolean | null }>>(`SELECT ${PAYMENT_COLUMNS}, p.expires_at <= now() AS lapsed FROM payments p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR NO KEY UPDATE`, [
-      [...new Set(ids)].sort(),
-    ]);
+    const rows = await LOCK.run<Array<PaymentRow & { lapsed: boolean | null }>>(tx, [[...new Set(ids)].sort()]);
     return new Map(rows.map(({ lapsed, ...row }) => [row.id, { row, lapsed: lapsed === true }]));
   }
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TechnicalAccounts } from '#accounts';
 import { FxQuotes } from '#fx';
-import { PostOperations } from '#ledger';
 import { AppConfig, Coalescer, Currencies, DomainError, KeyFailed, type AuthUser, isUniqueViolation, isUuid, NotFound } from '#platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { commissionFor } from '../../domain/commission.js';
@@ -17,9 +16,10 @@ import {
   IdempotencyKeyReused,
   PaymentNotAuthorized,
 } from '../../domain/payments.errors.js';
-import { type MovedOn, PaymentAnnouncements } from '../../processing/payment-announcements.js';
+import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
 import { PostingBacklog } from '../../processing/posting-backlog.js';
 import { AuthorizedPayments } from '../../settlement/authorized-payments.js';
+import { type MovedOn, PaymentPostings } from '../../settlement/payment-postings.js';
 import { CapturePayment } from './capture-payment.command.js';
 
 interface CaptureRequest {
@@ -60,7 +60,7 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly commands: CommandBus,
+    private readonly postings: PaymentPostings,
     private readonly payments: AuthorizedPayments,
     private readonly announcements: PaymentAnnouncements,
     private readonly technical: TechnicalAccounts,
@@ -130,12 +130,9 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
     await tx.query(SET_CAPTURED_TERMS, [captured.map((r) => r.id), captured.map((r) => r.amount), captured.map((r) => r.commission), captured.map((r) => r.target_amount)]);
     if (newKeys.length) await tx.query(REMEMBER_KEYS, [newKeys.map((k) => k.userId), newKeys.map((k) => k.key), newKeys.map((k) => k.paymentId), newKeys.map((k) => k.requestHash)]);
     const postings = captured.map((row) => ({ paymentId: row.id, legs: legsOf(row, this.technical), settles: 'COMPLETED' as const }));
-    const outcomes = new Map((await this.commands.execute(new PostOperations(postings, tx))).map((o) => [o.paymentId, o]));
+    const outcomes = new Map((await this.postings.postLocked(tx, postings)).map((o) => [o.paymentId, o]));
     for (const decision of decisions) {
-      if (!('captured' in decision)) continue;
-      const outcome = outcomes.get(decision.captured.id)!;
-      if (outcome.status === 'SKIPPED') throw new Error(`payment ${decision.captured.id} was locked AUTHORIZED, yet its capture was skipped`);
-      decision.outcome = outcome;
+      if ('captured' in decision) decision.outcome = outcomes.get(decision.captured.id)!;
     }
     return decisions;
   }

@@ -1,9 +1,9 @@
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PostOperations } from '#ledger';
 import { DataSource } from 'typeorm';
 import { FIND_PAYMENTS, type PaymentRow } from '../../domain/payment.js';
 import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
+import { PaymentPostings } from '../../settlement/payment-postings.js';
 import { ExpireHolds } from './expire-holds.command.js';
 
 const BATCH = 500;
@@ -17,7 +17,7 @@ const BATCH = 500;
 export class ExpireHoldsHandler implements ICommandHandler<ExpireHolds> {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly commands: CommandBus,
+    private readonly postings: PaymentPostings,
     private readonly announcements: PaymentAnnouncements,
   ) {}
 
@@ -29,7 +29,8 @@ export class ExpireHoldsHandler implements ICommandHandler<ExpireHolds> {
       );
       if (!due.length) return expired;
       const ids = due.map((d) => d.payment_id);
-      const outcomes = await this.commands.execute(new PostOperations(ids.map((paymentId) => ({ paymentId, legs: [], settles: 'EXPIRED' as const }))));
+      const expiries = ids.map((paymentId) => ({ paymentId, legs: [], settles: 'EXPIRED' as const }));
+      const outcomes = await this.postings.post(expiries);
       const rows = new Map((await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids])).map((r) => [r.id, r]));
       for (const outcome of outcomes) {
         if (outcome.status === 'SKIPPED') continue;

@@ -1,18 +1,18 @@
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PostOperations } from '#ledger';
 import { isUuid, NotFound } from '#platform';
 import { DataSource } from 'typeorm';
 import type { PaymentView } from '../../domain/payment.js';
 import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
 import { AuthorizedPayments } from '../../settlement/authorized-payments.js';
+import { PaymentPostings } from '../../settlement/payment-postings.js';
 import { VoidPayment } from './void-payment.command.js';
 
 @CommandHandler(VoidPayment)
 export class VoidPaymentHandler implements ICommandHandler<VoidPayment> {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly commands: CommandBus,
+    private readonly postings: PaymentPostings,
     private readonly payments: AuthorizedPayments,
     private readonly announcements: PaymentAnnouncements,
   ) {}
@@ -23,10 +23,9 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPayment> {
       const locked = (await this.payments.lock(tx, [paymentId])).get(paymentId.toLowerCase());
       this.payments.assertMaySettle(user, locked);
       this.payments.assertLiveHold(locked);
-      const [voided] = await this.commands.execute(new PostOperations([{ paymentId: locked.row.id, legs: [], settles: 'VOIDED' }], tx));
+      const [voided] = await this.postings.postLocked(tx, [{ paymentId: locked.row.id, legs: [], settles: 'VOIDED' }]);
       return { row: locked.row, outcome: voided };
     });
-    if (outcome.status === 'SKIPPED') throw new Error(`payment ${row.id} was locked AUTHORIZED, yet its void was skipped`);
     return this.announcements.announce(row, outcome);
   }
 }
