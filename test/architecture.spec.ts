@@ -23,7 +23,7 @@ const ALLOWED: Record<string, string[]> = {
  */
 const TABLE_OWNERS: Record<string, string[]> = {
   users: ['users', 'access_tokens', 'email_confirmations', 'api_keys'],
-  accounts: ['accounts'],
+  accounts: ['accounts', 'account_audit'],
   ledger: ['operations', 'holds'],
   fx: ['fx_rates'],
   payments: ['payments', 'payment_sweep', 'capture_requests'],

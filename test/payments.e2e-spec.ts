@@ -12,7 +12,8 @@ import { Relay } from './support/relay.js';
 import { ADMIN_ENV, registerUser, type TestUser } from './support/users.js';
 
 describe('payments through the api and the worker', () => {
-  const suite = ledgerSuite();
+  // Its sweeps examine every stale payment of the database: other files leave some in the shared one.
+  const suite = ledgerSuite({ ownDatabase: 'payments' });
   let api: RunningApp;
   let admin: TestUser;
   let db: DataSource;
@@ -234,7 +235,7 @@ describe('payments through the api and the worker', () => {
     await redis.open();
     let isolated: RunningProcess | undefined;
     try {
-      isolated = await startApiProcess({ ...ADMIN_ENV, QUEUE_PREFIX: api.config.queuePrefix, REDIS_URL: redis.address(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') });
+      isolated = await startApiProcess({ ...ADMIN_ENV, DATABASE_URL: api.config.databaseUrl, QUEUE_PREFIX: api.config.queuePrefix, REDIS_URL: redis.address(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') });
       await redis.cut();
       const accepted = await request(isolated.url).post('/api/v1/payments').set(alice.user.auth).send({ fromAccountId: alice.account, toAccountId: bob.account, amount: '2.00' }).expect(202);
       await new Promise((r) => setTimeout(r, 300));
