@@ -14,6 +14,7 @@ export { PAYMENT_STATUSES, toPaymentView } from './domain/payment.js';
 export type { PaymentRow, PaymentStatus, PaymentType, PaymentView } from './domain/payment.js';
 export { SweepPayments } from './commands/sweep-payments/sweep-payments.command.js';
 export type { SweepResult } from './commands/sweep-payments/sweep-payments.command.js';
+export { PaymentDto } from './http/dto/payment.dto.js';
 export { PaymentsHttpModule } from './payments-http.module.js';
 export { PaymentsModule } from './payments.module.js';
 export { PaymentsWorkerModule } from './payments-worker.module.js';

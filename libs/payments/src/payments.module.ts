@@ -12,6 +12,7 @@ import { CreateWithdrawalHandler } from './commands/create-withdrawal/create-wit
 import { ExpireHoldsHandler } from './commands/expire-holds/expire-holds.handler.js';
 import { PostPaymentsHandler } from './commands/post-payments/post-payments.handler.js';
 import { RefundPaymentHandler } from './commands/refund-payment/refund-payment.handler.js';
+import { PurgeCaptureRequestsHandler } from './commands/purge-capture-requests/purge-capture-requests.handler.js';
 import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
 import { VoidPaymentHandler } from './commands/void-payment/void-payment.handler.js';
 import { PayerAccounts } from './intake/payer-accounts.js';
@@ -39,6 +40,7 @@ import { AuthorizedPayments } from './settlement/authorized-payments.js';
     RefundPaymentHandler,
     PostPaymentsHandler,
     SweepPaymentsHandler,
+    PurgeCaptureRequestsHandler,
     ExpireHoldsHandler,
     CapturePaymentHandler,
     VoidPaymentHandler,

@@ -6,6 +6,7 @@ export type { CommissionRule } from './config/app-config.js';
 export { checkConnections } from './config/check-connections.js';
 export { loadConfig } from './config/load-config.js';
 export { STATEMENT_TIMEOUT_MS } from './database/data-source-options.js';
+export { deleteInBatches } from './database/delete-in-batches.js';
 export { migrateDatabase } from './database/migrate.js';
 export { PreparedStatement } from './database/prepared-statement.js';
 export * from './errors/common.errors.js';

@@ -2,11 +2,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { CommandBus } from '@nestjs/cqrs';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '#platform';
+import { PurgeCaptureRequests } from '../commands/purge-capture-requests/purge-capture-requests.command.js';
 import { SweepPayments } from '../commands/sweep-payments/sweep-payments.command.js';
 
 const SWEEP_INTERVAL = 'payments-sweep';
 
-/** Every SWEEP_INTERVAL_MS, finishes payments left INITIATED for longer than SWEEP_STALE_AFTER_MS. */
+/** Every SWEEP_INTERVAL_MS, finishes payments left INITIATED for longer than SWEEP_STALE_AFTER_MS and forgets capture keys past retention. */
 @Injectable()
 export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('PaymentSweeper');
@@ -32,6 +33,8 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
     this.sweeping = this.commands
       .execute(new SweepPayments(undefined, false))
       .then((result) => result.examined && this.logger.log(result, 'swept stale payments'))
+      .then(() => this.commands.execute(new PurgeCaptureRequests()))
+      .then((purged) => purged && this.logger.log(`forgot ${purged} capture Idempotency-Keys past their retention`))
       .catch((error: Error) => this.logger.error(`sweep failed: ${error.message}`))
       .finally(() => (this.sweeping = undefined));
   }

@@ -113,6 +113,14 @@ export class AppConfig {
   readonly webhookAllowInsecure: boolean;
   /** How often a worker looks for due deliveries besides being notified of new ones. */
   readonly webhookPollIntervalMs: number;
+  /** Deliveries a worker sends at once, all endpoints together. */
+  readonly webhookConcurrency: number;
+  /** Deliveries a worker sends at once to one endpoint; a slow or failing endpoint gets one. */
+  readonly webhookEndpointConcurrency: number;
+  /** Events, finished deliveries and capture Idempotency-Keys are kept this long, then purged. */
+  readonly webhookRetentionDays: number;
+  /** How often a worker purges what is past its retention. */
+  readonly webhookPurgeIntervalMs: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -152,6 +160,10 @@ export class AppConfig {
         WEBHOOK_MAX_ATTEMPTS: positiveInt({ default: 12 }),
         WEBHOOK_ALLOW_INSECURE: bool({ default: false }),
         WEBHOOK_POLL_INTERVAL_MS: positiveInt({ default: 1000 }),
+        WEBHOOK_CONCURRENCY: positiveInt({ default: 64 }),
+        WEBHOOK_ENDPOINT_CONCURRENCY: positiveInt({ default: 16 }),
+        WEBHOOK_RETENTION_DAYS: positiveInt({ default: 30 }),
+        WEBHOOK_PURGE_INTERVAL_MS: positiveInt({ default: 60_000 }),
       },
       {
         // Every bad value at once, so a fix is not followed by the next complaint.
@@ -190,6 +202,10 @@ export class AppConfig {
       webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       webhookAllowInsecure: e.WEBHOOK_ALLOW_INSECURE,
       webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+      webhookEndpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+      webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
+      webhookPurgeIntervalMs: e.WEBHOOK_PURGE_INTERVAL_MS,
     });
   }
 }
