@@ -20,6 +20,12 @@ export interface LeaseRooms {
   total: number;
 }
 
+/**
+ * A healthy lane has this many times its attempts leased behind them, so that one lease round
+ * feeds it until the next even when rounds come slowly (a loaded database).
+ */
+const LEASED_AHEAD = 4;
+
 interface Lane {
   inFlight: number;
   waiting: Leased[];
@@ -27,7 +33,7 @@ interface Lane {
 
 /**
  * The worker's deliveries, one lane per endpoint: a healthy endpoint has `perEndpoint` attempts in
- * flight and as many leased behind them (so a lease round keeps it busy); an endpoint that is slow
+ * flight and more leased behind them (so a lease round keeps it busy); an endpoint that is slow
  * or failing has one attempt and nothing waiting, and such endpoints together hold at most half of
  * `total`: whatever they do, the others' deliveries keep their slots.
  */
@@ -43,9 +49,10 @@ export class DeliveryLanes {
     const unhealthyHeld = [...this.unhealthy].reduce((sum, id) => sum + this.held(id), 0);
     const unhealthyRoom = unhealthyHeld < Math.floor(this.limits.total / 2) ? 1 : 0;
     const endpointIds = [...new Set([...this.lanes.keys(), ...this.unhealthy])];
-    const rooms = endpointIds.map((id) => Math.max(0, (this.unhealthy.has(id) ? unhealthyRoom : 2 * this.limits.perEndpoint) - this.held(id)));
+    const healthyRoom = (1 + LEASED_AHEAD) * this.limits.perEndpoint;
+    const rooms = endpointIds.map((id) => Math.max(0, (this.unhealthy.has(id) ? unhealthyRoom : healthyRoom) - this.held(id)));
     const heldTotal = [...this.lanes.values()].reduce((sum, lane) => sum + lane.inFlight + lane.waiting.length, 0);
-    return { endpointIds, rooms, defaultRoom: 2 * this.limits.perEndpoint, total: Math.max(0, 2 * this.limits.total - heldTotal) };
+    return { endpointIds, rooms, defaultRoom: healthyRoom, total: Math.max(0, (1 + LEASED_AHEAD) * this.limits.total - heldTotal) };
   }
 
   add(leased: Leased[]): void {
@@ -75,6 +82,11 @@ export class DeliveryLanes {
       this.forgetIfIdle(endpointId, lane);
     }
     return dropped;
+  }
+
+  /** Fewer leased deliveries wait in the endpoint's lane than it has attempts: time to lease more. */
+  runningLow(endpointId: string): boolean {
+    return (this.lanes.get(endpointId)?.waiting.length ?? 0) < this.limits.perEndpoint;
   }
 
   /** An attempt is taking long: its endpoint gets a single lane until it answers in time again. */

@@ -12,33 +12,35 @@ import { OutcomeRecorder } from './outcome-recorder.js';
 
 const FAN_OUT_BATCH = 500;
 /** Rounds follow each other at least this far apart, so a busy worker leases and fans out in batches. */
-const ROUND_GAP_MS = 10;
+const ROUND_GAP_MS = 50;
 /** On top of the timeouts: the time a lease may take to be read, attempted and recorded. */
 const LEASE_MARGIN_MS = 10_000;
 
 /**
  * Fans the next events out into deliveries, one per endpoint concerned (the payer's, the payee's,
- * every administrator's), in the order of their transactions and only those older than every
+ * every administrator's; enabled, subscribed, and registered before the event), in the order of their transactions and only those older than every
  * transaction still running, so that no event can commit behind the cursor.
  */
 const FAN_OUT = new PreparedStatement(
   `WITH cursor AS (SELECT txid, seq FROM webhook_fanout FOR UPDATE),
    batch AS MATERIALIZED (
-     SELECT ev.id, ev.type, ev.payer_user_id, ev.payee_user_id, ev.txid, ev.seq FROM webhook_events ev, cursor c
+     SELECT ev.id, ev.type, ev.payer_user_id, ev.payee_user_id, ev.created_at, ev.txid, ev.seq FROM webhook_events ev, cursor c
       WHERE (ev.txid, ev.seq) > (c.txid, c.seq) AND ev.txid < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY ev.txid, ev.seq LIMIT $1
    ), moved AS (
      UPDATE webhook_fanout f SET txid = last.txid, seq = last.seq
        FROM (SELECT txid, seq FROM batch ORDER BY txid DESC, seq DESC LIMIT 1) last RETURNING 1
    ), targets AS (
-     SELECT b.id AS event_id, b.type, e.id AS endpoint_id, e.events FROM batch b JOIN webhook_endpoints e ON e.owner_id = b.payer_user_id AND e.enabled
+     SELECT b.id AS event_id, b.type, b.created_at, e.id AS endpoint_id, e.events, e.created_at AS registered_at
+       FROM batch b JOIN webhook_endpoints e ON e.owner_id = b.payer_user_id AND e.enabled
      UNION
-     SELECT b.id, b.type, e.id, e.events FROM batch b JOIN webhook_endpoints e ON e.owner_id = b.payee_user_id AND e.enabled
+     SELECT b.id, b.type, b.created_at, e.id, e.events, e.created_at FROM batch b JOIN webhook_endpoints e ON e.owner_id = b.payee_user_id AND e.enabled
      UNION
-     SELECT b.id, b.type, e.id, e.events FROM batch b, users u JOIN webhook_endpoints e ON e.owner_id = u.id AND e.enabled WHERE u.role = 'ADMIN'
+     SELECT b.id, b.type, b.created_at, e.id, e.events, e.created_at
+       FROM batch b, users u JOIN webhook_endpoints e ON e.owner_id = u.id AND e.enabled WHERE u.role = 'ADMIN'
    ), inserted AS (
      INSERT INTO webhook_deliveries (endpoint_id, event_id)
-     SELECT endpoint_id, event_id FROM targets WHERE events && ARRAY['*', type]
+     SELECT endpoint_id, event_id FROM targets WHERE events && ARRAY['*', type] AND registered_at <= created_at
      ON CONFLICT DO NOTHING
    )
    SELECT count(*)::int AS events FROM batch`,
@@ -80,7 +82,7 @@ const LEASE = new PreparedStatement(
  * The worker's delivery loop. A round fans new events out and leases what the lanes have room
  * for; it runs when PostgreSQL notifies that events were recorded or deliveries retried (at their
  * commit), every poll interval (a notification missed, a retry come due), and when an attempt ends
- * while more may be due. Each attempt runs on its own and its outcome is recorded when it ends, so
+ * while more may be due and its lane is running out of leased deliveries. Each attempt runs on its own and its outcome is recorded when it ends, so
  * one endpoint's slow answers hold only its own lane (DeliveryLanes).
  */
 @Injectable()
@@ -107,7 +109,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly config: AppConfig,
   ) {
     this.lanes = new DeliveryLanes({ total: config.webhookConcurrency, perEndpoint: config.webhookEndpointConcurrency });
-    // A delivery may wait behind one attempt of its lane before its own: two timeouts.
+    // Room for an attempt and a wait behind one; a delivery kept waiting longer is left to lapse (start).
     this.leaseMs = 2 * config.webhookTimeoutMs + LEASE_MARGIN_MS;
     this.slowAfterMs = Math.min(1000, config.webhookTimeoutMs / 2);
   }
@@ -199,7 +201,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       this.start();
     }
     await this.recorder.record(delivery.id, delivery.leased_until, outcome);
-    if (this.mayHaveMore) this.wake();
+    if (this.mayHaveMore && this.lanes.runningLow(lane.endpointId)) this.wake();
   }
 
   private async listen(): Promise<void> {

@@ -25,9 +25,13 @@ interface Ended {
   outcome: AttemptOutcome;
 }
 
+/** Outcomes that end within this of each other are written together. */
+const GATHER_MS = 20;
+
 /**
- * Records each attempt's outcome as soon as it ends: the outcomes that end while one write is in
- * progress go together in the next, so a busy worker writes in batches and an idle one at once.
+ * Records each attempt's outcome as soon as it ends, give or take GATHER_MS: the outcomes that end
+ * meanwhile, or while a write is in progress, go together in the next write, so a busy worker
+ * writes in batches.
  */
 @Injectable()
 export class OutcomeRecorder {
@@ -39,7 +43,7 @@ export class OutcomeRecorder {
 
   record(id: string, leasedUntil: Date, outcome: AttemptOutcome): Promise<void> {
     this.pending.push({ id, leasedUntil, outcome });
-    this.writing ??= this.writeAll().finally(() => (this.writing = undefined));
+    this.writing ??= new Promise((gathered) => setTimeout(gathered, GATHER_MS)).then(() => this.writeAll()).finally(() => (this.writing = undefined));
     return this.writing;
   }
 
