@@ -22,8 +22,8 @@ interface Route {
 
 /** Who may call what, by the contract: /admin/... and deposits are for administrators. */
 const adminOnly = (route: Route) => route.path.startsWith('/api/v1/admin/') || route.key === 'POST /api/v1/deposits';
-/** What manages credentials takes a login's access token: an API key, even a full one, is refused. */
-const loginOnly = (route: Route) => route.path.startsWith('/api/v1/api-keys') || route.path.startsWith('/api/v1/auth/tokens') || route.key === 'POST /api/v1/auth/logout';
+/** What manages credentials, or redelivers webhooks, takes a login's access token: an API key, even a full one, is refused. */
+const loginOnly = (route: Route) => route.path.startsWith('/api/v1/api-keys') || route.path.startsWith('/api/v1/auth/tokens') || ['POST /api/v1/auth/logout', 'POST /api/v1/webhook-endpoints/{id}/redeliver'].includes(route.key);
 /** A read-only API key may only read. */
 const writes = (route: Route) => !route.public && !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
 const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
@@ -65,6 +65,7 @@ const VICTIM_ID: Record<string, (w: World, param: string) => string> = {
   '/api/v1/webhook-endpoints/{id}/rotate-secret': (w) => w.victimEndpoints[0],
   '/api/v1/webhook-endpoints/{id}/deliveries': (w) => w.victimEndpoints[0],
   '/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': (w, param) => (param === 'deliveryId' ? w.victimDelivery : w.victimEndpoints[0]),
+  '/api/v1/webhook-endpoints/{id}/redeliver': (w) => w.victimEndpoints[0],
 };
 const victimId = (route: Route) => VICTIM_ID[route.key] ?? VICTIM_ID[route.path];
 
@@ -84,7 +85,9 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/admin/sweep': () => ({ olderThanMs: 0 }),
   'POST /api/v1/webhook-endpoints': () => ({ url: 'https://93.184.216.34/matrix' }),
   'PATCH /api/v1/webhook-endpoints/{id}': () => ({ description: 'renamed' }),
+  'POST /api/v1/webhook-endpoints/{id}/redeliver': () => ({ since: EPOCH }),
 };
+const EPOCH = new Date(0).toISOString();
 
 const PATH_VALUES: Record<string, string> = { from: 'USD', to: 'EUR' };
 
@@ -129,6 +132,8 @@ describe('authorisation matrix over every route', () => {
     const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
     const key = async (user: TestUser, readOnly: boolean) => (await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'matrix', readOnly }).expect(201)).body;
     const [victimKey, attackerKey, attackerReadOnlyKey] = await Promise.all([key(victim, false), key(attacker, false), key(attacker, true)]);
+    // No worker runs here to fan the victim's events out: redelivery makes their deliveries.
+    await request(api.url).post(`/api/v1/webhook-endpoints/${victimEndpoints[0]}/redeliver`).set(victim.auth).send({ since: EPOCH }).expect(202);
     w = {
       victim,
       attacker,
@@ -300,6 +305,7 @@ describe('authorisation matrix over every route', () => {
       `/api/v1/accounts?userId=${w.victim.id}`,
       `/api/v1/auth/tokens?id=${w.victimSpareToken}`,
       `/api/v1/api-keys?id=${w.victimKey}`,
+      `/api/v1/events?paymentId=${w.victimPayment}`,
     ]) {
       const res = await request(api.url).get(path).set(w.attacker.auth);
       expect({ path, leaked: res.status === 200 ? res.body.data : res.body.code }).toEqual({ path, leaked: res.status === 200 ? [] : 'INVALID_QUERY' });
