@@ -5,10 +5,12 @@ import { PAYMENT_SNAPSHOT, RECORD_DELIVERIES } from './1795766400800-webhooks.js
  * Webhook events: the posting transaction records one compact row per payment event; the fan-out
  * to endpoints happens afterwards, in the worker, in batches.
  *
- * - `webhook_events` is append-only. The worker fans events out in the order of (`txid`, `seq`)
- *   and only those whose transaction is older than every transaction still running
- *   (`pg_snapshot_xmin`): no event can commit behind the cursor in `webhook_fanout`, so the cursor
- *   needs no per-event flag, and the events table no updates.
+ * - An event is pending until `fanned_out_at` is set, which the fan-out does in the transaction
+ *   that inserts its deliveries: the bookkeeping is per event and depends on nothing but this
+ *   database's committed rows (never on other transactions' horizon), a crash mid-fan-out leaves
+ *   the events pending, and workers fan out side by side (`FOR UPDATE SKIP LOCKED`). The posting
+ *   transaction only inserts the row (the column defaults to NULL); the partial index holds the
+ *   pending events alone.
  * - A delivery is (endpoint, event) and points at its event's snapshot instead of copying it.
  *   `next_attempt_at` says when a PENDING delivery is due; `leased_until` that a worker is sending it
  *   until then; `resend` that a retry was asked while it was being sent, so it goes again afterwards
@@ -28,25 +30,18 @@ export class WebhookEvents1795766401100 implements MigrationInterface {
         payee_user_id uuid,
         data jsonb NOT NULL,
         created_at timestamptz(3) NOT NULL DEFAULT now(),
-        txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
-        seq bigint GENERATED ALWAYS AS IDENTITY
+        fanned_out_at timestamptz(3)
       )`);
-    await db.query(`CREATE INDEX webhook_events_fanout ON webhook_events (txid, seq)`);
+    await db.query(`CREATE INDEX webhook_events_pending ON webhook_events (created_at) WHERE fanned_out_at IS NULL`);
     await db.query(`CREATE INDEX webhook_events_by_time ON webhook_events (created_at, id)`);
     await db.query(`CREATE INDEX webhook_events_by_payer ON webhook_events (payer_user_id, created_at, id)`);
     await db.query(`CREATE INDEX webhook_events_by_payee ON webhook_events (payee_user_id, created_at, id)`);
+    // Every event copied here has its deliveries already: it is not pending.
     await db.query(`
-      INSERT INTO webhook_events (id, type, payment_id, payer_user_id, payee_user_id, data, created_at)
-      SELECT DISTINCT ON (event_id) event_id, type, payment_id, (payment->>'payer_user_id')::uuid, (payment->>'payee_user_id')::uuid, payment, created_at
+      INSERT INTO webhook_events (id, type, payment_id, payer_user_id, payee_user_id, data, created_at, fanned_out_at)
+      SELECT DISTINCT ON (event_id) event_id, type, payment_id, (payment->>'payer_user_id')::uuid, (payment->>'payee_user_id')::uuid, payment,
+             created_at, created_at
         FROM webhook_deliveries ORDER BY event_id, created_at`);
-    await db.query(`
-      CREATE TABLE webhook_fanout (
-        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-        txid xid8 NOT NULL,
-        seq bigint NOT NULL
-      )`);
-    // Every event copied above is fanned out already: the cursor starts past them.
-    await db.query(`INSERT INTO webhook_fanout (txid, seq) SELECT pg_current_xact_id(), coalesce(max(seq), 0) FROM webhook_events`);
 
     await db.query(`DROP INDEX webhook_deliveries_due`);
     await db.query(`ALTER TABLE webhook_deliveries DROP COLUMN type, DROP COLUMN payment_id, DROP COLUMN payment,
@@ -78,7 +73,6 @@ export class WebhookEvents1795766401100 implements MigrationInterface {
     await db.query(`UPDATE webhook_deliveries d SET type = ev.type, payment_id = ev.payment_id, payment = ev.data FROM webhook_events ev WHERE ev.id = d.event_id`);
     await db.query(`ALTER TABLE webhook_deliveries ALTER COLUMN type SET NOT NULL, ALTER COLUMN payment_id SET NOT NULL, ALTER COLUMN payment SET NOT NULL`);
     await db.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING'`);
-    await db.query(`DROP TABLE webhook_fanout`);
     await db.query(`DROP TABLE webhook_events`);
   }
 }

@@ -1,4 +1,7 @@
+import pg from 'pg';
 import request from 'supertest';
+import { testDatabaseUrl } from './support/harness.js';
+import { startWorkerProcess } from './support/processes.js';
 import { deposit, openAccount, settled } from './support/money.js';
 import { registerUser, type TestUser } from './support/users.js';
 import type { WebhookReceiver } from './support/webhook-receiver.js';
@@ -32,6 +35,33 @@ interface Delivery {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+/** A write transaction held open in a scratch database of the same server, as another test run's might be. */
+async function holdWriteElsewhere(): Promise<{ release: () => Promise<void> }> {
+  const url = new URL(testDatabaseUrl());
+  const name = `billing_test_blocker_${process.pid}`;
+  const server = await connect(url.href);
+  await server.query(`DROP DATABASE IF EXISTS ${name}`);
+  await server.query(`CREATE DATABASE ${name}`);
+  url.pathname = `/${name}`;
+  const blocker = await connect(url.href);
+  await blocker.query(`CREATE TABLE held (x int)`);
+  await blocker.query(`BEGIN`);
+  await blocker.query(`INSERT INTO held VALUES (1)`);
+  return {
+    async release() {
+      await blocker.end();
+      await server.query(`DROP DATABASE ${name}`);
+      await server.end();
+    },
+  };
+}
 
 describe('webhook delivery: fairness, events, redelivery, retention', () => {
   const stack = new WebhookStack();
@@ -193,6 +223,49 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
       const since = new Date(0).toISOString();
       expect((await http().post(`${API}/${endpoint.id}/redeliver`).set('Authorization', `Bearer ${key}`).send({ since }).expect(403)).body.code).toBe('FORBIDDEN');
       expect((await http().post(`${API}/${endpoint.id}/redeliver`).set(other.auth).send({ since }).expect(404)).body.code).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('fan-out', () => {
+    it('delivers while a write transaction stays open in another database of the same server', async () => {
+      const { payer, from, to } = await parties();
+      const hooks = await receiver();
+      await register(payer, { url: hooks.url, events: ['payment.completed'] });
+      const elsewhere = await holdWriteElsewhere();
+      try {
+        const paymentId = await transfer(payer, from, to);
+        await hooks.until((got) => got.some((r) => r.body.data.id === paymentId));
+      } finally {
+        await elsewhere.release();
+      }
+    });
+
+    it('skips an event another fan-out holds, and fans it out exactly once after that one crashes', async () => {
+      const { payer, from, to } = await parties();
+      const hooks = await receiver();
+      const endpoint = await register(payer, { url: hooks.url, events: ['payment.initiated'] });
+      // No worker when the first payment is made: its event stays pending.
+      await running.worker.kill();
+      const held = await transfer(payer, from, to);
+      const pending = () =>
+        running.db.query(`SELECT id FROM webhook_events WHERE payment_id = $1 AND type = 'payment.initiated' AND fanned_out_at IS NULL`, [held]);
+      const [{ id: heldEvent }] = await until('the event pending', pending, (rows) => rows.length === 1);
+      // As a worker fanning that event out would, then dies before committing.
+      const fanningOut = await connect(testDatabaseUrl());
+      try {
+        await fanningOut.query(`BEGIN`);
+        await fanningOut.query(`SELECT 1 FROM webhook_events WHERE id = $1 FOR UPDATE`, [heldEvent]);
+        running.worker = await startWorkerProcess(stack.workerEnv(WEBHOOK_ENV));
+        const other = await transfer(payer, from, to);
+        await hooks.until((got) => got.some((r) => r.body.data.id === other));
+        expect(hooks.about(held)).toEqual([]);
+        await fanningOut.query(`ROLLBACK`);
+      } finally {
+        await fanningOut.end();
+      }
+      await hooks.until((got) => got.some((r) => r.body.data.id === held));
+      const made = await running.db.query(`SELECT 1 FROM webhook_deliveries WHERE event_id = $1 AND endpoint_id = $2`, [heldEvent, endpoint.id]);
+      expect(made).toHaveLength(1);
     });
   });
 

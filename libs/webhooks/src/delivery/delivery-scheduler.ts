@@ -17,19 +17,17 @@ const ROUND_GAP_MS = 50;
 const LEASE_MARGIN_MS = 10_000;
 
 /**
- * Fans the next events out into deliveries, one per endpoint concerned (the payer's, the payee's,
- * every administrator's; enabled, subscribed, and registered before the event), in the order of their transactions and only those older than every
- * transaction still running, so that no event can commit behind the cursor.
+ * Fans a batch of pending events out into deliveries, one per endpoint concerned (the payer's, the
+ * payee's, every administrator's; enabled, subscribed, and registered before the event), and marks
+ * them fanned out, in one transaction: a crash leaves them pending, and the events another worker
+ * is fanning out are skipped, not waited for. ON CONFLICT keeps a delivery made meanwhile by a
+ * redelivery.
  */
 const FAN_OUT = new PreparedStatement(
-  `WITH cursor AS (SELECT txid, seq FROM webhook_fanout FOR UPDATE),
-   batch AS MATERIALIZED (
-     SELECT ev.id, ev.type, ev.payer_user_id, ev.payee_user_id, ev.created_at, ev.txid, ev.seq FROM webhook_events ev, cursor c
-      WHERE (ev.txid, ev.seq) > (c.txid, c.seq) AND ev.txid < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY ev.txid, ev.seq LIMIT $1
-   ), moved AS (
-     UPDATE webhook_fanout f SET txid = last.txid, seq = last.seq
-       FROM (SELECT txid, seq FROM batch ORDER BY txid DESC, seq DESC LIMIT 1) last RETURNING 1
+  `WITH batch AS (
+     UPDATE webhook_events ev SET fanned_out_at = now()
+      WHERE ev.id IN (SELECT id FROM webhook_events WHERE fanned_out_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING ev.id, ev.type, ev.payer_user_id, ev.payee_user_id, ev.created_at
    ), targets AS (
      SELECT b.id AS event_id, b.type, b.created_at, e.id AS endpoint_id, e.events, e.created_at AS registered_at
        FROM batch b JOIN webhook_endpoints e ON e.owner_id = b.payer_user_id AND e.enabled
@@ -50,10 +48,10 @@ const FAN_OUT = new PreparedStatement(
  * Leases due deliveries, at most the room each endpoint's lane has (`$1`/`$2`, `$3` for the
  * others) and `$4` in all, oldest first within an endpoint: the endpoints with something pending
  * are found by a skip scan of the due index, so a long backlog of one endpoint is never read
- * through to reach another's.
+ * through to reach another's. It carries arrays of ids, so it is sent as plain text rather than
+ * prepared: a plan cached for one batch's arrays would serve every other batch.
  */
-const LEASE = new PreparedStatement(
-  `WITH RECURSIVE pending AS (
+const LEASE = `WITH RECURSIVE pending AS (
      (SELECT endpoint_id FROM webhook_deliveries WHERE status = 'PENDING' ORDER BY endpoint_id LIMIT 1)
      UNION ALL
      SELECT (SELECT d.endpoint_id FROM webhook_deliveries d WHERE d.status = 'PENDING' AND d.endpoint_id > p.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
@@ -75,8 +73,7 @@ const LEASE = new PreparedStatement(
      FROM due JOIN webhook_events ev ON ev.id = due.event_id JOIN webhook_endpoints e ON e.id = due.endpoint_id
     WHERE d.id = due.id
    RETURNING d.id, d.endpoint_id, d.leased_until, d.attempts, ev.id AS event_id, ev.type, ev.data AS payment, ev.created_at, e.url,
-             array_remove(ARRAY[e.secret, CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END], NULL) AS secrets`,
-);
+             array_remove(ARRAY[e.secret, CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END], NULL) AS secrets`;
 
 /**
  * The worker's delivery loop. A round fans new events out and leases what the lanes have room
@@ -169,7 +166,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
   private async lease(): Promise<void> {
     const { endpointIds, rooms, defaultRoom, total } = this.lanes.rooms();
     if (!total) return;
-    const [leased] = await LEASE.run<[LeasedDelivery[], number]>(this.db, [endpointIds, rooms, defaultRoom, total, this.leaseMs]);
+    const [leased] = await this.db.query<[LeasedDelivery[], number]>(LEASE, [endpointIds, rooms, defaultRoom, total, this.leaseMs]);
     this.mayHaveMore = leased.length > 0;
     for (const delivery of leased) this.leased.set(delivery.id, delivery);
     this.lanes.add(leased.map((d) => ({ id: d.id, endpointId: d.endpoint_id, leasedUntil: d.leased_until })));

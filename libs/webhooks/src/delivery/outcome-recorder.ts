@@ -1,23 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PreparedStatement } from '#platform';
 import type { AttemptOutcome } from '../domain/retry-policy.js';
 
 /**
  * Each outcome lands only if its lease still holds. A retry asked while the attempt was in flight
- * (`resend`) makes the delivery due again at once, whatever the attempt came to.
+ * (`resend`) makes the delivery due again at once, whatever the attempt came to. It carries arrays
+ * of ids, so it is sent as plain text rather than prepared (as LEASE).
  */
-const RECORD = new PreparedStatement(
-  `UPDATE webhook_deliveries d
+const RECORD = `UPDATE webhook_deliveries d
       SET status = CASE WHEN d.resend THEN 'PENDING' ELSE r.status END, attempts = d.attempts + 1,
           last_status_code = r.status_code, last_error = r.error,
           next_attempt_at = CASE WHEN d.resend THEN now() WHEN r.status = 'PENDING' THEN now() + r.retry_in_ms * interval '1 millisecond' END,
           delivered_at = CASE WHEN r.status = 'SUCCEEDED' THEN now() ELSE d.delivered_at END,
           leased_until = NULL, resend = false
      FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int4[], $5::text[], $6::int8[]) AS r(id, leased_until, status, status_code, error, retry_in_ms)
-    WHERE d.id = r.id AND d.leased_until = r.leased_until`,
-);
+    WHERE d.id = r.id AND d.leased_until = r.leased_until`;
 
 interface Ended {
   id: string;
@@ -57,7 +55,7 @@ export class OutcomeRecorder {
       const batch = this.pending;
       this.pending = [];
       try {
-        await RECORD.run(this.db, [
+        await this.db.query(RECORD, [
           batch.map((e) => e.id),
           batch.map((e) => e.leasedUntil),
           batch.map((e) => e.outcome.status),

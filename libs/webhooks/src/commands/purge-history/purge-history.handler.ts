@@ -10,8 +10,8 @@ export class PurgeWebhookHistoryHandler implements ICommandHandler<PurgeWebhookH
 
   execute({ retentionDays }: PurgeWebhookHistory): Promise<number> {
     // Their deliveries go with them (ON DELETE CASCADE).
-    const purgeable = `SELECT ev.id FROM webhook_events ev, webhook_fanout f
-                        WHERE ev.created_at < now() - $2 * interval '1 day' AND (ev.txid, ev.seq) <= (f.txid, f.seq)
+    const purgeable = `SELECT ev.id FROM webhook_events ev
+                        WHERE ev.created_at < now() - $2 * interval '1 day' AND ev.fanned_out_at IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = 'PENDING')
                         ORDER BY ev.created_at LIMIT $1 FOR UPDATE OF ev SKIP LOCKED`;
     return deleteInBatches(this.db, `DELETE FROM webhook_events WHERE id IN (${purgeable})`, [retentionDays]);
