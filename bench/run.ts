@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     rate: { type: 'string' },
     sustained: { type: 'string' },
+    webhooks: { type: 'boolean' },
   },
 });
 const settings = {
@@ -34,6 +35,11 @@ const settings = {
   rounds: args.rounds === undefined ? undefined : positiveInteger('--rounds', args.rounds),
   /** `--rate=N` with `--rounds`: N transfers a second, sent on schedule (open loop), instead of 64 clients as fast as they can. */
   ratePerSec: args.rate === undefined ? undefined : positiveInteger('--rate', args.rate),
+  /**
+   * `--webhooks`: the webhooks scenarios alone, beside the same traffic without webhooks (at `--rate`, or half
+   * the uniform rate measured first): what webhooks cost, and a fast endpoint's lag beside a hanging one.
+   */
+  webhooksOnly: args.webhooks ?? false,
   clients: Number(args.clients ?? process.env.BENCH_CLIENTS ?? 64),
   durationS: Number(args.duration ?? process.env.BENCH_DURATION_S ?? 20),
   /** `--sustained=S`: the sustained scenario's uniform phase, then a fifth of it (at least 10 s) hot. */
@@ -50,7 +56,8 @@ const settings = {
   /** e.g. `--cpu-prof --cpu-prof-dir=bench/results` to profile the api and the worker. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
-if (settings.ratePerSec && !settings.rounds) usageError('--rate only goes with --rounds');
+if (settings.ratePerSec && !settings.rounds && !settings.webhooksOnly) usageError('--rate only goes with --rounds or --webhooks');
+if (settings.rounds && settings.webhooksOnly) usageError('--rounds and --webhooks are two different runs');
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
   process.exit(2);
@@ -75,7 +82,7 @@ async function main(): Promise<number> {
     await fillWalSegments(settings.serverUrl);
     // First, on a quiet server: after the statement's million rows its checkpoint would slow pgbench down.
     // `--rounds` compares the code with itself and needs none.
-    const reference = settings.rounds ? undefined : await measureReference(stack.suffix);
+    const reference = settings.rounds || settings.webhooksOnly ? undefined : await measureReference(stack.suffix);
 
     progress(`database ${stack.databaseName}, queue prefix ${stack.queuePrefix}, logs in ${stack.logDir}`);
     // The webhooks scenario's receiver listens on 127.0.0.1, which endpoints may only name when allowed.
@@ -123,8 +130,33 @@ async function main(): Promise<number> {
       return { payer, payeeAccountId: anyOther(payer) };
     };
 
+    /**
+     * From here on every payment's events are recorded and delivered: to one endpoint for every
+     * event, then to it beside a second one that never answers.
+     */
+    const webhookScenarios = async (rate: number) => {
+      const admin = { email: stack.adminEmail, password: stack.adminPassword };
+      const fast = new WebhookReceiver();
+      const fastId = await registerAdminEndpoint(stack.apiUrl, admin, await fast.listen());
+      const drive = (tag: string) => load.openLoop(tag, rate, settings.durationS, uniformTransfer).then(async (r) => (await fast.drained(db, fastId), r));
+      const alone = { ...(await scenario('webhooks', drive)), targetRatePerSec: rate, ...(await fast.measure(db, fastId)) };
+      const hanging = new WebhookReceiver(true);
+      await registerAdminEndpoint(stack.apiUrl, admin, await hanging.listen());
+      const besideHanging = { ...(await scenario('webhooks-beside-hanging', drive)), targetRatePerSec: rate, ...(await fast.measure(db, fastId)) };
+      await Promise.all([fast.close(), hanging.close()]);
+      return { alone, besideHanging };
+    };
+
     // Unmeasured: lets V8 optimise the hot paths and the pools open their connections first.
     await scenario('warm-up', (tag) => load.closedLoop(tag, settings.clients, WARM_UP_S, uniformTransfer));
+    if (settings.webhooksOnly) {
+      const rate = settings.ratePerSec ?? Math.max(1, Math.round((await scenario('uniform', (tag) => load.closedLoop(tag, settings.clients, settings.durationS, uniformTransfer))).completedPerSec / 2));
+      const plain = await scenario('half-rate', (tag) => load.openLoop(tag, rate, settings.durationS, uniformTransfer));
+      const { alone, besideHanging } = await webhookScenarios(rate);
+      await Promise.all([db.end(), load.close()]);
+      printWebhooks(rate, plain, alone, besideHanging);
+      return verdict([plain, alone, besideHanging], await trialBalance(stack));
+    }
     if (!reference) {
       // `--rounds`: the uniform scenario (or `--rate`'s open loop) alone, one line a round.
       const { rounds, ratePerSec, clients, durationS } = settings;
@@ -167,11 +199,7 @@ async function main(): Promise<number> {
     });
     const longRunCpu = CpuMeter.perPayment(cpuBefore, cpu.read(), longRun.accepted);
     // Last: from here on every payment's events are recorded and delivered.
-    const receiver = new WebhookReceiver();
-    await registerAdminEndpoint(stack.apiUrl, { email: stack.adminEmail, password: stack.adminPassword }, await receiver.listen());
-    const webhookTraffic = await scenario('webhooks', (tag) => load.openLoop(tag, halfRate, settings.durationS, uniformTransfer));
-    const webhooks = { ...webhookTraffic, targetRatePerSec: halfRate, ...(await receiver.measure(db)) };
-    await receiver.close();
+    const { alone: webhooks, besideHanging: webhooksBesideHanging } = await webhookScenarios(halfRate);
     await Promise.all([db.end(), load.close()]);
 
     progress('statement: first page vs a page 10,000 rows deep');
@@ -198,7 +226,7 @@ async function main(): Promise<number> {
       hot: { ...hot, onePaysMany: hotPayer },
       sustained: { ...longRun, cpuUsPerPayment: longRunCpu },
       holds: { ...holds, captures: captures!.accepted, capturesPerSec: captures!.accepted / captures!.durationS, captureErrors: captures!.errors, captureErrorSamples: captures!.errorSamples, captureP50Ms: percentile(captures!.acceptMs, 0.5), captureP99Ms: percentile(captures!.acceptMs, 0.99) },
-      webhooks,
+      webhooks: { ...webhooks, besideHanging: webhooksBesideHanging },
       statement,
       reference,
       rssMb: { api: rssMb.api, worker: rssMb.worker },
@@ -208,7 +236,7 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
 
-    return verdict([uniform, atHalfRate, hot, hotPayer, holds, webhooks, longRun], ledger);
+    return verdict([uniform, atHalfRate, hot, hotPayer, holds, webhooks, webhooksBesideHanging, longRun], ledger);
   } finally {
     await stack.destroy();
   }
@@ -272,7 +300,7 @@ function printTable(r: {
   halfRate: ScenarioResult;
   hot: ScenarioResult & { onePaysMany: ScenarioResult };
   holds: ScenarioResult & { captures: number; capturesPerSec: number; captureErrors: number; captureErrorSamples: string[]; captureP50Ms: number; captureP99Ms: number };
-  webhooks: ScenarioResult & WebhookMeasure;
+  webhooks: ScenarioResult & WebhookMeasure & { besideHanging: ScenarioResult & WebhookMeasure };
   sustained: SustainedResult & { cpuUsPerPayment: Record<string, number> };
   statement: {
     firstPageMs: number;
@@ -290,6 +318,7 @@ function printTable(r: {
     ['hot: one pays all', r.hot.onePaysMany],
     ['holds: authorize, capture', r.holds],
     ['webhooks (half rate)', r.webhooks],
+    ['webhooks beside a hanging endpoint', r.webhooks.besideHanging],
   ];
   const header = ['scenario', 'accepted/s', 'completed/s', 'accept p50', 'accept p99', 'complete p50', 'complete p99', 'failed', 'errors'];
   const lines = [
@@ -323,9 +352,8 @@ function printTable(r: {
     `holds: ${r.holds.captures} captured (${n(r.holds.capturesPerSec)}/s), capture p50 ${n(r.holds.captureP50Ms)} ms, p99 ${n(r.holds.captureP99Ms)} ms, ${r.holds.captureErrors} errors` +
       (r.holds.captureErrorSamples.length ? ` (e.g. ${r.holds.captureErrorSamples.join(' | ')})` : ''),
   );
-  console.log(
-    `webhooks: ${r.webhooks.received} delivered (${n(r.webhooks.deliveriesPerSec)}/s), lag event → received p50 ${n(r.webhooks.lagP50Ms)} ms, p99 ${n(r.webhooks.lagP99Ms)} ms, ${r.webhooks.undelivered} undelivered; CPU per payment ${formatCpu(r.webhooks)}`,
-  );
+  console.log(webhookLine('webhooks', r.webhooks));
+  console.log(webhookLine('webhooks, the fast endpoint beside a hanging one', r.webhooks.besideHanging));
   console.log(`CPU per payment, uniform: ${formatCpu(r.uniform)}`);
   const sustainedRun = r.sustained;
   console.log(
@@ -337,6 +365,22 @@ function printTable(r: {
   );
   console.log(`cores busy (of ${cpus().length}): ${rows.map(([name, s]) => `${name} ${n(s.coresBusy ?? NaN, 2)}`).join(', ')}`);
   for (const [name, s] of rows) if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
+}
+
+function webhookLine(name: string, w: ScenarioResult & WebhookMeasure): string {
+  const n = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
+  return (
+    `${name}: ${w.received} delivered (${n(w.deliveriesPerSec)}/s), lag event → received p50 ${n(w.lagP50Ms)} ms, p99 ${n(w.lagP99Ms)} ms, ` +
+    `${w.undelivered} undelivered; accept p50/p99 ${n(w.acceptP50Ms)}/${n(w.acceptP99Ms)} ms; CPU per payment ${formatCpu(w)}`
+  );
+}
+
+/** `--webhooks`: the same traffic without webhooks, with one endpoint, and with a hanging one beside it. */
+function printWebhooks(rate: number, plain: ScenarioResult, alone: ScenarioResult & WebhookMeasure, besideHanging: ScenarioResult & WebhookMeasure): void {
+  const n = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
+  console.log(`${rate} transfers/s; without webhooks: accept p50/p99 ${n(plain.acceptP50Ms)}/${n(plain.acceptP99Ms)} ms; CPU per payment ${formatCpu(plain)}`);
+  console.log(webhookLine('one endpoint for every event', alone));
+  console.log(webhookLine('the same endpoint beside a hanging one', besideHanging));
 }
 
 process.exitCode = await main().catch((error: unknown) => {

@@ -19,16 +19,18 @@ const DRAIN_TIMEOUT_MS = 120_000;
 
 /**
  * An administrator's endpoint for every event, on a receiver in this process (127.0.0.1): what
- * delivering webhooks costs the payment path and how soon they arrive.
+ * delivering webhooks costs the payment path and how soon they arrive. A `hanging` one never
+ * answers (the worker gives up at WEBHOOK_TIMEOUT_MS): what a dead tenant does to the others.
  */
 export class WebhookReceiver {
-  private readonly lagsMs: number[] = [];
+  private lagsMs: number[] = [];
   private first = Infinity;
   private last = -Infinity;
   private readonly server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (this.hanging) return;
       const now = Date.now();
       const { createdAt } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { createdAt: string };
       this.lagsMs.push(now - Date.parse(createdAt));
@@ -38,29 +40,41 @@ export class WebhookReceiver {
     });
   });
 
+  constructor(private readonly hanging = false) {}
+
   async listen(): Promise<string> {
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/bench-hooks`;
   }
 
-  /** Once nothing is left to deliver: what arrived, how fast, how late. */
-  async measure(db: pg.Client): Promise<WebhookMeasure> {
+  /** Waits until nothing is left to deliver to `endpointId` (or the wait gives up). */
+  async drained(db: pg.Client, endpointId: string): Promise<number> {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     let pending = Infinity;
     while (pending > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      pending = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'PENDING'`)).rows[0].n;
+      pending = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'PENDING' AND endpoint_id = $1`, [endpointId])).rows[0].n;
     }
-    const failed = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'FAILED'`)).rows[0].n;
+    return pending;
+  }
+
+  /** Once `drained`: what arrived since the last measure, how fast, how late. */
+  async measure(db: pg.Client, endpointId: string): Promise<WebhookMeasure> {
+    const pending = await this.drained(db, endpointId);
+    const failed = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'FAILED' AND endpoint_id = $1`, [endpointId])).rows[0].n;
     const lags = Float64Array.from(this.lagsMs).sort();
-    return {
+    const measured = {
       received: lags.length,
       deliveriesPerSec: lags.length / Math.max((this.last - this.first) / 1000, 1e-3),
       lagP50Ms: percentile(lags, 0.5),
       lagP99Ms: percentile(lags, 0.99),
       undelivered: pending + failed,
     };
+    this.lagsMs = [];
+    this.first = Infinity;
+    this.last = -Infinity;
+    return measured;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,37 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** A `payments` row `p` as a webhook carries it (see below). */
+export const PAYMENT_SNAPSHOT = `to_jsonb(p) - 'request_hash' - 'idempotency_key' - 'initiator_id' || jsonb_build_object(
+               'amount', p.amount::text, 'commission', p.commission::text, 'target_amount', p.target_amount::text,
+               'authorized_amount', p.authorized_amount::text, 'rate', p.rate::text, 'refunded_amount', '0')`;
+
+/** Records one delivery per endpoint concerned by each changed payment (replaced by an events table later). */
+export const RECORD_DELIVERIES = `
+  CREATE FUNCTION webhook_record_events(changed payments[]) RETURNS void LANGUAGE plpgsql AS $$
+  DECLARE
+    recorded bigint;
+  BEGIN
+    WITH events AS MATERIALIZED (
+      SELECT gen_random_uuid() AS event_id, 'payment.' || lower(p.status) AS type, p.id, p.payer_user_id, p.payee_user_id,
+             ${PAYMENT_SNAPSHOT} AS snapshot
+        FROM unnest(changed) p
+    ), targets AS (
+      SELECT ev.event_id, e.id AS endpoint_id, e.events FROM events ev JOIN webhook_endpoints e ON e.owner_id = ev.payer_user_id AND e.enabled
+      UNION
+      SELECT ev.event_id, e.id, e.events FROM events ev JOIN webhook_endpoints e ON e.owner_id = ev.payee_user_id AND e.enabled
+      UNION
+      SELECT ev.event_id, e.id, e.events FROM events ev, users u JOIN webhook_endpoints e ON e.owner_id = u.id AND e.enabled WHERE u.role = 'ADMIN'
+    )
+    INSERT INTO webhook_deliveries (endpoint_id, event_id, type, payment_id, payment)
+    SELECT t.endpoint_id, ev.event_id, ev.type, ev.id, ev.snapshot
+      FROM targets t JOIN events ev ON ev.event_id = t.event_id
+     WHERE t.events && ARRAY['*', ev.type];
+    GET DIAGNOSTICS recorded = ROW_COUNT;
+    IF recorded > 0 THEN
+      PERFORM pg_notify('webhook_deliveries', '');
+    END IF;
+  END $$`;
+
 /**
  * Webhooks: endpoints and their deliveries, the outbox of payment events.
  *
@@ -61,33 +93,7 @@ export class Webhooks1795766400800 implements MigrationInterface {
     await db.query(`CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at, id)`);
     await db.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING'`);
 
-    await db.query(`
-      CREATE FUNCTION webhook_record_events(changed payments[]) RETURNS void LANGUAGE plpgsql AS $$
-      DECLARE
-        recorded bigint;
-      BEGIN
-        WITH events AS MATERIALIZED (
-          SELECT gen_random_uuid() AS event_id, 'payment.' || lower(p.status) AS type, p.id, p.payer_user_id, p.payee_user_id,
-                 to_jsonb(p) - 'request_hash' - 'idempotency_key' - 'initiator_id' || jsonb_build_object(
-                   'amount', p.amount::text, 'commission', p.commission::text, 'target_amount', p.target_amount::text,
-                   'authorized_amount', p.authorized_amount::text, 'rate', p.rate::text, 'refunded_amount', '0') AS snapshot
-            FROM unnest(changed) p
-        ), targets AS (
-          SELECT ev.event_id, e.id AS endpoint_id, e.events FROM events ev JOIN webhook_endpoints e ON e.owner_id = ev.payer_user_id AND e.enabled
-          UNION
-          SELECT ev.event_id, e.id, e.events FROM events ev JOIN webhook_endpoints e ON e.owner_id = ev.payee_user_id AND e.enabled
-          UNION
-          SELECT ev.event_id, e.id, e.events FROM events ev, users u JOIN webhook_endpoints e ON e.owner_id = u.id AND e.enabled WHERE u.role = 'ADMIN'
-        )
-        INSERT INTO webhook_deliveries (endpoint_id, event_id, type, payment_id, payment)
-        SELECT t.endpoint_id, ev.event_id, ev.type, ev.id, ev.snapshot
-          FROM targets t JOIN events ev ON ev.event_id = t.event_id
-         WHERE t.events && ARRAY['*', ev.type];
-        GET DIAGNOSTICS recorded = ROW_COUNT;
-        IF recorded > 0 THEN
-          PERFORM pg_notify('webhook_deliveries', '');
-        END IF;
-      END $$`);
+    await db.query(RECORD_DELIVERIES);
     await db.query(`
       CREATE FUNCTION webhook_payments_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -7,6 +7,7 @@ import { Holds1795766400500 } from './1795766400500-holds.js';
 import { Refunds1795766400600 } from './1795766400600-refunds.js';
 import { ApiKeys1795766400700 } from './1795766400700-api-keys.js';
 import { Webhooks1795766400800 } from './1795766400800-webhooks.js';
+import { WebhookEvents1795766401100 } from './1795766401100-webhook-events.js';
 import { BackOffice1795766401300 } from './1795766401300-back-office.js';
 
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
@@ -20,5 +21,6 @@ export const migrations = [
   Refunds1795766400600,
   ApiKeys1795766400700,
   Webhooks1795766400800,
+  WebhookEvents1795766401100,
   BackOffice1795766401300,
 ];

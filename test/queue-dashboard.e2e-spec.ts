@@ -30,11 +30,11 @@ describe('queue dashboard at /admin/queues', () => {
     expect(res.body.code).toBe('FORBIDDEN');
   });
 
-  it('shows the dashboard to an administrator\'s bearer token, with the payments and webhooks queues', async () => {
+  it('shows the dashboard to an administrator\'s bearer token, with the payments queue', async () => {
     const page = await request(running.url).get('/admin/queues').set(admin.auth).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const api = await request(running.url).get('/admin/queues/api/queues').set(admin.auth).expect(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(['payments', 'webhooks']);
+    expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(['payments']);
   });
 
   it('lets an administrator open a browser session: an HttpOnly, SameSite=Strict cookie scoped to the dashboard', async () => {

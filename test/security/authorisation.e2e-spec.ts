@@ -28,6 +28,7 @@ const MANAGES_ENDPOINTS = [
   'PATCH /api/v1/webhook-endpoints/{id}',
   'DELETE /api/v1/webhook-endpoints/{id}',
   'POST /api/v1/webhook-endpoints/{id}/rotate-secret',
+  'POST /api/v1/webhook-endpoints/{id}/redeliver',
 ];
 /** What manages credentials, or outlives them, takes a login's access token: an API key, even a full one, is refused. */
 const loginOnly = (route: Route) =>
@@ -83,6 +84,7 @@ const VICTIM_ID: Record<string, (w: World, param: string) => string> = {
   '/api/v1/webhook-endpoints/{id}/rotate-secret': (w) => w.victimEndpoints[0],
   '/api/v1/webhook-endpoints/{id}/deliveries': (w) => w.victimEndpoints[0],
   '/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': (w, param) => (param === 'deliveryId' ? w.victimDelivery : w.victimEndpoints[0]),
+  '/api/v1/webhook-endpoints/{id}/redeliver': (w) => w.victimEndpoints[0],
 };
 const victimId = (route: Route) => VICTIM_ID[route.key] ?? VICTIM_ID[route.path];
 
@@ -106,6 +108,7 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'PATCH /api/v1/payments/{id}': () => ({ metadata: { matrix: 'yes' } }),
   'POST /api/v1/admin/accounts/{id}/freeze': () => ({ mode: 'all', reason: 'matrix' }),
   'POST /api/v1/admin/accounts/{id}/unfreeze': () => ({}),
+  'POST /api/v1/webhook-endpoints/{id}/redeliver': () => ({ since: EPOCH }),
 };
 
 /** The query a route needs to answer its rightful caller. */
@@ -113,6 +116,7 @@ const QUERY: Record<string, () => string> = {
   'GET /api/v1/accounts/{id}/balance': () => `?at=${new Date().toISOString()}`,
   'GET /api/v1/accounts/{id}/balances': () => '?from=2026-01-01&to=2026-01-02',
 };
+const EPOCH = new Date(0).toISOString();
 
 const PATH_VALUES: Record<string, string> = { from: 'USD', to: 'EUR' };
 
@@ -157,6 +161,8 @@ describe('authorisation matrix over every route', () => {
     const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
     const key = async (user: TestUser, readOnly: boolean) => (await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'matrix', readOnly }).expect(201)).body;
     const [victimKey, attackerKey, attackerReadOnlyKey] = await Promise.all([key(victim, false), key(attacker, false), key(attacker, true)]);
+    // No worker runs here to fan the victim's events out: redelivery makes their deliveries.
+    await request(api.url).post(`/api/v1/webhook-endpoints/${victimEndpoints[0]}/redeliver`).set(victim.auth).send({ since: EPOCH }).expect(202);
     w = {
       victim,
       attacker,
@@ -330,6 +336,7 @@ describe('authorisation matrix over every route', () => {
       `/api/v1/accounts?userId=${w.victim.id}`,
       `/api/v1/auth/tokens?id=${w.victimSpareToken}`,
       `/api/v1/api-keys?id=${w.victimKey}`,
+      `/api/v1/events?paymentId=${w.victimPayment}`,
     ]) {
       const res = await request(api.url).get(path).set(w.attacker.auth);
       expect({ path, leaked: res.status === 200 ? res.body.data : res.body.code }).toEqual({ path, leaked: res.status === 200 ? [] : 'INVALID_QUERY' });

@@ -22,6 +22,10 @@ export interface WebhookReceiver {
   about(paymentId: string): ReceivedWebhook[];
   /** Waits until `predicate` holds of what arrived. */
   until(predicate: (received: ReceivedWebhook[]) => boolean, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  /** Answers every request left hanging so far with `status`; answers how many. */
+  release(status: number): number;
+  /** Requests answered `hang` and not yet released. */
+  hanging(): number;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,12 @@ export async function startReceiver(): Promise<WebhookReceiver> {
       }
       return receiver.received;
     },
+    release(status) {
+      const answered = hanging.splice(0);
+      for (const res of answered) res.writeHead(status).end();
+      return answered.length;
+    },
+    hanging: () => hanging.length,
     async close() {
       hanging.forEach((res) => res.destroy());
       server.closeAllConnections();

@@ -6,9 +6,9 @@ import { LedgerHttpModule } from '#ledger';
 import { FxHttpModule } from '#fx';
 import { PAYMENTS_QUEUE, PaymentsHttpModule } from '#payments';
 import { EventsGatewayModule } from '#events';
-import { WEBHOOKS_QUEUE, WebhooksHttpModule } from '#webhooks';
+import { WebhooksHttpModule } from '#webhooks';
 
 @Module({
-  imports: [PlatformModule, AuthGuardModule, HealthModule.forQueues(PAYMENTS_QUEUE, WEBHOOKS_QUEUE), MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule, WebhooksHttpModule, QueueDashboardModule.forQueues(PAYMENTS_QUEUE, WEBHOOKS_QUEUE)],
+  imports: [PlatformModule, AuthGuardModule, HealthModule.forQueues(PAYMENTS_QUEUE), MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule, WebhooksHttpModule, QueueDashboardModule.forQueues(PAYMENTS_QUEUE)],
 })
 export class ApiModule {}

@@ -3,12 +3,12 @@ import { HealthModule, MetricsModule, PlatformModule } from '#platform';
 import { PAYMENTS_QUEUE, PaymentsWorkerModule } from '#payments';
 import { EventsModule } from '#events';
 import { LedgerMonitorModule } from '#ledger';
-import { WEBHOOKS_QUEUE, WebhooksWorkerModule } from '#webhooks';
+import { WebhooksWorkerModule } from '#webhooks';
 
 @Module({
   imports: [
     PlatformModule,
-    HealthModule.forQueues(PAYMENTS_QUEUE, WEBHOOKS_QUEUE),
+    HealthModule.forQueues(PAYMENTS_QUEUE),
     MetricsModule,
     PaymentsWorkerModule,
     EventsModule,

@@ -13,6 +13,7 @@ import { ExpireHoldsHandler } from './commands/expire-holds/expire-holds.handler
 import { PostPaymentsHandler } from './commands/post-payments/post-payments.handler.js';
 import { RefundPaymentHandler } from './commands/refund-payment/refund-payment.handler.js';
 import { UpdatePaymentHandler } from './commands/update-payment/update-payment.handler.js';
+import { PurgeCaptureRequestsHandler } from './commands/purge-capture-requests/purge-capture-requests.handler.js';
 import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
 import { VoidPaymentHandler } from './commands/void-payment/void-payment.handler.js';
 import { PayerAccounts } from './intake/payer-accounts.js';
@@ -45,6 +46,7 @@ import { PaymentPostings } from './settlement/payment-postings.js';
     RefundPaymentHandler,
     PostPaymentsHandler,
     SweepPaymentsHandler,
+    PurgeCaptureRequestsHandler,
     ExpireHoldsHandler,
     CapturePaymentHandler,
     VoidPaymentHandler,

@@ -7,6 +7,7 @@ export { checkConnections } from './config/check-connections.js';
 export { checkPort, listenOn } from './config/listen.js';
 export { loadConfig } from './config/load-config.js';
 export { STATEMENT_TIMEOUT_MS } from './database/data-source-options.js';
+export { deleteInBatches } from './database/delete-in-batches.js';
 export { migrateDatabase, revertLastMigration } from './database/migrate.js';
 export { BatchStatement, PreparedStatement } from './database/prepared-statement.js';
 export { retryingTransaction } from './database/retrying-transaction.js';

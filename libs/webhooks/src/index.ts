@@ -1,4 +1,3 @@
-export { WEBHOOKS_QUEUE } from './delivery/webhook-queue.js';
 export { WebhooksHttpModule } from './webhooks-http.module.js';
 export { WebhooksModule } from './webhooks.module.js';
 export { WebhooksWorkerModule } from './webhooks-worker.module.js';

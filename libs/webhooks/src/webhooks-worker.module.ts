@@ -1,15 +1,25 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DeliverWebhooksHandler } from './commands/deliver-webhooks/deliver-webhooks.handler.js';
-import { DeliveryDispatcher } from './delivery/delivery-dispatcher.js';
+import { AttemptDeliveryHandler } from './commands/attempt-delivery/attempt-delivery.handler.js';
+import { PurgeWebhookHistoryHandler } from './commands/purge-history/purge-history.handler.js';
+import { DeliveryScheduler } from './delivery/delivery-scheduler.js';
+import { HistoryPurger } from './delivery/history-purger.js';
+import { OutcomeRecorder } from './delivery/outcome-recorder.js';
 import { WebhookMetrics } from './delivery/webhook-metrics.js';
-import { WebhookProcessor } from './delivery/webhook.processor.js';
 import { WebhookSender } from './delivery/webhook-sender.js';
 import { WebhooksModule } from './webhooks.module.js';
 
-/** The worker's side: waking on recorded deliveries, leasing them into jobs, sending and retrying them. */
+/** The worker's side: fanning events out into deliveries, leasing them into per-endpoint lanes, sending and retrying them, purging them past retention. */
 @Module({
   imports: [CqrsModule, WebhooksModule],
-  providers: [DeliveryDispatcher, WebhookProcessor, WebhookSender, DeliverWebhooksHandler, WebhookMetrics],
+  providers: [
+    DeliveryScheduler,
+    OutcomeRecorder,
+    WebhookSender,
+    WebhookMetrics,
+    AttemptDeliveryHandler,
+    HistoryPurger,
+    PurgeWebhookHistoryHandler,
+  ],
 })
 export class WebhooksWorkerModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { CommandBus } from '@nestjs/cqrs';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '#platform';
+import { PurgeCaptureRequests } from '../commands/purge-capture-requests/purge-capture-requests.command.js';
 import { SweepPayments } from '../commands/sweep-payments/sweep-payments.command.js';
 import { PostingBacklog } from './posting-backlog.js';
 
@@ -10,7 +11,8 @@ const LOST_JOBS_CHECK = 'payments-lost-jobs';
 const LOST_JOBS_CHECK_MS = 1000;
 
 /**
- * Every SWEEP_INTERVAL_MS, finishes payments left INITIATED for longer than SWEEP_STALE_AFTER_MS.
+ * Every SWEEP_INTERVAL_MS, finishes payments left INITIATED for longer than SWEEP_STALE_AFTER_MS
+ * and forgets capture keys past retention.
  *
  * Once at start, every payment INITIATED, however young. A worker that starts may follow one
  * that died: the payments of the jobs it held are locked in Bull until their lock expires and the
@@ -62,6 +64,8 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
     this.sweeping = this.commands
       .execute(command)
       .then((result) => result.examined && this.logger.log(result, 'swept stale payments'))
+      .then(() => this.commands.execute(new PurgeCaptureRequests()))
+      .then((purged) => purged && this.logger.log(`forgot ${purged} capture Idempotency-Keys past their retention`))
       .catch((error: Error) => this.logger.error(`sweep failed: ${error.message}`))
       .finally(() => (this.sweeping = undefined));
   }

@@ -126,6 +126,14 @@ export class AppConfig {
   readonly metricsToken?: string;
   /** How often a worker refreshes the ledger's balance sums (billing_ledger_balance_sum). */
   readonly balanceCheckIntervalMs: number;
+  /** Deliveries a worker sends at once, all endpoints together. */
+  readonly webhookConcurrency: number;
+  /** Deliveries a worker sends at once to one endpoint; a slow or failing endpoint gets one. */
+  readonly webhookEndpointConcurrency: number;
+  /** Events, finished deliveries and capture Idempotency-Keys are kept this long, then purged. */
+  readonly webhookRetentionDays: number;
+  /** How often a worker purges what is past its retention. */
+  readonly webhookPurgeIntervalMs: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -172,6 +180,10 @@ export class AppConfig {
         WEBHOOK_MAX_ENDPOINTS_PER_USER: positiveInt({ default: 16 }),
         METRICS_TOKEN: str({ default: undefined }),
         BALANCE_CHECK_INTERVAL_MS: positiveInt({ default: 60_000 }),
+        WEBHOOK_CONCURRENCY: positiveInt({ default: 64 }),
+        WEBHOOK_ENDPOINT_CONCURRENCY: positiveInt({ default: 16 }),
+        WEBHOOK_RETENTION_DAYS: positiveInt({ default: 30 }),
+        WEBHOOK_PURGE_INTERVAL_MS: positiveInt({ default: 60_000 }),
       },
       {
         // Every bad value at once, so a fix is not followed by the next complaint.
@@ -217,6 +229,10 @@ export class AppConfig {
       webhookMaxEndpointsPerUser: e.WEBHOOK_MAX_ENDPOINTS_PER_USER,
       metricsToken: e.METRICS_TOKEN,
       balanceCheckIntervalMs: e.BALANCE_CHECK_INTERVAL_MS,
+      webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+      webhookEndpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+      webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
+      webhookPurgeIntervalMs: e.WEBHOOK_PURGE_INTERVAL_MS,
     });
   }
 }

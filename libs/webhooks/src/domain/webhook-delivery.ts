@@ -2,8 +2,19 @@ import type { DeliveryStatus } from './retry-policy.js';
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['PENDING', 'SUCCEEDED', 'FAILED'];
 
-/** The channel that wakes the workers when deliveries become due. */
+/** The channel that wakes the workers when events are recorded or deliveries become due. */
 export const DELIVERIES_CHANNEL = 'webhook_deliveries';
+
+/** A delivery with its event (`ev`), as the lists read it. */
+export const DELIVERIES_WITH_EVENTS = 'webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id';
+
+/**
+ * The SET of a delivery (alias `d`) made due now, whatever its status. One being sent is left to
+ * its attempt and marked to go again once that ends: never two attempts at once.
+ */
+export const RESEND_NOW = `status = 'PENDING', resend = coalesce(d.leased_until > now(), false),
+  next_attempt_at = CASE WHEN d.leased_until > now() THEN d.next_attempt_at ELSE now() END,
+  leased_until = CASE WHEN d.leased_until > now() THEN d.leased_until END`;
 
 export interface DeliveryRow {
   id: string;
@@ -34,7 +45,7 @@ export interface DeliveryView {
 }
 
 export const DELIVERY_COLUMNS =
-  'd.id, d.event_id, d.type, d.payment_id, d.status, d.attempts, d.last_status_code, d.last_error, d.next_attempt_at, d.delivered_at, d.created_at';
+  'd.id, d.event_id, ev.type, ev.payment_id, d.status, d.attempts, d.last_status_code, d.last_error, d.next_attempt_at, d.delivered_at, d.created_at';
 
 export function toDeliveryView(row: DeliveryRow): DeliveryView {
   return {

@@ -11,6 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  API_KEY_REFUSED,
   ApiListQuery,
   ApiProblems,
   ApiWebhooks,
@@ -20,6 +21,7 @@ import {
   LoginOnly,
 } from '#platform';
 import { DeleteWebhookEndpoint } from '../commands/delete-endpoint/delete-endpoint.command.js';
+import { RedeliverEvents } from '../commands/redeliver-events/redeliver-events.command.js';
 import { RegisterWebhookEndpoint } from '../commands/register-endpoint/register-endpoint.command.js';
 import { RetryWebhookDelivery } from '../commands/retry-delivery/retry-delivery.command.js';
 import { RotateWebhookSecret } from '../commands/rotate-secret/rotate-secret.command.js';
@@ -31,6 +33,8 @@ import { ENDPOINT_LIST } from '../queries/list-endpoints/list-endpoints.handler.
 import { ListWebhookEndpoints } from '../queries/list-endpoints/list-endpoints.query.js';
 import {
   CreateWebhookEndpointDto,
+  RedeliverEventsDto,
+  RedeliveryDto,
   UpdateWebhookEndpointDto,
   WebhookDeliveryDto,
   WebhookDeliveryPageDto,
@@ -176,5 +180,21 @@ export class WebhookEndpointsController {
     @Param('deliveryId') deliveryId: string,
   ) {
     return this.commands.execute(new RetryWebhookDelivery(user.id, id, deliveryId));
+  }
+
+  @Post(':id/redeliver')
+  @HttpCode(202)
+  @LoginOnly()
+  @ApiOperation({
+    summary: 'Send events to an endpoint again',
+    description:
+      'Queues the events since `since` and/or those in `eventIds` (of those the owner may list at GET /events and the endpoint subscribes to, ' +
+      'at most 10,000) for this endpoint: a delivery already made is sent again, one in flight again after its attempt. A login only, not an API key.',
+  })
+  @ApiParam(ID)
+  @ApiAcceptedResponse({ type: RedeliveryDto })
+  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'] }, { FORBIDDEN: API_KEY_REFUSED })
+  redeliver(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: RedeliverEventsDto) {
+    return this.commands.execute(new RedeliverEvents(user.id, id, body.since === undefined ? undefined : new Date(body.since), body.eventIds));
   }
 }

@@ -5,15 +5,21 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsISO8601,
   IsOptional,
   IsString,
+  IsUUID,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { PaymentDto } from '#payments';
 import { IsMetadata, type Metadata, type MetadataPatch } from '#platform';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../address/webhook-addresses.js';
 import { DELIVERY_STATUSES } from '../../domain/webhook-delivery.js';
 import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
+
+/** Event ids one redelivery request may name. */
+const MAX_REDELIVERED_IDS = 1000;
 
 const URL_DESCRIPTION =
   'Where events are POSTed. https to a host whose every address is public (no loopback, private, link-local, CGNAT, multicast or reserved range), no credentials; checked again at every delivery. Plain http and private addresses only with WEBHOOK_ALLOW_INSECURE=true.';
@@ -127,5 +133,36 @@ export class WebhookDeliveryDto {
 
 export class WebhookDeliveryPageDto {
   @ApiProperty({ type: [WebhookDeliveryDto] }) data: WebhookDeliveryDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class RedeliverEventsDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Events from this time on (required without `eventIds`)' })
+  @ValidateIf((body: RedeliverEventsDto) => body.eventIds === undefined)
+  @IsISO8601({ strict: true })
+  since?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_REDELIVERED_IDS, description: 'These events (with `since`: those of them from then on)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_REDELIVERED_IDS)
+  @IsUUID('all', { each: true })
+  eventIds?: string[];
+}
+
+export class RedeliveryDto {
+  @ApiProperty({ type: 'integer', description: 'Deliveries queued: the events found that the endpoint subscribes to' }) queued: number;
+}
+
+export class EventDto {
+  @ApiProperty({ format: 'uuid', description: 'The event\'s id: `Billing-Event-Id` of its deliveries' }) id: string;
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: PaymentDto, description: 'The payment as it stood when the event happened' }) data: PaymentDto;
+}
+
+export class EventPageDto {
+  @ApiProperty({ type: [EventDto] }) data: EventDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }

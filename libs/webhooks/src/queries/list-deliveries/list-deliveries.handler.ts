@@ -2,20 +2,20 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type ListSpec, ListQueries, type Page } from '#platform';
-import { DELIVERY_COLUMNS, DELIVERY_STATUSES, type DeliveryRow, type DeliveryView, toDeliveryView } from '../../domain/webhook-delivery.js';
+import { DELIVERIES_WITH_EVENTS, DELIVERY_COLUMNS, DELIVERY_STATUSES, type DeliveryRow, type DeliveryView, toDeliveryView } from '../../domain/webhook-delivery.js';
 import { ownEndpoint } from '../../domain/webhook-endpoint.js';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
 import { ListWebhookDeliveries } from './list-deliveries.query.js';
 
 export const DELIVERY_LIST: ListSpec = {
   name: 'webhook-deliveries',
-  from: 'webhook_deliveries d',
+  from: DELIVERIES_WITH_EVENTS,
   select: DELIVERY_COLUMNS,
   fields: {
     id: { sql: 'd.id', type: 'uuid' },
     eventId: { sql: 'd.event_id', type: 'uuid' },
-    type: { sql: 'd.type', type: 'enum', values: WEBHOOK_EVENT_TYPES },
-    paymentId: { sql: 'd.payment_id', type: 'uuid' },
+    type: { sql: 'ev.type', type: 'enum', values: WEBHOOK_EVENT_TYPES },
+    paymentId: { sql: 'ev.payment_id', type: 'uuid' },
     status: { sql: 'd.status', type: 'enum', values: DELIVERY_STATUSES },
     attempts: { sql: 'd.attempts', type: 'integer' },
     lastStatusCode: { sql: 'd.last_status_code', type: 'integer', nullable: true },
