@@ -50,7 +50,11 @@ export class TransferLoad {
     const deadline = started + durationS * 1000;
     await Promise.all(
       Array.from({ length: clients }, async () => {
-        while (performance.now() < deadline) await this.send(tag, next(), performance.now(), recorder);
+        while (performance.now() < deadline) {
+          const retryAfterS = await this.send(tag, next(), performance.now(), recorder);
+          // As a client should: a refusal's Retry-After is honoured, not met with the next request at once.
+          if (retryAfterS) await sleep(Math.min(retryAfterS * 1000, deadline - performance.now()));
+        }
       }),
     );
     return recorder.result((performance.now() - started) / 1000);
@@ -62,7 +66,7 @@ export class TransferLoad {
    */
   async openLoop(tag: string, ratePerSec: number, durationS: number, next: () => Transfer): Promise<LoadResult> {
     const recorder = new Recorder();
-    const inFlight = new Set<Promise<void>>();
+    const inFlight = new Set<Promise<number>>();
     const started = performance.now();
     const total = Math.floor(ratePerSec * durationS);
     for (let sent = 0; sent < total; ) {
@@ -140,7 +144,8 @@ export class TransferLoad {
     return { statusCode: response.statusCode, body: (await response.body.json()) as { id: string; status: string } };
   }
 
-  private async send(tag: string, { payer, payeeAccountId }: Transfer, dueAt: number, recorder: Recorder): Promise<void> {
+  /** Sends one transfer; when refused with Retry-After, how many seconds the answer asks to wait. */
+  private async send(tag: string, { payer, payeeAccountId }: Transfer, dueAt: number, recorder: Recorder): Promise<number> {
     try {
       const response = await this.pool.request({
         method: 'POST',
@@ -151,9 +156,13 @@ export class TransferLoad {
       if (response.statusCode === 202) {
         await response.body.dump();
         recorder.accepted(performance.now() - dueAt);
-      } else recorder.error(`${response.statusCode} ${await response.body.text()}`);
+        return 0;
+      }
+      recorder.error(`${response.statusCode} ${await response.body.text()}`);
+      return Number(response.headers['retry-after'] ?? 0) || 0;
     } catch (error) {
       recorder.error((error as Error).message);
+      return 0;
     }
   }
 }
