@@ -29,7 +29,8 @@ export class CpuMeter {
       const pid = Number(entry);
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const group = named.get(pid) ?? (command === 'postgres' ? 'postgres' : command === 'redis-server' ? 'redis' : 'other');
+      const group =
+        named.get(pid) ?? (command === 'postgres' ? 'postgres' : command === 'redis-server' ? 'redis' : 'other');
       reading.set(pid, { group, ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS }); // utime + stime
     }
     return reading;
@@ -41,7 +42,9 @@ export class CpuMeter {
    */
   static perPayment(before: CpuReading, after: CpuReading, payments: number): Record<string, number> {
     const ms = CpuMeter.used(before, after);
-    return Object.fromEntries(Object.entries(ms).map(([group, used]) => [group, payments ? Math.round((used * 1000) / payments) : NaN]));
+    return Object.fromEntries(
+      Object.entries(ms).map(([group, used]) => [group, payments ? Math.round((used * 1000) / payments) : NaN]),
+    );
   }
 
   /**
@@ -58,7 +61,8 @@ export class CpuMeter {
   private static used(before: CpuReading, after: CpuReading): Record<string, number> {
     const ms: Record<string, number> = {};
     // Never below zero: a pid reused meanwhile must not subtract the previous owner's time.
-    for (const [pid, { group, ms: total }] of after) ms[group] = (ms[group] ?? 0) + Math.max(0, total - (before.get(pid)?.ms ?? 0));
+    for (const [pid, { group, ms: total }] of after)
+      ms[group] = (ms[group] ?? 0) + Math.max(0, total - (before.get(pid)?.ms ?? 0));
     return ms;
   }
 }

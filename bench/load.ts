@@ -69,7 +69,7 @@ export class TransferLoad {
     const inFlight = new Set<Promise<number>>();
     const started = performance.now();
     const total = Math.floor(ratePerSec * durationS);
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       const now = performance.now();
       const due = Math.min(total, Math.floor(((now - started) / 1000) * ratePerSec) + 1);
       for (; sent < due; sent++) {
@@ -88,7 +88,12 @@ export class TransferLoad {
    * the worker holds it, then capture it as its payee; the same again until `durationS` is over.
    * `authorize` times the 202s, `capture` the captures' 200s.
    */
-  async holdThenCapture(tag: string, clients: number, durationS: number, next: () => HeldTransfer): Promise<{ authorize: LoadResult; capture: LoadResult }> {
+  async holdThenCapture(
+    tag: string,
+    clients: number,
+    durationS: number,
+    next: () => HeldTransfer,
+  ): Promise<{ authorize: LoadResult; capture: LoadResult }> {
     const authorize = new Recorder();
     const capture = new Recorder();
     const started = performance.now();
@@ -106,7 +111,12 @@ export class TransferLoad {
     return this.pool.close();
   }
 
-  private async holdOnce(tag: string, { payer, payee }: HeldTransfer, authorize: Recorder, capture: Recorder): Promise<void> {
+  private async holdOnce(
+    tag: string,
+    { payer, payee }: HeldTransfer,
+    authorize: Recorder,
+    capture: Recorder,
+  ): Promise<void> {
     try {
       const sent = performance.now();
       const created = await this.call('POST', '/api/v1/payments', payer.authorization, {
@@ -134,7 +144,12 @@ export class TransferLoad {
     }
   }
 
-  private async call(method: 'GET' | 'POST', path: string, authorization: string, body?: object): Promise<{ statusCode: number; body: { id: string; status: string } }> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    authorization: string,
+    body?: object,
+  ): Promise<{ statusCode: number; body: { id: string; status: string } }> {
     const response = await this.pool.request({
       method,
       path,
@@ -145,13 +160,23 @@ export class TransferLoad {
   }
 
   /** Sends one transfer; when refused with Retry-After, how many seconds the answer asks to wait. */
-  private async send(tag: string, { payer, payeeAccountId }: Transfer, dueAt: number, recorder: Recorder): Promise<number> {
+  private async send(
+    tag: string,
+    { payer, payeeAccountId }: Transfer,
+    dueAt: number,
+    recorder: Recorder,
+  ): Promise<number> {
     try {
       const response = await this.pool.request({
         method: 'POST',
         path: '/api/v1/payments',
         headers: { authorization: payer.authorization, 'content-type': 'application/json' },
-        body: JSON.stringify({ fromAccountId: payer.accountId, toAccountId: payeeAccountId, amount: randomAmount(), description: tag }),
+        body: JSON.stringify({
+          fromAccountId: payer.accountId,
+          toAccountId: payeeAccountId,
+          amount: randomAmount(),
+          description: tag,
+        }),
       });
       if (response.statusCode === 202) {
         await response.body.dump();
@@ -183,7 +208,14 @@ class Recorder {
 
   result(durationS: number): LoadResult {
     const acceptMs = Float64Array.from(this.latencies).sort();
-    return { requests: acceptMs.length + this.errors, accepted: acceptMs.length, errors: this.errors, errorSamples: this.errorSamples, durationS, acceptMs };
+    return {
+      requests: acceptMs.length + this.errors,
+      accepted: acceptMs.length,
+      errors: this.errors,
+      errorSamples: this.errorSamples,
+      durationS,
+      acceptMs,
+    };
   }
 }
 

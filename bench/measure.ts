@@ -40,15 +40,25 @@ export class Payments {
   async drained(): Promise<void> {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     for (;;) {
-      const { rows } = await this.db.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM payments WHERE status = 'INITIATED'`);
+      const { rows } = await this.db.query<{ pending: number }>(
+        `SELECT count(*)::int AS pending FROM payments WHERE status = 'INITIATED'`,
+      );
       if (rows[0].pending === 0) return;
-      if (Date.now() > deadline) throw new Error(`${rows[0].pending} payments still INITIATED ${DRAIN_TIMEOUT_MS} ms after the load stopped`);
+      if (Date.now() > deadline)
+        throw new Error(`${rows[0].pending} payments still INITIATED ${DRAIN_TIMEOUT_MS} ms after the load stopped`);
       await sleep(DRAIN_POLL_MS);
     }
   }
 
   async outcome(tag: string, load: LoadResult): Promise<ScenarioResult> {
-    const { rows } = await this.db.query<{ completed: number; failed: number; pending: number; span_s: number; p50: number; p99: number }>(
+    const { rows } = await this.db.query<{
+      completed: number;
+      failed: number;
+      pending: number;
+      span_s: number;
+      p50: number;
+      p99: number;
+    }>(
       `SELECT count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
               count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
               count(*) FILTER (WHERE status = 'INITIATED')::int AS pending,
@@ -87,18 +97,28 @@ export interface StatementResult {
 }
 
 const RSS_POLL_MS = 50;
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 /** Downloads the whole statement as CSV, counting its records as they arrive, while sampling the api's resident set. */
-export async function statementExport(apiUrl: string, account: BenchAccount, apiPid: number): Promise<NonNullable<StatementResult['csv']>> {
+export async function statementExport(
+  apiUrl: string,
+  account: BenchAccount,
+  apiPid: number,
+): Promise<NonNullable<StatementResult['csv']>> {
   const pool = new Pool(apiUrl, { connections: 1 });
   const before = rssMb(apiPid);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(apiPid))), RSS_POLL_MS);
   try {
     const started = performance.now();
-    const response = await pool.request({ method: 'GET', path: `/api/v1/accounts/${account.accountId}/operations?format=csv`, headers: { authorization: account.authorization } });
-    if (response.statusCode !== 200) throw new Error(`the CSV statement answered ${response.statusCode}: ${await response.body.text()}`);
+    const response = await pool.request({
+      method: 'GET',
+      path: `/api/v1/accounts/${account.accountId}/operations?format=csv`,
+      headers: { authorization: account.authorization },
+    });
+    if (response.statusCode !== 200)
+      throw new Error(`the CSV statement answered ${response.statusCode}: ${await response.body.text()}`);
     // The seeded statement has no description to quote, so each CRLF ends one record; the first is the header.
     let records = 0;
     for await (const chunk of response.body) for (const byte of chunk as Buffer) if (byte === 0x0a) records++;
@@ -115,13 +135,23 @@ const WALK_PAGE = 200;
 const MEASURED_PAGE = 50;
 
 /** Median time of the statement's first page, and of a page `depthRows` deep (reached by its cursor). */
-export async function statementPages(apiUrl: string, account: BenchAccount, operations: number, depthRows: number): Promise<StatementResult> {
+export async function statementPages(
+  apiUrl: string,
+  account: BenchAccount,
+  operations: number,
+  depthRows: number,
+): Promise<StatementResult> {
   const pool = new Pool(apiUrl, { connections: 1 });
   const path = `/api/v1/accounts/${account.accountId}/operations`;
   const get = async (query: string) => {
-    const response = await pool.request({ method: 'GET', path: `${path}?${query}`, headers: { authorization: account.authorization } });
+    const response = await pool.request({
+      method: 'GET',
+      path: `${path}?${query}`,
+      headers: { authorization: account.authorization },
+    });
     const body = (await response.body.json()) as { data: unknown[]; nextCursor: string | null };
-    if (response.statusCode !== 200) throw new Error(`statement answered ${response.statusCode}: ${JSON.stringify(body)}`);
+    if (response.statusCode !== 200)
+      throw new Error(`statement answered ${response.statusCode}: ${JSON.stringify(body)}`);
     return body;
   };
   const median = async (query: string) => {
@@ -136,7 +166,9 @@ export async function statementPages(apiUrl: string, account: BenchAccount, oper
   try {
     let cursor: string | null = null;
     for (let walked = 0; walked < depthRows; walked += WALK_PAGE) {
-      const page: { nextCursor: string | null } = await get(`limit=${WALK_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { nextCursor: string | null } = await get(
+        `limit=${WALK_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       cursor = page.nextCursor;
       if (!cursor) throw new Error(`the statement ended before ${depthRows} rows`);
     }

@@ -24,7 +24,14 @@ export interface Reference {
  * its client count, as pgbench's documentation asks (at scale 1 every client updates the one
  * branch row and it measures that lock's queue), with prepared statements.
  */
-export async function pgbenchReference(serverUrl: string, suffix: string, durationS: number, clients: number, threads: number, scale: number): Promise<Reference> {
+export async function pgbenchReference(
+  serverUrl: string,
+  suffix: string,
+  durationS: number,
+  clients: number,
+  threads: number,
+  scale: number,
+): Promise<Reference> {
   const database = `pgbench_bench_${suffix}`;
   const url = new URL(withDatabase(serverUrl, database));
   const env = {
@@ -42,10 +49,35 @@ export async function pgbenchReference(serverUrl: string, suffix: string, durati
       const pgbench = pgbenchBinary();
       await run(pgbench, ['-i', '-q', '-s', String(scale), database], { env });
       await checkpoint(serverUrl);
-      const { stdout } = await run(pgbench, ['-c', String(clients), '-j', String(threads), '-T', String(durationS), '-M', 'prepared', '-b', 'tpcb-like', database], { env });
+      const { stdout } = await run(
+        pgbench,
+        [
+          '-c',
+          String(clients),
+          '-j',
+          String(threads),
+          '-T',
+          String(durationS),
+          '-M',
+          'prepared',
+          '-b',
+          'tpcb-like',
+          database,
+        ],
+        { env },
+      );
       const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
       if (!tps) throw new Error(`no tps in pgbench output:\n${stdout}`);
-      return { pgbenchTps: Number(tps), tool: 'pgbench', script: 'tpcb-like', protocol: 'prepared', clients, threads, scale, durationS };
+      return {
+        pgbenchTps: Number(tps),
+        tool: 'pgbench',
+        script: 'tpcb-like',
+        protocol: 'prepared',
+        clients,
+        threads,
+        scale,
+        durationS,
+      };
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     }
@@ -96,7 +128,9 @@ export async function fillWalSegments(serverUrl: string): Promise<void> {
         END LOOP;
       END $$`);
   } catch (error) {
-    process.stderr.write(`WAL segments not made ready (${(error as Error).message}): a fresh server creates them during the run\n`);
+    process.stderr.write(
+      `WAL segments not made ready (${(error as Error).message}): a fresh server creates them during the run\n`,
+    );
   } finally {
     await admin.end();
   }

@@ -56,7 +56,8 @@ const settings = {
   /** e.g. `--cpu-prof --cpu-prof-dir=bench/results` to profile the api and the worker. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
-if (settings.ratePerSec && !settings.rounds && !settings.webhooksOnly) usageError('--rate only goes with --rounds or --webhooks');
+if (settings.ratePerSec && !settings.rounds && !settings.webhooksOnly)
+  usageError('--rate only goes with --rounds or --webhooks');
 if (settings.rounds && settings.webhooksOnly) usageError('--rounds and --webhooks are two different runs');
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -70,7 +71,8 @@ function positiveInteger(name: string, value: string): number {
 const FUNDS_MINOR = 1_000_000_000n; // 10,000,000.00 USD each: a uniform run never runs dry
 const RESULTS = 'bench/results/latest.json';
 
-const progress = (message: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${message}\n`);
+const progress = (message: string) =>
+  process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${message}\n`);
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
 
 async function main(): Promise<number> {
@@ -138,11 +140,22 @@ async function main(): Promise<number> {
       const admin = { email: stack.adminEmail, password: stack.adminPassword };
       const fast = new WebhookReceiver();
       const fastId = await registerAdminEndpoint(stack.apiUrl, admin, await fast.listen());
-      const drive = (tag: string) => load.openLoop(tag, rate, settings.durationS, uniformTransfer).then(async (r) => (await fast.drained(db, fastId), r));
-      const alone = { ...(await scenario('webhooks', drive)), targetRatePerSec: rate, ...(await fast.measure(db, fastId)) };
+      const drive = (tag: string) =>
+        load
+          .openLoop(tag, rate, settings.durationS, uniformTransfer)
+          .then(async (r) => (await fast.drained(db, fastId), r));
+      const alone = {
+        ...(await scenario('webhooks', drive)),
+        targetRatePerSec: rate,
+        ...(await fast.measure(db, fastId)),
+      };
       const hanging = new WebhookReceiver(true);
       await registerAdminEndpoint(stack.apiUrl, admin, await hanging.listen());
-      const besideHanging = { ...(await scenario('webhooks-beside-hanging', drive)), targetRatePerSec: rate, ...(await fast.measure(db, fastId)) };
+      const besideHanging = {
+        ...(await scenario('webhooks-beside-hanging', drive)),
+        targetRatePerSec: rate,
+        ...(await fast.measure(db, fastId)),
+      };
       await Promise.all([fast.close(), hanging.close()]);
       return { alone, besideHanging };
     };
@@ -150,7 +163,18 @@ async function main(): Promise<number> {
     // Unmeasured: lets V8 optimise the hot paths and the pools open their connections first.
     await scenario('warm-up', (tag) => load.closedLoop(tag, settings.clients, WARM_UP_S, uniformTransfer));
     if (settings.webhooksOnly) {
-      const rate = settings.ratePerSec ?? Math.max(1, Math.round((await scenario('uniform', (tag) => load.closedLoop(tag, settings.clients, settings.durationS, uniformTransfer))).completedPerSec / 2));
+      const rate =
+        settings.ratePerSec ??
+        Math.max(
+          1,
+          Math.round(
+            (
+              await scenario('uniform', (tag) =>
+                load.closedLoop(tag, settings.clients, settings.durationS, uniformTransfer),
+              )
+            ).completedPerSec / 2,
+          ),
+        );
       const plain = await scenario('half-rate', (tag) => load.openLoop(tag, rate, settings.durationS, uniformTransfer));
       const { alone, besideHanging } = await webhookScenarios(rate);
       await Promise.all([db.end(), load.close()]);
@@ -160,7 +184,10 @@ async function main(): Promise<number> {
     if (!reference) {
       // `--rounds`: the uniform scenario (or `--rate`'s open loop) alone, one line a round.
       const { rounds, ratePerSec, clients, durationS } = settings;
-      const drive = (tag: string) => (ratePerSec ? load.openLoop(tag, ratePerSec, durationS, uniformTransfer) : load.closedLoop(tag, clients, durationS, uniformTransfer));
+      const drive = (tag: string) =>
+        ratePerSec
+          ? load.openLoop(tag, ratePerSec, durationS, uniformTransfer)
+          : load.closedLoop(tag, clients, durationS, uniformTransfer);
       const results: ScenarioResult[] = [];
       for (let round = 1; round <= rounds!; round++) {
         results.push(await scenario(`uniform-${round}`, drive));
@@ -169,14 +196,24 @@ async function main(): Promise<number> {
       await Promise.all([db.end(), load.close()]);
       return verdict(results, await trialBalance(stack));
     }
-    const uniform = await scenario('uniform', (tag) => load.closedLoop(tag, settings.clients, settings.durationS, uniformTransfer));
+    const uniform = await scenario('uniform', (tag) =>
+      load.closedLoop(tag, settings.clients, settings.durationS, uniformTransfer),
+    );
     const halfRate = Math.max(1, Math.round(uniform.completedPerSec / 2));
-    const atHalfRate = await scenario('half-rate', (tag) => load.openLoop(tag, halfRate, settings.durationS, uniformTransfer));
+    const atHalfRate = await scenario('half-rate', (tag) =>
+      load.openLoop(tag, halfRate, settings.durationS, uniformTransfer),
+    );
     const hot = await scenario('hot', (tag) =>
-      load.closedLoop(tag, settings.clients, settings.durationS, () => ({ payer: pick(seeded.users), payeeAccountId: seeded.merchant.accountId })),
+      load.closedLoop(tag, settings.clients, settings.durationS, () => ({
+        payer: pick(seeded.users),
+        payeeAccountId: seeded.merchant.accountId,
+      })),
     );
     const hotPayer = await scenario('hot-payer', (tag) =>
-      load.closedLoop(tag, settings.clients, settings.durationS, () => ({ payer: seeded.payer, payeeAccountId: anyOther(seeded.payer) })),
+      load.closedLoop(tag, settings.clients, settings.durationS, () => ({
+        payer: seeded.payer,
+        payeeAccountId: anyOther(seeded.payer),
+      })),
     );
     let captures: LoadResult | undefined;
     const holds = await scenario('holds', async (tag) => {
@@ -207,25 +244,44 @@ async function main(): Promise<number> {
     // autovacuum they bring) do not land in the middle of the measured traffic.
     progress(`writing a statement of ${settings.statementOperations} operations`);
     await seedStatement(stack.databaseUrl, seeded.statement.accountId, settings.statementOperations);
-    const statement = await statementPages(stack.apiUrl, seeded.statement, settings.statementOperations, settings.statementDepthRows);
+    const statement = await statementPages(
+      stack.apiUrl,
+      seeded.statement,
+      settings.statementOperations,
+      settings.statementDepthRows,
+    );
     progress(`statement: all ${settings.statementOperations} operations as CSV`);
     statement.csv = await statementExport(stack.apiUrl, seeded.statement, stack.pids().api);
     // The account's funding deposit is one operation more than the seeded statement.
-    if (statement.csv.rows < settings.statementOperations) throw new Error(`the CSV statement had ${statement.csv.rows} rows, fewer than ${settings.statementOperations}`);
+    if (statement.csv.rows < settings.statementOperations)
+      throw new Error(`the CSV statement had ${statement.csv.rows} rows, fewer than ${settings.statementOperations}`);
     const rssMb = stack.peakRssMb();
     const ledger = await trialBalance(stack);
     await stack.stop();
 
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
       settings: { clients: settings.clients, durationS: settings.durationS, users: settings.users, env: appSettings() },
       ratio: uniform.completedPerSec / reference.pgbenchTps,
       uniform,
       halfRate: { ...atHalfRate, targetRatePerSec: halfRate },
       hot: { ...hot, onePaysMany: hotPayer },
       sustained: { ...longRun, cpuUsPerPayment: longRunCpu },
-      holds: { ...holds, captures: captures!.accepted, capturesPerSec: captures!.accepted / captures!.durationS, captureErrors: captures!.errors, captureErrorSamples: captures!.errorSamples, captureP50Ms: percentile(captures!.acceptMs, 0.5), captureP99Ms: percentile(captures!.acceptMs, 0.99) },
+      holds: {
+        ...holds,
+        captures: captures!.accepted,
+        capturesPerSec: captures!.accepted / captures!.durationS,
+        captureErrors: captures!.errors,
+        captureErrorSamples: captures!.errorSamples,
+        captureP50Ms: percentile(captures!.acceptMs, 0.5),
+        captureP99Ms: percentile(captures!.acceptMs, 0.99),
+      },
       webhooks: { ...webhooks, besideHanging: webhooksBesideHanging },
       statement,
       reference,
@@ -256,8 +312,17 @@ function hotPhaseS(): number {
 }
 
 function measureReference(suffix: string): ReturnType<typeof pgbenchReference> {
-  progress(`reference: pgbench tpcb-like -M prepared, ${settings.pgbenchClients} clients, scale ${settings.pgbenchScale}, ${settings.durationS} s`);
-  return pgbenchReference(settings.serverUrl, suffix, settings.durationS, settings.pgbenchClients, settings.pgbenchThreads, settings.pgbenchScale);
+  progress(
+    `reference: pgbench tpcb-like -M prepared, ${settings.pgbenchClients} clients, scale ${settings.pgbenchScale}, ${settings.durationS} s`,
+  );
+  return pgbenchReference(
+    settings.serverUrl,
+    suffix,
+    settings.durationS,
+    settings.pgbenchClients,
+    settings.pgbenchThreads,
+    settings.pgbenchScale,
+  );
 }
 
 async function trialBalance(stack: Stack): Promise<{ balanced: boolean }> {
@@ -267,7 +332,9 @@ async function trialBalance(stack: Stack): Promise<{ balanced: boolean }> {
     body: JSON.stringify({ email: stack.adminEmail, password: stack.adminPassword }),
   });
   const { accessToken } = (await post.json()) as { accessToken: string };
-  const check = await fetch(`${stack.apiUrl}/api/v1/admin/ledger/check`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const check = await fetch(`${stack.apiUrl}/api/v1/admin/ledger/check`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
   if (check.status !== 200) throw new Error(`ledger check answered ${check.status}: ${await check.text()}`);
   return (await check.json()) as { balanced: boolean };
 }
@@ -275,7 +342,9 @@ async function trialBalance(stack: Stack): Promise<{ balanced: boolean }> {
 /** The settings of the processes under test that the environment overrides, recorded with the numbers. */
 function appSettings(): Record<string, string> {
   const names = ['LOG_LEVEL', 'DB_POOL_SIZE', 'WORKER_CONCURRENCY', 'BENCH_NODE_ARGS', 'PGBENCH_SCALE'];
-  const settings = Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+  const settings = Object.fromEntries(
+    names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]),
+  );
   return settings;
 }
 
@@ -299,7 +368,14 @@ function printTable(r: {
   uniform: ScenarioResult;
   halfRate: ScenarioResult;
   hot: ScenarioResult & { onePaysMany: ScenarioResult };
-  holds: ScenarioResult & { captures: number; capturesPerSec: number; captureErrors: number; captureErrorSamples: string[]; captureP50Ms: number; captureP99Ms: number };
+  holds: ScenarioResult & {
+    captures: number;
+    capturesPerSec: number;
+    captureErrors: number;
+    captureErrorSamples: string[];
+    captureP50Ms: number;
+    captureP99Ms: number;
+  };
   webhooks: ScenarioResult & WebhookMeasure & { besideHanging: ScenarioResult & WebhookMeasure };
   sustained: SustainedResult & { cpuUsPerPayment: Record<string, number> };
   statement: {
@@ -320,7 +396,17 @@ function printTable(r: {
     ['webhooks (half rate)', r.webhooks],
     ['webhooks beside a hanging endpoint', r.webhooks.besideHanging],
   ];
-  const header = ['scenario', 'accepted/s', 'completed/s', 'accept p50', 'accept p99', 'complete p50', 'complete p99', 'failed', 'errors'];
+  const header = [
+    'scenario',
+    'accepted/s',
+    'completed/s',
+    'accept p50',
+    'accept p99',
+    'complete p50',
+    'complete p99',
+    'failed',
+    'errors',
+  ];
   const lines = [
     header,
     ...rows.map(([name, s]) => [
@@ -336,8 +422,11 @@ function printTable(r: {
     ]),
   ];
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  const format = (line: string[]) => `| ${line.map((cell, i) => (i ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(' | ')} |`;
-  console.log([format(lines[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(format)].join('\n'));
+  const format = (line: string[]) =>
+    `| ${line.map((cell, i) => (i ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(' | ')} |`;
+  console.log(
+    [format(lines[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(format)].join('\n'),
+  );
   console.log(
     `\nstatement: first page ${n(r.statement.firstPageMs, 2)} ms, 10,000 rows deep ${n(r.statement.deepPageMs, 2)} ms` +
       (r.statement.csv
@@ -358,13 +447,18 @@ function printTable(r: {
   const sustainedRun = r.sustained;
   console.log(
     `sustained (${sustainedRun.durationS} s uniform, ${sustainedRun.hotDurationS} s hot): ` +
-      sustainedRun.windows.map((w) => `${w.phase} ${w.fromS}s ${n(w.completedPerSec, 0)}/s backlog ${n(w.backlogMaxS, 2)} s`).join('; ') +
+      sustainedRun.windows
+        .map((w) => `${w.phase} ${w.fromS}s ${n(w.completedPerSec, 0)}/s backlog ${n(w.backlogMaxS, 2)} s`)
+        .join('; ') +
       `\n  slowest uniform window ${n(sustainedRun.slowestWindowRatio, 2)}× the first, backlog max ${n(sustainedRun.backlogMaxS, 2)} s, ` +
       `completion p50 ${n(sustainedRun.completionP50Ms)} ms, p99 ${n(sustainedRun.completionP99Ms)} ms, all final ${n(sustainedRun.settleS, 2)} s ` +
       `after the last accepted, ${sustainedRun.errors} errors; CPU per payment ${formatCpu(sustainedRun)}`,
   );
-  console.log(`cores busy (of ${cpus().length}): ${rows.map(([name, s]) => `${name} ${n(s.coresBusy ?? NaN, 2)}`).join(', ')}`);
-  for (const [name, s] of rows) if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
+  console.log(
+    `cores busy (of ${cpus().length}): ${rows.map(([name, s]) => `${name} ${n(s.coresBusy ?? NaN, 2)}`).join(', ')}`,
+  );
+  for (const [name, s] of rows)
+    if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
 }
 
 function webhookLine(name: string, w: ScenarioResult & WebhookMeasure): string {
@@ -376,9 +470,16 @@ function webhookLine(name: string, w: ScenarioResult & WebhookMeasure): string {
 }
 
 /** `--webhooks`: the same traffic without webhooks, with one endpoint, and with a hanging one beside it. */
-function printWebhooks(rate: number, plain: ScenarioResult, alone: ScenarioResult & WebhookMeasure, besideHanging: ScenarioResult & WebhookMeasure): void {
+function printWebhooks(
+  rate: number,
+  plain: ScenarioResult,
+  alone: ScenarioResult & WebhookMeasure,
+  besideHanging: ScenarioResult & WebhookMeasure,
+): void {
   const n = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
-  console.log(`${rate} transfers/s; without webhooks: accept p50/p99 ${n(plain.acceptP50Ms)}/${n(plain.acceptP99Ms)} ms; CPU per payment ${formatCpu(plain)}`);
+  console.log(
+    `${rate} transfers/s; without webhooks: accept p50/p99 ${n(plain.acceptP50Ms)}/${n(plain.acceptP99Ms)} ms; CPU per payment ${formatCpu(plain)}`,
+  );
   console.log(webhookLine('one endpoint for every event', alone));
   console.log(webhookLine('the same endpoint beside a hanging one', besideHanging));
 }

@@ -39,7 +39,13 @@ interface Credentials {
  * posts. Nothing is written behind the api's back, and nothing is analysed or vacuumed, so the
  * tables and their statistics are as a real start would leave them.
  */
-export async function seed(apiUrl: string, databaseUrl: string, admin: Credentials, users: number, fundsMinor: bigint): Promise<Seeded> {
+export async function seed(
+  apiUrl: string,
+  databaseUrl: string,
+  admin: Credentials,
+  users: number,
+  fundsMinor: bigint,
+): Promise<Seeded> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
@@ -55,8 +61,20 @@ export async function seed(apiUrl: string, databaseUrl: string, admin: Credentia
       const token = await issueConfirmationToken(db, person.email);
       await api.call('POST', '/auth/confirm', undefined, { token }, 200);
       const authorization = `Bearer ${await api.login(person)}`;
-      const { id: accountId } = await api.call('POST', '/accounts', authorization, { currency: CURRENCY, name: 'bench' }, 201);
-      await api.call('POST', '/deposits', `Bearer ${adminToken}`, { accountId, amount, externalRef: `bench-seed-${run}-${n}` }, 202);
+      const { id: accountId } = await api.call(
+        'POST',
+        '/accounts',
+        authorization,
+        { currency: CURRENCY, name: 'bench' },
+        201,
+      );
+      await api.call(
+        'POST',
+        '/deposits',
+        `Bearer ${adminToken}`,
+        { accountId, amount, externalRef: `bench-seed-${run}-${n}` },
+        202,
+      );
       accounts[n] = { accountId: String(accountId), authorization };
     };
     await Promise.all(
@@ -65,7 +83,12 @@ export async function seed(apiUrl: string, databaseUrl: string, admin: Credentia
       }),
     );
     await settled(db, `bench-seed-${run}-%`);
-    return { users: accounts.slice(0, users), merchant: accounts[users], payer: accounts[users + 1], statement: accounts[users + 2] };
+    return {
+      users: accounts.slice(0, users),
+      merchant: accounts[users],
+      payer: accounts[users + 1],
+      statement: accounts[users + 2],
+    };
   } finally {
     await db.end();
   }
@@ -96,14 +119,21 @@ class SeedingClient {
     return String(accessToken);
   }
 
-  async call(method: string, path: string, authorization: string | undefined, body: unknown, expected: number): Promise<Record<string, unknown>> {
+  async call(
+    method: string,
+    path: string,
+    authorization: string | undefined,
+    body: unknown,
+    expected: number,
+  ): Promise<Record<string, unknown>> {
     const response = await fetch(`${this.apiUrl}/api/v1${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify(body),
     });
     const answer = (await response.json()) as Record<string, unknown>;
-    if (response.status !== expected) throw new Error(`seed: ${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
+    if (response.status !== expected)
+      throw new Error(`seed: ${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
     return answer;
   }
 }
@@ -122,7 +152,11 @@ export async function seedStatement(databaseUrl: string, accountId: string, oper
       `SELECT id, balance FROM accounts WHERE type = 'TECHNICAL' AND code = 'external:bank' AND currency = $1 FOR UPDATE`,
       [CURRENCY],
     );
-    const account = await one<{ balance: string; user_id: string }>(db, `SELECT balance, user_id FROM accounts WHERE id = $1 FOR UPDATE`, [accountId]);
+    const account = await one<{ balance: string; user_id: string }>(
+      db,
+      `SELECT balance, user_id FROM accounts WHERE id = $1 FOR UPDATE`,
+      [accountId],
+    );
     const admin = await one<{ id: string }>(db, `SELECT id FROM users WHERE role = 'ADMIN'`);
     await db.query(
       `CREATE TEMP TABLE statement_payments ON COMMIT DROP AS

@@ -155,8 +155,14 @@ export class Stack {
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     while (Date.now() < deadline) {
       const crashed = this.processes.find((p) => p.child.exitCode !== null);
-      if (crashed) throw new Error(`${crashed.name} exited with ${crashed.child.exitCode}; see ${this.logDir}/${crashed.name}.log`);
-      const healthy = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+      if (crashed)
+        throw new Error(
+          `${crashed.name} exited with ${crashed.child.exitCode}; see ${this.logDir}/${crashed.name}.log`,
+        );
+      const healthy = await fetch(`${baseUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (healthy) return;
       await sleep(200);
     }

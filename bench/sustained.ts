@@ -45,7 +45,14 @@ export interface SustainedResult {
 export async function sustained(
   db: pg.Client,
   load: TransferLoad,
-  options: { tag: string; clients: number; durationS: number; hotDurationS: number; uniform: () => Transfer; hot: () => Transfer },
+  options: {
+    tag: string;
+    clients: number;
+    durationS: number;
+    hotDurationS: number;
+    uniform: () => Transfer;
+    hot: () => Transfer;
+  },
 ): Promise<SustainedResult> {
   const probe = new BacklogProbe(db);
   const phases: Array<{ phase: SustainedWindow['phase']; tag: string; startedAt: string; load: LoadResult }> = [];
@@ -60,7 +67,10 @@ export async function sustained(
       probe.phase(phase, performance.now());
       phases.push({ phase, tag, startedAt, load: await load.closedLoop(tag, options.clients, seconds, next) });
     }
-    await drained(db, phases.map((p) => p.tag));
+    await drained(
+      db,
+      phases.map((p) => p.tag),
+    );
   } finally {
     probe.stop();
     await sampling;
@@ -153,7 +163,10 @@ class BacklogProbe {
   }
 
   maxAge(phase: SustainedWindow['phase'], fromS: number, toS: number): number {
-    return Math.max(0, ...this.samples.filter((s) => s.phase === phase && s.atS >= fromS && s.atS < toS).map((s) => s.ageS));
+    return Math.max(
+      0,
+      ...this.samples.filter((s) => s.phase === phase && s.atS >= fromS && s.atS < toS).map((s) => s.ageS),
+    );
   }
 
   private async sample(): Promise<void> {
@@ -168,7 +181,11 @@ class BacklogProbe {
     const { oldest, age_s, floor } = rows[0];
     this.since = oldest ?? floor;
     if (this.current) {
-      this.samples.push({ phase: this.current.phase, atS: (performance.now() - this.current.startedMs) / 1000, ageS: age_s ?? 0 });
+      this.samples.push({
+        phase: this.current.phase,
+        atS: (performance.now() - this.current.startedMs) / 1000,
+        ageS: age_s ?? 0,
+      });
     }
   }
 }

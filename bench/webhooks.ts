@@ -54,7 +54,12 @@ export class WebhookReceiver {
     let pending = Infinity;
     while (pending > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      pending = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'PENDING' AND endpoint_id = $1`, [endpointId])).rows[0].n;
+      pending = (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'PENDING' AND endpoint_id = $1`,
+          [endpointId],
+        )
+      ).rows[0].n;
     }
     return pending;
   }
@@ -62,7 +67,12 @@ export class WebhookReceiver {
   /** Once `drained`: what arrived since the last measure, how fast, how late. */
   async measure(db: pg.Client, endpointId: string): Promise<WebhookMeasure> {
     const pending = await this.drained(db, endpointId);
-    const failed = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'FAILED' AND endpoint_id = $1`, [endpointId])).rows[0].n;
+    const failed = (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'FAILED' AND endpoint_id = $1`,
+        [endpointId],
+      )
+    ).rows[0].n;
     const lags = Float64Array.from(this.lagsMs).sort();
     const measured = {
       received: lags.length,
@@ -84,14 +94,23 @@ export class WebhookReceiver {
 }
 
 /** Registers an endpoint as the administrator; answers its id. */
-export async function registerAdminEndpoint(apiUrl: string, admin: { email: string; password: string }, url: string): Promise<string> {
-  const login = await fetch(`${apiUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+export async function registerAdminEndpoint(
+  apiUrl: string,
+  admin: { email: string; password: string },
+  url: string,
+): Promise<string> {
+  const login = await fetch(`${apiUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(admin),
+  });
   const { accessToken } = (await login.json()) as { accessToken: string };
   const res = await fetch(`${apiUrl}/api/v1/webhook-endpoints`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
     body: JSON.stringify({ url, events: ['*'] }),
   });
-  if (res.status !== 201) throw new Error(`registering the webhook endpoint answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 201)
+    throw new Error(`registering the webhook endpoint answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }

@@ -25,7 +25,9 @@ export class Users1795766400000 implements MigrationInterface {
         expires_at timestamptz(3) NOT NULL,
         revoked_at timestamptz(3)
       )`);
-    await db.query(`CREATE INDEX access_tokens_live_by_user ON access_tokens (user_id, created_at, id) WHERE revoked_at IS NULL`);
+    await db.query(
+      `CREATE INDEX access_tokens_live_by_user ON access_tokens (user_id, created_at, id) WHERE revoked_at IS NULL`,
+    );
     await db.query(`
       CREATE TABLE email_confirmations (
         token_hash text PRIMARY KEY,

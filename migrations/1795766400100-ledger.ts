@@ -53,8 +53,12 @@ export class Ledger1795766400100 implements MigrationInterface {
         CONSTRAINT payments_final_has_time CHECK ((status = 'INITIATED') = (processed_at IS NULL)),
         CONSTRAINT payments_failed_has_reason CHECK ((status = 'FAILED') = (failure_reason IS NOT NULL))
       )`);
-    await db.query(`CREATE UNIQUE INDEX payments_idempotency_key ON payments (initiator_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
-    await db.query(`CREATE UNIQUE INDEX payments_external_ref ON payments (external_ref) WHERE external_ref IS NOT NULL`);
+    await db.query(
+      `CREATE UNIQUE INDEX payments_idempotency_key ON payments (initiator_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+    );
+    await db.query(
+      `CREATE UNIQUE INDEX payments_external_ref ON payments (external_ref) WHERE external_ref IS NOT NULL`,
+    );
     await db.query(`CREATE INDEX payments_by_created ON payments (created_at, id)`);
     await db.query(`CREATE INDEX payments_by_payer ON payments (payer_user_id, created_at, id)`);
     await db.query(`CREATE INDEX payments_by_payee ON payments (payee_user_id, created_at, id)`);

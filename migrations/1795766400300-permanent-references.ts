@@ -35,14 +35,19 @@ export class PermanentReferences1795766400300 implements MigrationInterface {
         RAISE EXCEPTION '% rows are permanent: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation';
       END $$`);
     for (const table of PERMANENT_TABLES) {
-      await db.query(`CREATE TRIGGER ${table}_permanent BEFORE DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION rows_are_permanent()`);
+      await db.query(
+        `CREATE TRIGGER ${table}_permanent BEFORE DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION rows_are_permanent()`,
+      );
     }
-    for (const [table, constraint] of FOREIGN_KEYS) await db.query(`ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`);
+    for (const [table, constraint] of FOREIGN_KEYS)
+      await db.query(`ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`);
   }
 
   async down(db: QueryRunner): Promise<void> {
     for (const [table, constraint, column, referenced] of FOREIGN_KEYS) {
-      await db.query(`ALTER TABLE ${table} ADD CONSTRAINT ${constraint} FOREIGN KEY (${column}) REFERENCES ${referenced} (id)`);
+      await db.query(
+        `ALTER TABLE ${table} ADD CONSTRAINT ${constraint} FOREIGN KEY (${column}) REFERENCES ${referenced} (id)`,
+      );
     }
     for (const table of PERMANENT_TABLES) await db.query(`DROP TRIGGER ${table}_permanent ON ${table}`);
     await db.query(`DROP FUNCTION rows_are_permanent()`);

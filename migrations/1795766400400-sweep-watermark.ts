@@ -24,7 +24,9 @@ export class SweepWatermark1795766400400 implements MigrationInterface {
       )`);
     // No sweep has run under this scheme: the first one examines every payment.
     await db.query(`INSERT INTO payment_sweep (finished_before) VALUES ('-infinity')`);
-    await db.query(`CREATE TRIGGER payment_sweep_permanent BEFORE DELETE OR TRUNCATE ON payment_sweep FOR EACH STATEMENT EXECUTE FUNCTION rows_are_permanent()`);
+    await db.query(
+      `CREATE TRIGGER payment_sweep_permanent BEFORE DELETE OR TRUNCATE ON payment_sweep FOR EACH STATEMENT EXECUTE FUNCTION rows_are_permanent()`,
+    );
     await db.query(`DROP INDEX payments_initiated`);
     await db.query(`ALTER TABLE payments SET (fillfactor = 50)`);
   }

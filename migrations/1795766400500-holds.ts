@@ -16,17 +16,29 @@ export class Holds1795766400500 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE accounts ADD COLUMN held_balance bigint NOT NULL DEFAULT 0 CHECK (held_balance >= 0)`);
     await db.query(`ALTER TABLE accounts DROP CONSTRAINT accounts_user_balance_not_negative`);
-    await db.query(`ALTER TABLE accounts ADD CONSTRAINT accounts_user_available_not_negative CHECK (type = 'TECHNICAL' OR balance - held_balance >= 0)`);
+    await db.query(
+      `ALTER TABLE accounts ADD CONSTRAINT accounts_user_available_not_negative CHECK (type = 'TECHNICAL' OR balance - held_balance >= 0)`,
+    );
 
-    await db.query(`ALTER TABLE payments ADD COLUMN capture text NOT NULL DEFAULT 'automatic' CHECK (capture IN ('automatic', 'manual'))`);
+    await db.query(
+      `ALTER TABLE payments ADD COLUMN capture text NOT NULL DEFAULT 'automatic' CHECK (capture IN ('automatic', 'manual'))`,
+    );
     await db.query(`ALTER TABLE payments ADD COLUMN authorized_amount bigint CHECK (authorized_amount > 0)`);
     await db.query(`ALTER TABLE payments ADD COLUMN expires_at timestamptz(3)`);
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_status_check`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('INITIATED', 'AUTHORIZED', 'COMPLETED', 'FAILED', 'VOIDED', 'EXPIRED'))`);
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('INITIATED', 'AUTHORIZED', 'COMPLETED', 'FAILED', 'VOIDED', 'EXPIRED'))`,
+    );
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_final_has_time`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_final_has_time CHECK ((status IN ('INITIATED', 'AUTHORIZED')) = (processed_at IS NULL))`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_only_manual_authorized CHECK (capture = 'manual' OR status NOT IN ('AUTHORIZED', 'VOIDED', 'EXPIRED'))`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_authorized_has_hold_terms CHECK ((authorized_amount IS NULL) = (expires_at IS NULL))`);
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_final_has_time CHECK ((status IN ('INITIATED', 'AUTHORIZED')) = (processed_at IS NULL))`,
+    );
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_only_manual_authorized CHECK (capture = 'manual' OR status NOT IN ('AUTHORIZED', 'VOIDED', 'EXPIRED'))`,
+    );
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_authorized_has_hold_terms CHECK ((authorized_amount IS NULL) = (expires_at IS NULL))`,
+    );
 
     await db.query(`
       CREATE TABLE holds (
@@ -54,12 +66,18 @@ export class Holds1795766400500 implements MigrationInterface {
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_authorized_has_hold_terms`);
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_only_manual_authorized`);
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_final_has_time`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_final_has_time CHECK ((status = 'INITIATED') = (processed_at IS NULL))`);
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_final_has_time CHECK ((status = 'INITIATED') = (processed_at IS NULL))`,
+    );
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_status_check`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('INITIATED', 'COMPLETED', 'FAILED'))`);
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('INITIATED', 'COMPLETED', 'FAILED'))`,
+    );
     await db.query(`ALTER TABLE payments DROP COLUMN expires_at, DROP COLUMN authorized_amount, DROP COLUMN capture`);
     await db.query(`ALTER TABLE accounts DROP CONSTRAINT accounts_user_available_not_negative`);
-    await db.query(`ALTER TABLE accounts ADD CONSTRAINT accounts_user_balance_not_negative CHECK (type = 'TECHNICAL' OR balance >= 0)`);
+    await db.query(
+      `ALTER TABLE accounts ADD CONSTRAINT accounts_user_balance_not_negative CHECK (type = 'TECHNICAL' OR balance >= 0)`,
+    );
     await db.query(`ALTER TABLE accounts DROP COLUMN held_balance`);
   }
 }

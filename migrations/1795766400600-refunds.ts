@@ -20,9 +20,15 @@ export class Refunds1795766400600 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE payments ADD COLUMN parent_payment_id uuid`);
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_type_check`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_type_check CHECK (type IN ('TRANSFER', 'DEPOSIT', 'WITHDRAWAL', 'REFUND'))`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_refund_has_parent CHECK ((type = 'REFUND') = (parent_payment_id IS NOT NULL))`);
-    await db.query(`CREATE INDEX payments_refunds ON payments (parent_payment_id, created_at, id) WHERE parent_payment_id IS NOT NULL`);
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_type_check CHECK (type IN ('TRANSFER', 'DEPOSIT', 'WITHDRAWAL', 'REFUND'))`,
+    );
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_refund_has_parent CHECK ((type = 'REFUND') = (parent_payment_id IS NOT NULL))`,
+    );
+    await db.query(
+      `CREATE INDEX payments_refunds ON payments (parent_payment_id, created_at, id) WHERE parent_payment_id IS NOT NULL`,
+    );
     await db.query(`ALTER TABLE payments ALTER COLUMN created_at SET DEFAULT clock_timestamp()`);
   }
 
@@ -31,7 +37,9 @@ export class Refunds1795766400600 implements MigrationInterface {
     await db.query(`DROP INDEX payments_refunds`);
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_refund_has_parent`);
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_type_check`);
-    await db.query(`ALTER TABLE payments ADD CONSTRAINT payments_type_check CHECK (type IN ('TRANSFER', 'DEPOSIT', 'WITHDRAWAL'))`);
+    await db.query(
+      `ALTER TABLE payments ADD CONSTRAINT payments_type_check CHECK (type IN ('TRANSFER', 'DEPOSIT', 'WITHDRAWAL'))`,
+    );
     await db.query(`ALTER TABLE payments DROP COLUMN parent_payment_id`);
   }
 }

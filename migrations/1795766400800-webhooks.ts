@@ -91,7 +91,9 @@ export class Webhooks1795766400800 implements MigrationInterface {
         CONSTRAINT webhook_deliveries_pending_is_due CHECK ((status = 'PENDING') = (next_attempt_at IS NOT NULL))
       )`);
     await db.query(`CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at, id)`);
-    await db.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING'`);
+    await db.query(
+      `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING'`,
+    );
 
     await db.query(RECORD_DELIVERIES);
     await db.query(`

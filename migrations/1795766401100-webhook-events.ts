@@ -47,8 +47,12 @@ export class WebhookEvents1795766401100 implements MigrationInterface {
     await db.query(`ALTER TABLE webhook_deliveries DROP COLUMN type, DROP COLUMN payment_id, DROP COLUMN payment,
                       ADD COLUMN leased_until timestamptz(3), ADD COLUMN resend boolean NOT NULL DEFAULT false,
                       ADD CONSTRAINT webhook_deliveries_event FOREIGN KEY (event_id) REFERENCES webhook_events (id) ON DELETE CASCADE`);
-    await db.query(`CREATE UNIQUE INDEX webhook_deliveries_one_per_event ON webhook_deliveries (event_id, endpoint_id)`);
-    await db.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE status = 'PENDING'`);
+    await db.query(
+      `CREATE UNIQUE INDEX webhook_deliveries_one_per_event ON webhook_deliveries (event_id, endpoint_id)`,
+    );
+    await db.query(
+      `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE status = 'PENDING'`,
+    );
 
     await db.query(`DROP FUNCTION webhook_record_events(payments[])`);
     await db.query(`
@@ -70,9 +74,15 @@ export class WebhookEvents1795766401100 implements MigrationInterface {
     await db.query(`DROP INDEX webhook_deliveries_one_per_event`);
     await db.query(`ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_event, DROP COLUMN leased_until, DROP COLUMN resend,
                       ADD COLUMN type text, ADD COLUMN payment_id uuid, ADD COLUMN payment jsonb`);
-    await db.query(`UPDATE webhook_deliveries d SET type = ev.type, payment_id = ev.payment_id, payment = ev.data FROM webhook_events ev WHERE ev.id = d.event_id`);
-    await db.query(`ALTER TABLE webhook_deliveries ALTER COLUMN type SET NOT NULL, ALTER COLUMN payment_id SET NOT NULL, ALTER COLUMN payment SET NOT NULL`);
-    await db.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING'`);
+    await db.query(
+      `UPDATE webhook_deliveries d SET type = ev.type, payment_id = ev.payment_id, payment = ev.data FROM webhook_events ev WHERE ev.id = d.event_id`,
+    );
+    await db.query(
+      `ALTER TABLE webhook_deliveries ALTER COLUMN type SET NOT NULL, ALTER COLUMN payment_id SET NOT NULL, ALTER COLUMN payment SET NOT NULL`,
+    );
+    await db.query(
+      `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING'`,
+    );
     await db.query(`DROP TABLE webhook_events`);
   }
 }

@@ -16,7 +16,9 @@ export class BackOffice1795766401300 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     for (const table of ['payments', 'accounts', 'webhook_endpoints']) {
       await db.query(`ALTER TABLE ${table} ADD COLUMN metadata jsonb CHECK (jsonb_typeof(metadata) = 'object')`);
-      await db.query(`CREATE INDEX ${table}_metadata ON ${table} USING gin (metadata jsonb_path_ops) WHERE metadata IS NOT NULL`);
+      await db.query(
+        `CREATE INDEX ${table}_metadata ON ${table} USING gin (metadata jsonb_path_ops) WHERE metadata IS NOT NULL`,
+      );
     }
     await db.query(`
       ALTER TABLE accounts

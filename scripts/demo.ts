@@ -60,7 +60,11 @@ interface Person {
 const say = (line: string) => console.log(line);
 const step = (title: string) => say(`\n== ${title}`);
 
-async function api<T>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+async function api<T>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
   const res = await fetch(`${BASE_URL}/api/v1${path}`, {
     method,
     headers: {
@@ -86,7 +90,10 @@ async function catchMail(port: number): Promise<Mailbox> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString();
-        const body = raw.slice(raw.indexOf('\r\n\r\n') + 4).replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+        const body = raw
+          .slice(raw.indexOf('\r\n\r\n') + 4)
+          .replace(/=\r?\n/g, '')
+          .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
         mails.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
         callback();
       });
@@ -104,7 +111,9 @@ async function catchMail(port: number): Promise<Mailbox> {
         if (token) return token;
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error(`no confirmation mail to ${email} arrived at 127.0.0.1:${port}: is the api running with SMTP_URL=smtp://127.0.0.1:${port}?`);
+      throw new Error(
+        `no confirmation mail to ${email} arrived at 127.0.0.1:${port}: is the api running with SMTP_URL=smtp://127.0.0.1:${port}?`,
+      );
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -117,13 +126,16 @@ async function issueInDatabase(databaseUrl: string): Promise<Mailbox> {
   const where = url.href;
   const db = new Client({ connectionString: databaseUrl });
   await db.connect().catch((error: Error) => {
-    throw new Error(`cannot reach DATABASE_URL (${where}): ${error.message}; set it to the api's database, or DEMO_SMTP_PORT to catch its mail`);
+    throw new Error(
+      `cannot reach DATABASE_URL (${where}): ${error.message}; set it to the api's database, or DEMO_SMTP_PORT to catch its mail`,
+    );
   });
   return {
     description: `confirming e-mails through ${where} (DEMO_SMTP_PORT unset)`,
     async confirmationToken(email) {
       const token = await issueConfirmationToken(db, email);
-      if (!token) throw new Error(`${email} is not in ${where}: is DATABASE_URL the database of the api at ${BASE_URL}?`);
+      if (!token)
+        throw new Error(`${email} is not in ${where}: is DATABASE_URL the database of the api at ${BASE_URL}?`);
       return token;
     },
     close: () => db.end(),
@@ -142,7 +154,10 @@ function connect(person: Person): Promise<Socket> {
 function settle(person: Person, payment: Payment): Promise<Payment> {
   const socket = person.socket!;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`payment ${payment.id} still not final after ${SETTLE_TIMEOUT_MS} ms`)), SETTLE_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`payment ${payment.id} still not final after ${SETTLE_TIMEOUT_MS} ms`)),
+      SETTLE_TIMEOUT_MS,
+    );
     const done = (final: Payment) => {
       if (final.id !== payment.id || final.status === 'INITIATED') return;
       clearTimeout(timer);
@@ -161,7 +176,9 @@ async function pay(title: string, watcher: Person, start: () => Promise<Payment>
   const final = await settle(watcher, payment);
   const converted = final.rate ? ` → ${final.targetAmount} ${final.targetCurrency} at ${final.rate}` : '';
   const outcome = final.status === 'COMPLETED' ? '' : ` (${final.failureReason})`;
-  say(`   ${final.status} in ${Date.now() - started} ms: ${final.amount} ${final.currency}${converted}, commission ${final.commission} ${final.currency}${outcome}`);
+  say(
+    `   ${final.status} in ${Date.now() - started} ms: ${final.amount} ${final.currency}${converted}, commission ${final.commission} ${final.currency}${outcome}`,
+  );
   return final;
 }
 
@@ -171,18 +188,23 @@ async function register(mailbox: Mailbox, name: string): Promise<Person> {
   await api('POST', '/auth/register', { body: { email, password, name } });
   const token = await mailbox.confirmationToken(email);
   await api('POST', '/auth/confirm', { body: { token } });
-  const login = await api<{ accessToken: string }>('POST', '/auth/login', { body: { email, password, tokenName: 'demo' } });
+  const login = await api<{ accessToken: string }>('POST', '/auth/login', {
+    body: { email, password, tokenName: 'demo' },
+  });
   say(`${name} registered as ${email}, confirmed the e-mail and logged in`);
   return { name, email, token: login.accessToken };
 }
 
 async function main() {
-  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD to the administrator the api was started with');
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD)
+    throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD to the administrator the api was started with');
   const mailbox = SMTP_PORT ? await catchMail(SMTP_PORT) : await issueInDatabase(DATABASE_URL);
   const people: Person[] = [];
   try {
     step(`billing-gateway at ${BASE_URL}; ${mailbox.description}`);
-    const adminLogin = await api<{ accessToken: string }>('POST', '/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, tokenName: 'demo' } });
+    const adminLogin = await api<{ accessToken: string }>('POST', '/auth/login', {
+      body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, tokenName: 'demo' },
+    });
     const admin: Person = { name: 'Admin', email: ADMIN_EMAIL, token: adminLogin.accessToken };
     say('Admin logged in');
 
@@ -190,42 +212,78 @@ async function main() {
     const alice = await register(mailbox, 'Alice');
     const bob = await register(mailbox, 'Bob');
     people.push(alice, bob);
-    const aliceUsd = await api<Account>('POST', '/accounts', { token: alice.token, body: { currency: 'USD', name: 'Alice USD' } });
-    const bobEur = await api<Account>('POST', '/accounts', { token: bob.token, body: { currency: 'EUR', name: 'Bob EUR' } });
+    const aliceUsd = await api<Account>('POST', '/accounts', {
+      token: alice.token,
+      body: { currency: 'USD', name: 'Alice USD' },
+    });
+    const bobEur = await api<Account>('POST', '/accounts', {
+      token: bob.token,
+      body: { currency: 'EUR', name: 'Bob EUR' },
+    });
     say(`Alice opened a USD account ${aliceUsd.id}, Bob a EUR account ${bobEur.id}`);
     for (const person of people) person.socket = await connect(person);
     say('Both listen for their payments on Socket.IO /events');
 
     step('The administrator sets the exchange rates');
-    for (const [from, to, rate] of [['USD', 'EUR', '0.92'], ['EUR', 'USD', '1.08']]) {
+    for (const [from, to, rate] of [
+      ['USD', 'EUR', '0.92'],
+      ['EUR', 'USD', '1.08'],
+    ]) {
       await api('PUT', `/admin/rates/${from}/${to}`, { token: admin.token, body: { rate } });
       say(`${from}→${to} = ${rate}`);
     }
 
     step('Money moves');
-    await pay('Admin deposits 100.00 USD into Alice\'s account', alice, () =>
-      api('POST', '/deposits', { token: admin.token, headers: { 'Idempotency-Key': randomUUID() }, body: { accountId: aliceUsd.id, amount: '100.00', externalRef: `demo-${randomUUID()}` } }),
+    await pay("Admin deposits 100.00 USD into Alice's account", alice, () =>
+      api('POST', '/deposits', {
+        token: admin.token,
+        headers: { 'Idempotency-Key': randomUUID() },
+        body: { accountId: aliceUsd.id, amount: '100.00', externalRef: `demo-${randomUUID()}` },
+      }),
     );
     await pay('Alice pays Bob 25.00 USD for concert tickets (Bob holds EUR)', alice, () =>
-      api('POST', '/payments', { token: alice.token, headers: { 'Idempotency-Key': randomUUID() }, body: { fromAccountId: aliceUsd.id, toAccountId: bobEur.id, amount: '25.00', description: 'Concert tickets' } }),
+      api('POST', '/payments', {
+        token: alice.token,
+        headers: { 'Idempotency-Key': randomUUID() },
+        body: { fromAccountId: aliceUsd.id, toAccountId: bobEur.id, amount: '25.00', description: 'Concert tickets' },
+      }),
     );
     await pay('Bob pays Alice back 5.00 EUR for the drinks', bob, () =>
-      api('POST', '/payments', { token: bob.token, headers: { 'Idempotency-Key': randomUUID() }, body: { fromAccountId: bobEur.id, toAccountId: aliceUsd.id, amount: '5.00', description: 'Drinks' } }),
+      api('POST', '/payments', {
+        token: bob.token,
+        headers: { 'Idempotency-Key': randomUUID() },
+        body: { fromAccountId: bobEur.id, toAccountId: aliceUsd.id, amount: '5.00', description: 'Drinks' },
+      }),
     );
     await pay('Bob withdraws 10.00 EUR to his e-wallet', bob, () =>
-      api('POST', '/withdrawals', { token: bob.token, headers: { 'Idempotency-Key': randomUUID() }, body: { accountId: bobEur.id, amount: '10.00', destination: 'wallet-bob-1' } }),
+      api('POST', '/withdrawals', {
+        token: bob.token,
+        headers: { 'Idempotency-Key': randomUUID() },
+        body: { accountId: bobEur.id, amount: '10.00', destination: 'wallet-bob-1' },
+      }),
     );
 
     step('Balances');
-    for (const [person, account] of [[alice, aliceUsd], [bob, bobEur]] as const) {
+    for (const [person, account] of [
+      [alice, aliceUsd],
+      [bob, bobEur],
+    ] as const) {
       const now = await api<Account>('GET', `/accounts/${account.id}`, { token: person.token });
       say(`${person.name}: ${now.balance} ${now.currency}`);
     }
 
     step('Trial balance (GET /api/v1/admin/ledger/check)');
-    const check = await api<{ balanced: boolean; currencies: Array<{ currency: string; sum: string }>; mismatchedAccounts: unknown[] }>('GET', '/admin/ledger/check', { token: admin.token });
+    const check = await api<{
+      balanced: boolean;
+      currencies: Array<{ currency: string; sum: string }>;
+      mismatchedAccounts: unknown[];
+    }>('GET', '/admin/ledger/check', { token: admin.token });
     say(check.currencies.map((c) => `${c.currency} ${c.sum}`).join(', '));
-    say(check.balanced && check.mismatchedAccounts.length === 0 ? 'The ledger balances: every currency sums to zero, every balance equals its operations.' : `THE LEDGER DOES NOT BALANCE: ${JSON.stringify(check)}`);
+    say(
+      check.balanced && check.mismatchedAccounts.length === 0
+        ? 'The ledger balances: every currency sums to zero, every balance equals its operations.'
+        : `THE LEDGER DOES NOT BALANCE: ${JSON.stringify(check)}`,
+    );
     if (!check.balanced) process.exitCode = 1;
   } finally {
     for (const person of people) person.socket?.close();

@@ -39,7 +39,9 @@ function example(schema: Schema): unknown {
   if (resolved.enum?.length) return resolved.enum[0];
   const type = typeOf(resolved);
   if (type === 'object' || resolved.properties) {
-    return Object.fromEntries(Object.entries(resolved.properties ?? {}).map(([name, property]) => [name, example(property)]));
+    return Object.fromEntries(
+      Object.entries(resolved.properties ?? {}).map(([name, property]) => [name, example(property)]),
+    );
   }
   if (type === 'array') return resolved.items ? [example(resolved.items)] : [];
   if (type === 'boolean') return false;
@@ -50,7 +52,10 @@ function example(schema: Schema): unknown {
 const LOGIN_BODY = { email: '{{ _.email }}', password: '{{ _.password }}' };
 
 function body(id: string, operation: OperationObject) {
-  const content = operation.requestBody && 'content' in operation.requestBody ? operation.requestBody.content['application/json'] : undefined;
+  const content =
+    operation.requestBody && 'content' in operation.requestBody
+      ? operation.requestBody.content['application/json']
+      : undefined;
   if (!content?.schema) return {};
   const value = id === LOGIN ? LOGIN_BODY : example(content.schema);
   return { mimeType: 'application/json', text: JSON.stringify(value, null, 2) };
@@ -80,14 +85,23 @@ function url(path: string, parameters: ParameterObject[]): string {
 function queryParameters(parameters: ParameterObject[]) {
   return parameters
     .filter((p) => p.in === 'query')
-    .map((p) => ({ name: p.style === 'deepObject' ? `${p.name}[eq]` : p.name, value: '', description: p.description ?? '', disabled: true }));
+    .map((p) => ({
+      name: p.style === 'deepObject' ? `${p.name}[eq]` : p.name,
+      value: '',
+      description: p.description ?? '',
+      disabled: true,
+    }));
 }
 
 function headers(parameters: ParameterObject[], hasBody: boolean) {
   const list: Array<{ name: string; value: string; description?: string }> = [];
   if (hasBody) list.push({ name: 'Content-Type', value: 'application/json' });
   for (const p of parameters.filter((p) => p.in === 'header')) {
-    list.push({ name: p.name, value: p.name === 'Idempotency-Key' ? "{% uuid 'v4' %}" : '', description: p.description ?? '' });
+    list.push({
+      name: p.name,
+      value: p.name === 'Idempotency-Key' ? "{% uuid 'v4' %}" : '',
+      description: p.description ?? '',
+    });
   }
   return list;
 }
@@ -112,34 +126,36 @@ const folderOf = (operation: OperationObject) => {
   return tag ? `fld_${tag}` : WORKSPACE;
 };
 
-const requests = Object.entries(document.paths).flatMap(([path, item]) =>
-  METHODS.flatMap((method) => {
-    const operation = item[method];
-    if (!operation) return [];
-    const id = `req_${operation.operationId}`;
-    const parameters = (operation.parameters ?? []) as ParameterObject[];
-    const requestBody = body(id, operation);
-    return [
-      {
-        _id: id,
-        _type: 'request',
-        // A request whose tags name no folder sits in the workspace: Insomnia drops one whose parent is missing.
-        parentId: folderOf(operation),
-        name: operation.summary ?? operation.operationId,
-        description: operation.description ?? '',
-        method: method.toUpperCase(),
-        url: url(path, parameters),
-        body: requestBody,
-        parameters: queryParameters(parameters),
-        headers: headers(parameters, 'mimeType' in requestBody),
-        authentication: isPublic(operation) ? {} : { type: 'bearer', token: '{{ _.token }}' },
-        metaSortKey: 0,
-        created: TIME,
-        modified: TIME,
-      },
-    ];
-  }),
-).map((request, index) => ({ ...request, metaSortKey: index }));
+const requests = Object.entries(document.paths)
+  .flatMap(([path, item]) =>
+    METHODS.flatMap((method) => {
+      const operation = item[method];
+      if (!operation) return [];
+      const id = `req_${operation.operationId}`;
+      const parameters = (operation.parameters ?? []) as ParameterObject[];
+      const requestBody = body(id, operation);
+      return [
+        {
+          _id: id,
+          _type: 'request',
+          // A request whose tags name no folder sits in the workspace: Insomnia drops one whose parent is missing.
+          parentId: folderOf(operation),
+          name: operation.summary ?? operation.operationId,
+          description: operation.description ?? '',
+          method: method.toUpperCase(),
+          url: url(path, parameters),
+          body: requestBody,
+          parameters: queryParameters(parameters),
+          headers: headers(parameters, 'mimeType' in requestBody),
+          authentication: isPublic(operation) ? {} : { type: 'bearer', token: '{{ _.token }}' },
+          metaSortKey: 0,
+          created: TIME,
+          modified: TIME,
+        },
+      ];
+    }),
+  )
+  .map((request, index) => ({ ...request, metaSortKey: index }));
 
 const accessTokenPath = Buffer.from('$.accessToken').toString('base64');
 const environment = {
@@ -166,7 +182,16 @@ const exported = {
   __export_date: EXPORTED_AT,
   __export_source: 'billing-gateway:scripts/insomnia.ts',
   resources: [
-    { _id: WORKSPACE, _type: 'workspace', parentId: null, name: document.info.title, description: document.info.description ?? '', scope: 'collection', created: TIME, modified: TIME },
+    {
+      _id: WORKSPACE,
+      _type: 'workspace',
+      parentId: null,
+      name: document.info.title,
+      description: document.info.description ?? '',
+      scope: 'collection',
+      created: TIME,
+      modified: TIME,
+    },
     environment,
     ...folders,
     ...requests,

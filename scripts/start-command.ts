@@ -8,7 +8,11 @@ export type StartScript = 'start:api' | 'start:worker' | 'migration:run' | 'migr
  * as `npm run` does, flags included, without npm in between.
  */
 export function startCommand(npmScript: StartScript): { nodeArgs: string[]; entry: string } {
-  const command = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts[npmScript].split(' && ').at(-1)!;
+  const command = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts[
+    npmScript
+  ]
+    .split(' && ')
+    .at(-1)!;
   const [node, ...args] = command.split(' ');
   if (node !== 'node' || !args.length) throw new Error(`${npmScript} is not "node <flags…> <file>": ${command}`);
   return { nodeArgs: args.slice(0, -1), entry: args.at(-1)! };

@@ -75,7 +75,11 @@ describe('API keys', () => {
     const { key } = await createKey(user);
     const me = await request(api.url).get('/api/v1/users/me').set(bearer(key)).expect(200);
     expect(me.body).toMatchObject({ id: user.id, email: user.email });
-    const account = await request(api.url).post('/api/v1/accounts').set(bearer(key)).send({ currency: 'USD' }).expect(201);
+    const account = await request(api.url)
+      .post('/api/v1/accounts')
+      .set(bearer(key))
+      .send({ currency: 'USD' })
+      .expect(201);
     expect(account.body).toMatchObject({ userId: user.id, currency: 'USD', balance: '0.00' });
     const payment = await request(api.url)
       .post('/api/v1/payments')
@@ -90,8 +94,18 @@ describe('API keys', () => {
     const user = await registerUser(api);
     const account = await openAccount(api, user);
     const { key } = await createKey(user, { name: 'reporting', readOnly: true });
-    for (const path of ['/api/v1/users/me', '/api/v1/accounts', `/api/v1/accounts/${account}`, `/api/v1/accounts/${account}/operations`, '/api/v1/payments', '/api/v1/rates']) {
-      expect({ path, status: (await request(api.url).get(path).set(bearer(key))).status }).toEqual({ path, status: 200 });
+    for (const path of [
+      '/api/v1/users/me',
+      '/api/v1/accounts',
+      `/api/v1/accounts/${account}`,
+      `/api/v1/accounts/${account}/operations`,
+      '/api/v1/payments',
+      '/api/v1/rates',
+    ]) {
+      expect({ path, status: (await request(api.url).get(path).set(bearer(key))).status }).toEqual({
+        path,
+        status: 200,
+      });
     }
     const writes: Array<[string, string, object?]> = [
       ['post', '/api/v1/accounts', { currency: 'USD' }],
@@ -103,7 +117,12 @@ describe('API keys', () => {
     ];
     for (const [method, path, body] of writes) {
       const res = await send(method, path, bearer(key), body);
-      expect({ method, path, status: res.status, code: problemOf(res).code }).toEqual({ method, path, status: 403, code: 'FORBIDDEN' });
+      expect({ method, path, status: res.status, code: problemOf(res).code }).toEqual({
+        method,
+        path,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
     }
     const accounts = await request(api.url).get('/api/v1/accounts').set(user.auth).expect(200);
     expect(accounts.body.data.map((a: { id: string }) => a.id)).toEqual([account]);
@@ -124,11 +143,17 @@ describe('API keys', () => {
       ];
       for (const [method, path, body] of attempts) {
         const res = await send(method, path, bearer(key), body);
-        expect({ method, path, status: res.status, code: problemOf(res).code }).toEqual({ method, path, status: 403, code: 'FORBIDDEN' });
+        expect({ method, path, status: res.status, code: problemOf(res).code }).toEqual({
+          method,
+          path,
+          status: 403,
+          code: 'FORBIDDEN',
+        });
       }
     }
     // Logging out with a key revoked nothing: both keys and the login still work.
-    for (const auth of [bearer(full.key), bearer(readOnly.key), user.auth]) await request(api.url).get('/api/v1/users/me').set(auth).expect(200);
+    for (const auth of [bearer(full.key), bearer(readOnly.key), user.auth])
+      await request(api.url).get('/api/v1/users/me').set(auth).expect(200);
     const list = await request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200);
     expect(list.body.data.map((k: CreatedKey) => k.name).sort()).toEqual(['full', 'read-only']);
   });
@@ -146,7 +171,9 @@ describe('API keys', () => {
     const revoked = await createKey(user, { name: 'revoked' });
     await request(api.url).get('/api/v1/users/me').set(bearer(revoked.key)).expect(200);
     await request(api.url).delete(`/api/v1/api-keys/${revoked.id}`).set(user.auth).expect(204);
-    expect(problemOf(await request(api.url).get('/api/v1/users/me').set(bearer(revoked.key)).expect(401)).code).toBe('UNAUTHORIZED');
+    expect(problemOf(await request(api.url).get('/api/v1/users/me').set(bearer(revoked.key)).expect(401)).code).toBe(
+      'UNAUTHORIZED',
+    );
     await request(api.url).get('/api/v1/users/me').set(bearer(kept.key)).expect(200);
     const list = await request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200);
     expect(list.body.data.map((k: CreatedKey) => k.id)).toEqual([kept.id]);
@@ -185,7 +212,9 @@ describe('API keys', () => {
     const created = await createKey(user);
     await request(api.url).get('/api/v1/users/me').set(bearer(created.key)).expect(200);
     // Written beside the request, not awaited by it.
-    const lastUsed = async () => (await request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200)).body.data[0].lastUsedAt as string | null;
+    const lastUsed = async () =>
+      (await request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200)).body.data[0].lastUsedAt as
+        string | null;
     for (let i = 0; i < 20 && !(await lastUsed()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await lastUsed()).toMatch(TIMESTAMP);
     expect(Date.parse((await lastUsed())!)).toBeGreaterThanOrEqual(Date.parse(created.createdAt));
@@ -213,11 +242,16 @@ describe('API keys', () => {
     beforeAll(async () => {
       user = await registerUser(api);
       keys = [];
-      for (const [name, readOnly] of [['k0', false], ['k1', true], ['k2', false]] as const) keys.push(await createKey(user, { name, readOnly }));
+      for (const [name, readOnly] of [
+        ['k0', false],
+        ['k1', true],
+        ['k2', false],
+      ] as const)
+        keys.push(await createKey(user, { name, readOnly }));
       await createKey(await registerUser(api), { name: 'someone else' });
     });
 
-    it('lists only the caller\'s keys, newest first by default', async () => {
+    it("lists only the caller's keys, newest first by default", async () => {
       const res = await request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200);
       expect(res.body.data.map((k: CreatedKey) => k.name)).toEqual(['k2', 'k1', 'k0']);
     });
@@ -225,10 +259,20 @@ describe('API keys', () => {
     it('pages with a signed cursor, and refuses a tampered one', async () => {
       const first = await request(api.url).get('/api/v1/api-keys?limit=2&sort=name').set(user.auth).expect(200);
       expect(first.body.data.map((k: CreatedKey) => k.name)).toEqual(['k0', 'k1']);
-      const second = await request(api.url).get(`/api/v1/api-keys?limit=2&sort=name&cursor=${first.body.nextCursor}`).set(user.auth).expect(200);
+      const second = await request(api.url)
+        .get(`/api/v1/api-keys?limit=2&sort=name&cursor=${first.body.nextCursor}`)
+        .set(user.auth)
+        .expect(200);
       expect(second.body).toEqual({ data: [expect.objectContaining({ name: 'k2' })], nextCursor: null });
       const tampered = `${first.body.nextCursor.slice(0, -2)}xx`;
-      expect(problemOf(await request(api.url).get(`/api/v1/api-keys?limit=2&sort=name&cursor=${tampered}`).set(user.auth).expect(400)).code).toBe('INVALID_QUERY');
+      expect(
+        problemOf(
+          await request(api.url)
+            .get(`/api/v1/api-keys?limit=2&sort=name&cursor=${tampered}`)
+            .set(user.auth)
+            .expect(400),
+        ).code,
+      ).toBe('INVALID_QUERY');
     });
 
     it('filters and sorts by its fields', async () => {
@@ -236,17 +280,27 @@ describe('API keys', () => {
       expect(readOnly.body.data.map((k: CreatedKey) => k.id)).toEqual([keys[1].id]);
       const sorted = await request(api.url).get('/api/v1/api-keys?sort=-name&name[ne]=k1').set(user.auth).expect(200);
       expect(sorted.body.data.map((k: CreatedKey) => k.name)).toEqual(['k2', 'k0']);
-      const byPrefix = await request(api.url).get(`/api/v1/api-keys?prefix=${keys[0].prefix}`).set(user.auth).expect(200);
+      const byPrefix = await request(api.url)
+        .get(`/api/v1/api-keys?prefix=${keys[0].prefix}`)
+        .set(user.auth)
+        .expect(200);
       expect(byPrefix.body.data.map((k: CreatedKey) => k.id)).toEqual([keys[0].id]);
     });
 
-    it.each(['limit=0', 'limit=201', 'sort=key', 'key=x', 'secretHash=x', 'readOnly=maybe', 'id=not-a-uuid', 'createdAt[gte]=yesterday', 'name[like]=k'])(
-      'refuses the query %s with 400 INVALID_QUERY',
-      async (query) => {
-        const res = await request(api.url).get(`/api/v1/api-keys?${query}`).set(user.auth).expect(400);
-        expect(problemOf(res).code).toBe('INVALID_QUERY');
-      },
-    );
+    it.each([
+      'limit=0',
+      'limit=201',
+      'sort=key',
+      'key=x',
+      'secretHash=x',
+      'readOnly=maybe',
+      'id=not-a-uuid',
+      'createdAt[gte]=yesterday',
+      'name[like]=k',
+    ])('refuses the query %s with 400 INVALID_QUERY', async (query) => {
+      const res = await request(api.url).get(`/api/v1/api-keys?${query}`).set(user.auth).expect(400);
+      expect(problemOf(res).code).toBe('INVALID_QUERY');
+    });
   });
 
   describe('on another api process', () => {
@@ -266,11 +320,15 @@ describe('API keys', () => {
       expect(problemOf(res).code).toBe('UNAUTHORIZED');
     });
 
-    it('refuses a read-only key\'s write there too', async () => {
+    it("refuses a read-only key's write there too", async () => {
       const user = await registerUser(api);
       const { key } = await createKey(user, { name: 'reporting', readOnly: true });
       await request(second.url).get('/api/v1/accounts').set(bearer(key)).expect(200);
-      expect(problemOf(await request(second.url).post('/api/v1/accounts').set(bearer(key)).send({ currency: 'USD' }).expect(403)).code).toBe('FORBIDDEN');
+      expect(
+        problemOf(
+          await request(second.url).post('/api/v1/accounts').set(bearer(key)).send({ currency: 'USD' }).expect(403),
+        ).code,
+      ).toBe('FORBIDDEN');
     });
   });
 });

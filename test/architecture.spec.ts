@@ -35,17 +35,31 @@ const LEDGER_ACCOUNT_COLUMNS = ['balance', 'held_balance'];
 const migratedTables = () =>
   readdirSync('migrations')
     .filter((f) => /^\d+-.+\.ts$/.test(f))
-    .flatMap((f) => [...readFileSync(join('migrations', f), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]));
+    .flatMap((f) =>
+      [...readFileSync(join('migrations', f), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map(
+        (m) => m[1],
+      ),
+    );
 
 /** A file's code without its comments, where prose may name a statement it does not run. */
-const code = (file: string) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+const code = (file: string) =>
+  readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|\s)\/\/.*$/gm, '$1');
 
 /** What the SQL of `source` writes: each table, and for an UPDATE the columns it sets. */
 function writesOf(source: string): Array<{ statement: string; table: string; columns: string[] }> {
-  return [...source.matchAll(/\b(INSERT INTO|UPDATE|DELETE FROM|TRUNCATE(?: TABLE)?)\s+(?:ONLY\s+)?(\w+)\b(?=([^`]*))/g)].map((m) => ({
+  return [
+    ...source.matchAll(/\b(INSERT INTO|UPDATE|DELETE FROM|TRUNCATE(?: TABLE)?)\s+(?:ONLY\s+)?(\w+)\b(?=([^`]*))/g),
+  ].map((m) => ({
     statement: m[1],
     table: m[2],
-    columns: m[1] === 'UPDATE' ? [.../\bSET\b([\s\S]*?)(?:\bFROM\b|\bWHERE\b|\bRETURNING\b|$)/.exec(m[3])?.[1].matchAll(/(\w+)\s*=/g) ?? []].map((c) => c[1]) : [],
+    columns:
+      m[1] === 'UPDATE'
+        ? [
+            ...(/\bSET\b([\s\S]*?)(?:\bFROM\b|\bWHERE\b|\bRETURNING\b|$)/.exec(m[3])?.[1].matchAll(/(\w+)\s*=/g) ?? []),
+          ].map((c) => c[1])
+        : [],
   }));
 }
 
@@ -60,25 +74,35 @@ function sources(dir: string): string[] {
 const imports = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
 
 describe('architecture', () => {
-  it.each(Object.keys(ALLOWED))('lets the %s library import only the libraries below it, through their public face', (library) => {
-    const offending: string[] = [];
-    for (const file of sources(join('libs', library, 'src'))) {
-      for (const target of imports(file)) {
-        const alias = /^#(\w+)$/.exec(target)?.[1];
-        if (alias && !ALLOWED[library].includes(alias)) offending.push(`${relative('.', file)} imports #${alias}`);
-        if (/(^|\/)(apps|libs)\//.test(target) || /\.\.\/\.\.\/\.\.\//.test(target)) offending.push(`${relative('.', file)} reaches into ${target}`);
+  it.each(Object.keys(ALLOWED))(
+    'lets the %s library import only the libraries below it, through their public face',
+    (library) => {
+      const offending: string[] = [];
+      for (const file of sources(join('libs', library, 'src'))) {
+        for (const target of imports(file)) {
+          const alias = /^#(\w+)$/.exec(target)?.[1];
+          if (alias && !ALLOWED[library].includes(alias)) offending.push(`${relative('.', file)} imports #${alias}`);
+          if (/(^|\/)(apps|libs)\//.test(target) || /\.\.\/\.\.\/\.\.\//.test(target))
+            offending.push(`${relative('.', file)} reaches into ${target}`);
+        }
       }
-    }
-    expect(offending).toEqual([]);
-  });
+      expect(offending).toEqual([]);
+    },
+  );
 
   it('lets the apps reach libraries only through their public faces', () => {
-    const offending = sources('apps').flatMap((file) => imports(file).filter((target) => target.includes('libs/')).map((target) => `${file} imports ${target}`));
+    const offending = sources('apps').flatMap((file) =>
+      imports(file)
+        .filter((target) => target.includes('libs/'))
+        .map((target) => `${file} imports ${target}`),
+    );
     expect(offending).toEqual([]);
   });
 
   describe('lets each library write only the tables it owns', () => {
-    const owners = new Map(Object.entries(TABLE_OWNERS).flatMap(([library, tables]) => tables.map((table) => [table, library])));
+    const owners = new Map(
+      Object.entries(TABLE_OWNERS).flatMap(([library, tables]) => tables.map((table) => [table, library])),
+    );
 
     it('knows the one owner of every table the migrations create', () => {
       const tables = migratedTables();
@@ -98,7 +122,10 @@ describe('architecture', () => {
           const balances = columns.filter((c) => LEDGER_ACCOUNT_COLUMNS.includes(c));
           const at = `${relative('.', file)}: ${statement} ${table}`;
           if (table === 'accounts' && statement === 'UPDATE' && library === 'ledger') {
-            if (balances.length < columns.length) offending.push(`${at} sets ${columns.join(', ')}: the ledger sets only ${LEDGER_ACCOUNT_COLUMNS.join(', ')}`);
+            if (balances.length < columns.length)
+              offending.push(
+                `${at} sets ${columns.join(', ')}: the ledger sets only ${LEDGER_ACCOUNT_COLUMNS.join(', ')}`,
+              );
           } else if (owner !== library) offending.push(`${at}, a table of ${owner}`);
           else if (balances.length) offending.push(`${at} sets ${balances.join(', ')}, the ledger's columns`);
         }
@@ -111,11 +138,18 @@ describe('architecture', () => {
     const FIGURE = /\d\s?(%|µs|ms\b|[KM]B\b|\/s\b|×)|\ba (third|quarter|fifth|sixth|seventh|eighth|ninth|tenth) of\b/;
 
     it('in no comment of the code', () => {
-      const files = execFileSync('git', ['ls-files', 'apps/*.ts', 'libs/*.ts', 'migrations/*.ts', 'scripts/*.ts'], { encoding: 'utf8' }).split('\n').filter((f) => f && !f.endsWith('.spec.ts'));
+      const files = execFileSync('git', ['ls-files', 'apps/*.ts', 'libs/*.ts', 'migrations/*.ts', 'scripts/*.ts'], {
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter((f) => f && !f.endsWith('.spec.ts'));
       const offending = files.flatMap((file) =>
         readFileSync(file, 'utf8')
           .split('\n')
-          .map((line, i) => ({ at: `${file}:${i + 1}`, comment: /^\s*(\/\/|\/?\*)/.test(line) ? line : (/\s\/\/\s.*$/.exec(line)?.[0] ?? '') }))
+          .map((line, i) => ({
+            at: `${file}:${i + 1}`,
+            comment: /^\s*(\/\/|\/?\*)/.test(line) ? line : (/\s\/\/\s.*$/.exec(line)?.[0] ?? ''),
+          }))
           .filter(({ comment }) => FIGURE.test(comment))
           .map(({ at, comment }) => `${at} ${comment.trim()}`),
       );

@@ -28,12 +28,16 @@ describe('the confirmation page the e-mail links to', () => {
 
   /** The e-mailed link's path and query, on the test app. */
   const open = (link: URL) => page.goto(`${running.url}${link.pathname}${link.search}`);
-  const confirmed = async (user: TestUser) => (await request(running.url).get('/api/v1/users/me').set(user.auth).expect(200)).body.confirmed;
-  const refusal = async (token: string) => (await request(running.url).post('/api/v1/auth/confirm').send({ token }).expect(400)).body;
+  const confirmed = async (user: TestUser) =>
+    (await request(running.url).get('/api/v1/users/me').set(user.auth).expect(200)).body.confirmed;
+  const refusal = async (token: string) =>
+    (await request(running.url).post('/api/v1/auth/confirm').send({ token }).expect(400)).body;
 
   it('answers GET /confirm with 200 text/html, a policy that admits its own script only, no-store, and never the token in its markup', async () => {
     const token = '"><script>alert(1)</script>';
-    const res = await request(running.url).get(`/confirm?token=${encodeURIComponent(token)}`).expect(200);
+    const res = await request(running.url)
+      .get(`/confirm?token=${encodeURIComponent(token)}`)
+      .expect(200);
     expect(res.headers).toMatchObject({
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
@@ -54,7 +58,9 @@ describe('the confirmation page the e-mail links to', () => {
     expect(await confirmed(user)).toBe(false);
 
     await page.getByRole('button', BUTTON).click();
-    await expect(page.getByRole('status').filter({ hasText: 'is confirmed' }).textContent()).resolves.toContain(user.email);
+    await expect(page.getByRole('status').filter({ hasText: 'is confirmed' }).textContent()).resolves.toContain(
+      user.email,
+    );
     expect(await confirmed(user)).toBe(true);
     expect(await page.getByRole('button', BUTTON).isVisible()).toBe(false);
   });
@@ -66,7 +72,9 @@ describe('the confirmation page the e-mail links to', () => {
     page.on('request', (req) => void (req.method() === 'POST' && posted.push(new URL(req.url()).pathname)));
     await page.goto(`${running.url}${link.pathname}/${link.search}`);
     await page.getByRole('button', BUTTON).click();
-    await expect(page.getByRole('status').filter({ hasText: 'is confirmed' }).textContent()).resolves.toContain(user.email);
+    await expect(page.getByRole('status').filter({ hasText: 'is confirmed' }).textContent()).resolves.toContain(
+      user.email,
+    );
     expect(await confirmed(user)).toBe(true);
     expect(posted).toEqual(['/api/v1/auth/confirm']);
   });

@@ -42,13 +42,20 @@ describe('workers that crash, stop or race', () => {
   }
 
   /** Transfers around the ring, many at once, as concurrent clients would send them. */
-  async function burst({ users, accounts }: { users: TestUser[]; accounts: string[] }, count: number): Promise<string[]> {
+  async function burst(
+    { users, accounts }: { users: TestUser[]; accounts: string[] },
+    count: number,
+  ): Promise<string[]> {
     const answers = await Promise.all(
       Array.from({ length: count }, (_, i) =>
         request(api.url)
           .post('/api/v1/payments')
           .set(users[i % users.length].auth)
-          .send({ fromAccountId: accounts[i % accounts.length], toAccountId: accounts[(i + 1) % accounts.length], amount: `${1 + (i % 5)}.00` })
+          .send({
+            fromAccountId: accounts[i % accounts.length],
+            toAccountId: accounts[(i + 1) % accounts.length],
+            amount: `${1 + (i % 5)}.00`,
+          })
           .expect(202),
       ),
     );
@@ -56,7 +63,10 @@ describe('workers that crash, stop or race', () => {
   }
 
   async function finalCount(accounts: string[]): Promise<number> {
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM payments WHERE type = 'TRANSFER' AND status <> 'INITIATED' AND from_account_id = ANY($1::uuid[])`, [accounts]);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM payments WHERE type = 'TRANSFER' AND status <> 'INITIATED' AND from_account_id = ANY($1::uuid[])`,
+      [accounts],
+    );
     return n;
   }
 
@@ -72,12 +82,27 @@ describe('workers that crash, stop or race', () => {
   async function expectFinishedOnce(ids: string[], { users, accounts }: { users: TestUser[]; accounts: string[] }) {
     const finals: Payment[] = [];
     for (const id of ids) finals.push(await settled(api, admin, id, 30_000));
-    expect(finals.filter((p) => p.status === 'FAILED').every((p) => p.failureReason === 'INSUFFICIENT_FUNDS')).toBe(true);
-    const legs = await db.query<Array<{ payment_id: string; n: number }>>(`SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`, [ids]);
+    expect(finals.filter((p) => p.status === 'FAILED').every((p) => p.failureReason === 'INSUFFICIENT_FUNDS')).toBe(
+      true,
+    );
+    const legs = await db.query<Array<{ payment_id: string; n: number }>>(
+      `SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`,
+      [ids],
+    );
     const legsOf = new Map(legs.map((l) => [l.payment_id, l.n]));
-    for (const payment of finals) expect([payment.status, legsOf.get(payment.id) ?? 0]).toEqual([payment.status, payment.status === 'COMPLETED' ? 4 : 0]);
-    const balances = await Promise.all(accounts.map(async (a, i) => cents((await request(api.url).get(`/api/v1/accounts/${a}`).set(users[i].auth).expect(200)).body.balance)));
-    const commissions = finals.filter((p) => p.status === 'COMPLETED').reduce((sum, p) => sum + cents(p.commission), 0n);
+    for (const payment of finals)
+      expect([payment.status, legsOf.get(payment.id) ?? 0]).toEqual([
+        payment.status,
+        payment.status === 'COMPLETED' ? 4 : 0,
+      ]);
+    const balances = await Promise.all(
+      accounts.map(async (a, i) =>
+        cents((await request(api.url).get(`/api/v1/accounts/${a}`).set(users[i].auth).expect(200)).body.balance),
+      ),
+    );
+    const commissions = finals
+      .filter((p) => p.status === 'COMPLETED')
+      .reduce((sum, p) => sum + cents(p.commission), 0n);
     expect(balances.reduce((a, b) => a + b, 0n) + commissions).toBe(cents(DEPOSIT) * BigInt(accounts.length));
     expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
     return finals;
@@ -92,7 +117,11 @@ describe('workers that crash, stop or race', () => {
     const ids = await sending;
     // Two workers race over what is left, while an admin sweep posts it directly.
     await Promise.all([worker(), worker()]);
-    const swept = await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
+    const swept = await request(api.url)
+      .post('/api/v1/admin/sweep')
+      .set(admin.auth)
+      .send({ olderThanMs: 0 })
+      .expect(200);
     expect(swept.body.examined).toBeGreaterThanOrEqual(swept.body.completed + swept.body.failed);
     const finals = await expectFinishedOnce(ids, people);
     expect(finals.some((p) => p.status === 'COMPLETED')).toBe(true);
@@ -125,7 +154,12 @@ describe('workers that crash, stop or race', () => {
           request(api.url)
             .post('/api/v1/payments')
             .set(people.users[i % 4].auth)
-            .send({ fromAccountId: people.accounts[i % 4], toAccountId: people.accounts[(i + 1) % 4], amount: `${1 + (i % 3)}.00`, capture: 'manual' })
+            .send({
+              fromAccountId: people.accounts[i % 4],
+              toAccountId: people.accounts[(i + 1) % 4],
+              amount: `${1 + (i % 3)}.00`,
+              capture: 'manual',
+            })
             .expect(202)
             .then((res) => res.body.id as string),
         ),
@@ -136,13 +170,20 @@ describe('workers that crash, stop or race', () => {
     const ids = await sending;
     const second = await worker();
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
-    const authorized = (await Promise.all(ids.map((id) => settled(api, admin, id, 30_000)))).filter((p) => p.status === 'AUTHORIZED');
+    const authorized = (await Promise.all(ids.map((id) => settled(api, admin, id, 30_000)))).filter(
+      (p) => p.status === 'AUTHORIZED',
+    );
     expect(authorized.length).toBeGreaterThan(0);
 
     // Captures and voids go through the api while more holds are being authorized and the worker dies again.
     const more = authorizing(40);
     const settling = Promise.all(
-      authorized.map((p, i) => request(api.url).post(`/api/v1/payments/${p.id}/${i % 3 === 2 ? 'void' : 'capture'}`).set(admin.auth).send(i % 3 === 1 ? { amount: '0.50' } : {})),
+      authorized.map((p, i) =>
+        request(api.url)
+          .post(`/api/v1/payments/${p.id}/${i % 3 === 2 ? 'void' : 'capture'}`)
+          .set(admin.auth)
+          .send(i % 3 === 1 ? { amount: '0.50' } : {}),
+      ),
     );
     await second.kill();
     const [answers, moreIds] = await Promise.all([settling, more]);
@@ -151,13 +192,30 @@ describe('workers that crash, stop or race', () => {
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
 
     const finals = await Promise.all([...ids, ...moreIds].map((id) => settled(api, admin, id, 30_000)));
-    const legs = await db.query<Array<{ payment_id: string; n: number }>>(`SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`, [finals.map((p) => p.id)]);
+    const legs = await db.query<Array<{ payment_id: string; n: number }>>(
+      `SELECT payment_id, count(*)::int AS n FROM operations WHERE payment_id = ANY($1::uuid[]) GROUP BY payment_id`,
+      [finals.map((p) => p.id)],
+    );
     const legsOf = new Map(legs.map((l) => [l.payment_id, l.n]));
-    for (const payment of finals) expect([payment.id, payment.status, legsOf.get(payment.id) ?? 0]).toEqual([payment.id, payment.status, payment.status === 'COMPLETED' ? 4 : 0]);
-    const accounts = await Promise.all(people.accounts.map(async (a, i) => (await request(api.url).get(`/api/v1/accounts/${a}`).set(people.users[i].auth).expect(200)).body));
-    const held = finals.filter((p) => p.status === 'AUTHORIZED').reduce((sum, p) => sum + cents(p.amount) + cents(p.commission), 0n);
+    for (const payment of finals)
+      expect([payment.id, payment.status, legsOf.get(payment.id) ?? 0]).toEqual([
+        payment.id,
+        payment.status,
+        payment.status === 'COMPLETED' ? 4 : 0,
+      ]);
+    const accounts = await Promise.all(
+      people.accounts.map(
+        async (a, i) =>
+          (await request(api.url).get(`/api/v1/accounts/${a}`).set(people.users[i].auth).expect(200)).body,
+      ),
+    );
+    const held = finals
+      .filter((p) => p.status === 'AUTHORIZED')
+      .reduce((sum, p) => sum + cents(p.amount) + cents(p.commission), 0n);
     expect(accounts.reduce((sum, a) => sum + cents(a.heldBalance), 0n)).toBe(held);
-    const commissions = finals.filter((p) => p.status === 'COMPLETED').reduce((sum, p) => sum + cents(p.commission), 0n);
+    const commissions = finals
+      .filter((p) => p.status === 'COMPLETED')
+      .reduce((sum, p) => sum + cents(p.commission), 0n);
     expect(accounts.reduce((sum, a) => sum + cents(a.balance), 0n) + commissions).toBe(cents(DEPOSIT) * 4n);
     expect(await trialBalance(api, admin)).toMatchObject({ balanced: true, mismatchedAccounts: [] });
   });

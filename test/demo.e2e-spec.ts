@@ -36,7 +36,16 @@ describe('npm run demo', () => {
 
   it('catches the confirmation mail itself when DEMO_SMTP_PORT is where the api mails', async () => {
     const [, mailingApi] = running;
-    const run = await runScript('demo', { BASE_URL: mailingApi.url, DEMO_SMTP_PORT: String(smtpPort), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/unused', ...admin }, DEMO_TIMEOUT_MS);
+    const run = await runScript(
+      'demo',
+      {
+        BASE_URL: mailingApi.url,
+        DEMO_SMTP_PORT: String(smtpPort),
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/unused',
+        ...admin,
+      },
+      DEMO_TIMEOUT_MS,
+    );
     expectTheWholeStory(run);
     expect(run.stdout).toContain(`catching mail on smtp://127.0.0.1:${smtpPort}`);
   });

@@ -44,7 +44,10 @@ class Client {
     for (;;) {
       const found = this.received.find((r) => r.event === event && r.payment.id === paymentId);
       if (found) return found.payment;
-      if (Date.now() > deadline) throw new Error(`${event} for payment ${paymentId} never arrived; got ${JSON.stringify(this.received.map((r) => r.event))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${event} for payment ${paymentId} never arrived; got ${JSON.stringify(this.received.map((r) => r.event))}`,
+        );
       await new Promise<void>((wake) => {
         this.waiters.push(wake);
         setTimeout(wake, 250);
@@ -97,12 +100,26 @@ describe('payment events on /events', () => {
   }
 
   async function deposit(url: string, accountId: string, amount: string): Promise<string> {
-    const res = await request(url).post('/api/v1/deposits').set(admin.auth).send({ accountId, amount, externalRef: `events-${randomUUID()}` }).expect(202);
+    const res = await request(url)
+      .post('/api/v1/deposits')
+      .set(admin.auth)
+      .send({ accountId, amount, externalRef: `events-${randomUUID()}` })
+      .expect(202);
     return res.body.id;
   }
 
-  async function transfer(url: string, payer: TestUser, fromAccountId: string, toAccountId: string, amount: string): Promise<string> {
-    const res = await request(url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId, toAccountId, amount }).expect(202);
+  async function transfer(
+    url: string,
+    payer: TestUser,
+    fromAccountId: string,
+    toAccountId: string,
+    amount: string,
+  ): Promise<string> {
+    const res = await request(url)
+      .post('/api/v1/payments')
+      .set(payer.auth)
+      .send({ fromAccountId, toAccountId, amount })
+      .expect(202);
     return res.body.id;
   }
 
@@ -117,7 +134,10 @@ describe('payment events on /events', () => {
     // No worker yet: the payment waits INITIATED while the client also watches it.
     const paymentId = await transfer(api.url, owner, from, to, '1.00');
     await client.arrival('payment.initiated', paymentId);
-    expect(await client.socket.emitWithAck('payment.watch', { paymentId })).toMatchObject({ id: paymentId, status: 'INITIATED' });
+    expect(await client.socket.emitWithAck('payment.watch', { paymentId })).toMatchObject({
+      id: paymentId,
+      status: 'INITIATED',
+    });
 
     const worker = await startApp(WorkerModule, { env: WORKER_ENV });
     try {
@@ -128,7 +148,10 @@ describe('payment events on /events', () => {
     } finally {
       await worker.close();
     }
-    expect(client.received.filter((r) => r.payment.id === paymentId).map((r) => r.event)).toEqual(['payment.initiated', 'payment.failed']);
+    expect(client.received.filter((r) => r.payment.id === paymentId).map((r) => r.event)).toEqual([
+      'payment.initiated',
+      'payment.failed',
+    ]);
   });
 
   describe('with one api and one worker', () => {
@@ -141,14 +164,25 @@ describe('payment events on /events', () => {
 
     it('sends payment.initiated and payment.completed to payer and payee, and nothing to a third user', async () => {
       const [payer, payee, stranger] = await Promise.all([registerUser(api), registerUser(api), registerUser(api)]);
-      const [payerAccount, payeeAccount, strangerAccount] = await Promise.all([openAccount(payer), openAccount(payee), openAccount(stranger)]);
-      const [payerClient, payeeClient, strangerClient] = await Promise.all([connect(api.url, payer.token), connect(api.url, payee.token), connect(api.url, stranger.token)]);
+      const [payerAccount, payeeAccount, strangerAccount] = await Promise.all([
+        openAccount(payer),
+        openAccount(payee),
+        openAccount(stranger),
+      ]);
+      const [payerClient, payeeClient, strangerClient] = await Promise.all([
+        connect(api.url, payer.token),
+        connect(api.url, payee.token),
+        connect(api.url, stranger.token),
+      ]);
 
       const funding = await deposit(api.url, payerAccount, '50.00');
       await payerClient.arrival('payment.completed', funding);
       const paymentId = await transfer(api.url, payer, payerAccount, payeeAccount, '20.00');
 
-      expect(await payerClient.arrival('payment.initiated', paymentId)).toMatchObject({ id: paymentId, status: 'INITIATED' });
+      expect(await payerClient.arrival('payment.initiated', paymentId)).toMatchObject({
+        id: paymentId,
+        status: 'INITIATED',
+      });
       const completed = await payerClient.arrival('payment.completed', paymentId);
       expect(completed).toEqual(await paymentNow(payer, paymentId));
       expect(completed.status).toBe('COMPLETED');
@@ -164,12 +198,20 @@ describe('payment events on /events', () => {
     it('sends payment.authorized, then payment.completed for a capture, payment.voided and payment.expired, to payer and payee', async () => {
       const [payer, payee] = await Promise.all([registerUser(api), registerUser(api)]);
       const [payerAccount, payeeAccount] = await Promise.all([openAccount(payer), openAccount(payee)]);
-      const [payerClient, payeeClient] = await Promise.all([connect(api.url, payer.token), connect(api.url, payee.token)]);
+      const [payerClient, payeeClient] = await Promise.all([
+        connect(api.url, payer.token),
+        connect(api.url, payee.token),
+      ]);
       await payerClient.arrival('payment.completed', await deposit(api.url, payerAccount, '50.00'));
       const hold = async () => {
-        const res = await request(api.url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId: payerAccount, toAccountId: payeeAccount, amount: '5.00', capture: 'manual' }).expect(202);
+        const res = await request(api.url)
+          .post('/api/v1/payments')
+          .set(payer.auth)
+          .send({ fromAccountId: payerAccount, toAccountId: payeeAccount, amount: '5.00', capture: 'manual' })
+          .expect(202);
         const id = res.body.id as string;
-        for (const client of [payerClient, payeeClient]) expect(await client.arrival('payment.authorized', id)).toMatchObject({ status: 'AUTHORIZED' });
+        for (const client of [payerClient, payeeClient])
+          expect(await client.arrival('payment.authorized', id)).toMatchObject({ status: 'AUTHORIZED' });
         return id;
       };
       const [captured, voided, expiring] = [await hold(), await hold(), await hold()];
@@ -193,7 +235,10 @@ describe('payment events on /events', () => {
 
       const paymentId = await transfer(api.url, payer, payerAccount, payeeAccount, '5.00');
 
-      expect(await payerClient.arrival('payment.failed', paymentId)).toMatchObject({ status: 'FAILED', failureReason: 'INSUFFICIENT_FUNDS' });
+      expect(await payerClient.arrival('payment.failed', paymentId)).toMatchObject({
+        status: 'FAILED',
+        failureReason: 'INSUFFICIENT_FUNDS',
+      });
     });
 
     it('answers payment.watch with the payment as it stands now, also after it has finished', async () => {
@@ -210,13 +255,15 @@ describe('payment events on /events', () => {
       expect(answer).toMatchObject({ status: 'COMPLETED' });
     });
 
-    it('answers payment.watch for another user\'s, an unknown or a malformed payment id with NOT_FOUND', async () => {
+    it("answers payment.watch for another user's, an unknown or a malformed payment id with NOT_FOUND", async () => {
       const [owner, other] = await Promise.all([registerUser(api), registerUser(api)]);
       const paymentId = await deposit(api.url, await openAccount(owner), '1.00');
       const client = await connect(api.url, other.token);
 
       for (const id of [paymentId, randomUUID(), 'not-a-uuid', 42]) {
-        const answer = await client.socket.timeout(ARRIVAL_TIMEOUT_MS).emitWithAck('payment.watch', { paymentId: id as string });
+        const answer = await client.socket
+          .timeout(ARRIVAL_TIMEOUT_MS)
+          .emitWithAck('payment.watch', { paymentId: id as string });
         expect(answer).toEqual({ error: 'NOT_FOUND' });
       }
     });
@@ -224,7 +271,12 @@ describe('payment events on /events', () => {
     it('refuses a missing, malformed, forged or revoked token with connect_error "unauthorized"', async () => {
       const user = await registerUser(api);
       const forged = jwt.sign({ sub: user.id, jti: randomUUID() }, 'not-the-secret', { algorithm: 'HS256' });
-      const revoked = (await request(api.url).post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(201)).body.accessToken;
+      const revoked = (
+        await request(api.url)
+          .post('/api/v1/auth/login')
+          .send({ email: user.email, password: user.password })
+          .expect(201)
+      ).body.accessToken;
       await request(api.url).post('/api/v1/auth/logout').set('Authorization', `Bearer ${revoked}`).expect(204);
 
       for (const auth of [{}, { token: 'not-a-jwt' }, { token: forged }, { token: revoked }]) {
@@ -234,7 +286,10 @@ describe('payment events on /events', () => {
 
     it('disconnects a socket whose token is revoked while it is connected', async () => {
       const user = await registerUser(api);
-      const login = await request(api.url).post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(201);
+      const login = await request(api.url)
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(201);
       const client = await connect(api.url, login.body.accessToken);
       const disconnected = new Promise((done) => client.socket.once('disconnect', done));
 
@@ -245,7 +300,11 @@ describe('payment events on /events', () => {
 
     it('takes an API key at the handshake, refuses an unknown one, and disconnects and then refuses a revoked one', async () => {
       const user = await registerUser(api);
-      const created = await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'socket', readOnly: true }).expect(201);
+      const created = await request(api.url)
+        .post('/api/v1/api-keys')
+        .set(user.auth)
+        .send({ name: 'socket', readOnly: true })
+        .expect(201);
       const client = await connect(api.url, created.body.key);
       const disconnected = new Promise((done) => client.socket.once('disconnect', done));
       expect(await refusal(api.url, { token: `bgk_${'A'.repeat(43)}` })).toBe('unauthorized');
@@ -262,7 +321,12 @@ describe('payment events on /events', () => {
 
     beforeAll(async () => {
       processes.push(
-        ...(await Promise.all([startApiProcess(ADMIN_ENV), startApiProcess(ADMIN_ENV), startWorkerProcess(WORKER_ENV), startWorkerProcess(WORKER_ENV)])),
+        ...(await Promise.all([
+          startApiProcess(ADMIN_ENV),
+          startApiProcess(ADMIN_ENV),
+          startWorkerProcess(WORKER_ENV),
+          startWorkerProcess(WORKER_ENV),
+        ])),
       );
     });
     afterAll(() => Promise.all(processes.map((p) => p.stop())));

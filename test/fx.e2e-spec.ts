@@ -35,11 +35,21 @@ describe('exchange rates', () => {
 
   const problemOf = (res: request.Response) => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: res.status, detail: expect.any(String) }));
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        type: expect.any(String),
+        title: expect.any(String),
+        status: res.status,
+        detail: expect.any(String),
+      }),
+    );
     return res.body as { code: string; errors?: Array<{ field: string }> };
   };
   const putRate = (from: string, to: string, body: unknown, as: TestUser = admin) =>
-    request(api.url).put(`/api/v1/admin/rates/${from}/${to}`).set(as.auth).send(body as object);
+    request(api.url)
+      .put(`/api/v1/admin/rates/${from}/${to}`)
+      .set(as.auth)
+      .send(body as object);
   const listRates = async (query: string, as: TestUser = user): Promise<{ data: Rate[]; nextCursor: string | null }> =>
     (await request(api.url).get(`/api/v1/rates?${query}`).set(as.auth).expect(200)).body;
   const history = async (from: string, to: string): Promise<string[]> => {
@@ -128,7 +138,7 @@ describe('exchange rates', () => {
   });
 
   describe('quoting a conversion', () => {
-    it('converts at the current rate, rounding half to even at the target\'s minor unit', async () => {
+    it("converts at the current rate, rounding half to even at the target's minor unit", async () => {
       const quotes = api.app.get(FxQuotes);
       await putRate('SEK', 'ISK', { rate: '12.5' }).expect(200);
       expect(await quotes.quote('SEK', 'ISK', 1_00n)).toEqual({ rate: '12.5', targetAmount: 12n }); // 12.5 ISK → 12
@@ -140,7 +150,10 @@ describe('exchange rates', () => {
     it('refuses a direction without a rate with RateNotAvailable instead of inverting the opposite one', async () => {
       await putRate('ISK', 'SEK', { rate: '0.077' }).expect(200);
       await expect(api.app.get(FxQuotes).quote('NOK', 'SEK', 100n)).rejects.toBeInstanceOf(RateNotAvailable);
-      await expect(api.app.get(FxQuotes).quote('NOK', 'SEK', 100n)).rejects.toMatchObject({ code: 'RATE_NOT_AVAILABLE', kind: 'unprocessable' });
+      await expect(api.app.get(FxQuotes).quote('NOK', 'SEK', 100n)).rejects.toMatchObject({
+        code: 'RATE_NOT_AVAILABLE',
+        kind: 'unprocessable',
+      });
     });
 
     it('converts a currency to itself at 1 and refuses an unconfigured one', async () => {
@@ -196,7 +209,9 @@ describe('exchange rates', () => {
         const paged: Rate[] = [];
         let cursor: string | null = null;
         do {
-          const page: { data: Rate[]; nextCursor: string | null } = await listRates(`${scope}&sort=${sort}&limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+          const page: { data: Rate[]; nextCursor: string | null } = await listRates(
+            `${scope}&sort=${sort}&limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+          );
           expect(page.data.length).toBeLessThanOrEqual(4);
           paged.push(...page.data);
           cursor = page.nextCursor;
@@ -208,9 +223,15 @@ describe('exchange rates', () => {
     it('refuses a tampered cursor, and a cursor of another sort order, with 400 INVALID_QUERY', async () => {
       const first = await listRates(`${scope}&limit=2`);
       expect(first.nextCursor).toEqual(expect.any(String));
-      const tampered = await request(api.url).get(`/api/v1/rates?${scope}&limit=2&cursor=${first.nextCursor!.slice(0, -2)}xx`).set(user.auth).expect(400);
+      const tampered = await request(api.url)
+        .get(`/api/v1/rates?${scope}&limit=2&cursor=${first.nextCursor!.slice(0, -2)}xx`)
+        .set(user.auth)
+        .expect(400);
       expect(problemOf(tampered).code).toBe('INVALID_QUERY');
-      const resorted = await request(api.url).get(`/api/v1/rates?${scope}&limit=2&sort=-rate&cursor=${first.nextCursor}`).set(user.auth).expect(400);
+      const resorted = await request(api.url)
+        .get(`/api/v1/rates?${scope}&limit=2&sort=-rate&cursor=${first.nextCursor}`)
+        .set(user.auth)
+        .expect(400);
       expect(problemOf(resorted).code).toBe('INVALID_QUERY');
     });
 

@@ -22,7 +22,11 @@ describe('/health', () => {
     expect(res.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, redis: { status: 'up' } } });
   });
 
-  const databaseDown = { status: 'error', error: { database: { status: 'down' } }, details: { redis: { status: 'up' } } };
+  const databaseDown = {
+    status: 'error',
+    error: { database: { status: 'down' } },
+    details: { redis: { status: 'up' } },
+  };
 
   it('answers 503 naming the database when PostgreSQL refuses connections, and recovers', async () => {
     await relay.cut();
@@ -67,7 +71,9 @@ describe('/health/ready during a shutdown', () => {
     try {
       process.kill(api.pid, 'SIGTERM');
       // It keeps accepting for a moment (the load balancer's time to notice): that is when readiness matters.
-      readiness = await request(api.url).get('/health/ready').ok(() => true);
+      readiness = await request(api.url)
+        .get('/health/ready')
+        .ok(() => true);
     } finally {
       await api.stop();
     }

@@ -21,14 +21,17 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     commands = context.app.get(CommandBus);
   });
 
-  const post = (paymentId: string, legs: Leg[]): Promise<PostingOutcome[]> => commands.execute(new PostOperations([{ paymentId, legs }]));
+  const post = (paymentId: string, legs: Leg[]): Promise<PostingOutcome[]> =>
+    commands.execute(new PostOperations([{ paymentId, legs }]));
 
   /** A user account funded from external:bank through a posted deposit. */
   const funded = async (amount: bigint, currency = 'USD') => {
     const account = await fx.account(await fx.user(), currency);
     const source = currency === 'USD' ? bank : await fx.technical('external:bank', currency);
     const payment = await fx.payment(initiator, source, account, currency);
-    expect(await post(payment, transfer(source, account, amount, currency))).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    expect(await post(payment, transfer(source, account, amount, currency))).toEqual([
+      expect.objectContaining({ status: 'COMPLETED' }),
+    ]);
     return account;
   };
 
@@ -40,7 +43,10 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     expect(outcome).toEqual({ paymentId: payment, status: 'COMPLETED' });
     expect(await fx.balance(alice)).toBe(7_500n);
     expect(await fx.balance(bob)).toBe(2_500n);
-    const ops = await db.query(`SELECT account_id, amount, balance_after FROM operations WHERE payment_id = $1 ORDER BY leg`, [payment]);
+    const ops = await db.query(
+      `SELECT account_id, amount, balance_after FROM operations WHERE payment_id = $1 ORDER BY leg`,
+      [payment],
+    );
     expect(ops).toEqual([
       { account_id: alice, amount: '-2500', balance_after: '7500' },
       { account_id: bob, amount: '2500', balance_after: '2500' },
@@ -65,10 +71,19 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     const feesBefore = await fx.balance(fees);
     const alice = await fx.account(await fx.user());
     const bob = await fx.account(await fx.user());
-    const [toAlice, toBob, moreToAlice] = await Promise.all([fx.payment(initiator, bank, alice), fx.payment(initiator, bank, bob), fx.payment(initiator, fees, alice)]);
+    const [toAlice, toBob, moreToAlice] = await Promise.all([
+      fx.payment(initiator, bank, alice),
+      fx.payment(initiator, bank, bob),
+      fx.payment(initiator, fees, alice),
+    ]);
 
     // Each alone fits; together they would take the technical account external:bank past it.
-    const batch = await commands.execute(new PostOperations([{ paymentId: toAlice, legs: transfer(bank, alice, half) }, { paymentId: toBob, legs: transfer(bank, bob, half) }]));
+    const batch = await commands.execute(
+      new PostOperations([
+        { paymentId: toAlice, legs: transfer(bank, alice, half) },
+        { paymentId: toBob, legs: transfer(bank, bob, half) },
+      ]),
+    );
     expect(batch).toEqual([
       { paymentId: toAlice, status: 'COMPLETED' },
       { paymentId: toBob, status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE' },
@@ -78,12 +93,16 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     expect(await fx.balance(bob)).toBe(0n);
 
     // A user account's balance has the same ceiling: fees could give it, alice could not hold it.
-    expect(await post(moreToAlice, transfer(fees, alice, half))).toEqual([expect.objectContaining({ status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE' })]);
+    expect(await post(moreToAlice, transfer(fees, alice, half))).toEqual([
+      expect.objectContaining({ status: 'FAILED', failureReason: 'AMOUNT_OUT_OF_RANGE' }),
+    ]);
     expect(await fx.balance(alice)).toBe(half);
     expect(await fx.balance(fees)).toBe(feesBefore);
 
     // Back where it came from, for the tests after this one.
-    expect(await post(await fx.payment(initiator, alice, bank), transfer(alice, bank, half))).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    expect(await post(await fx.payment(initiator, alice, bank), transfer(alice, bank, half))).toEqual([
+      expect.objectContaining({ status: 'COMPLETED' }),
+    ]);
     expect(await fx.balance(bank)).toBe(bankBefore);
   });
 
@@ -115,7 +134,9 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     expect(row.amount).toBe('400');
     const [{ held_balance: held }] = await db.query(`SELECT held_balance FROM accounts WHERE id = $1`, [alice]);
     expect(held).toBe('400');
-    expect(await commands.execute(new PostOperations([{ paymentId: payment, legs: [], settles: 'VOIDED' }]))).toEqual([{ paymentId: payment, status: 'VOIDED' }]);
+    expect(await commands.execute(new PostOperations([{ paymentId: payment, legs: [], settles: 'VOIDED' }]))).toEqual([
+      { paymentId: payment, status: 'VOIDED' },
+    ]);
     expect(await db.query(`SELECT held_balance FROM accounts WHERE id = $1`, [alice])).toEqual([{ held_balance: '0' }]);
     expect(await db.query(`SELECT 1 FROM holds WHERE payment_id = $1`, [payment])).toEqual([]);
     expect(await fx.balance(alice)).toBe(1_000n);
@@ -125,7 +146,9 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     const alice = await funded(1_000n);
     const bob = await fx.account(await fx.user());
     const payment = await fx.payment(initiator, alice, bob);
-    const twice = new PostOperations([1n, 2n].map((amount) => ({ paymentId: payment, legs: transfer(alice, bob, amount) })));
+    const twice = new PostOperations(
+      [1n, 2n].map((amount) => ({ paymentId: payment, legs: transfer(alice, bob, amount) })),
+    );
     await expect(commands.execute(twice)).rejects.toThrow('a payment twice in one batch');
     expect(await fx.operationCount(payment)).toBe(0);
     expect(await fx.balance(alice)).toBe(1_000n);
@@ -136,7 +159,11 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     const fees = await fx.technical('fees');
     const feesBefore = await fx.balance(fees);
     // i → i+1, i+2, i+3 over four accounts: every pair is paid in both directions.
-    const jobs = Array.from({ length: 300 }, (_, i) => ({ from: accounts[i % 4], to: accounts[(i + 1 + (i % 3)) % 4], amount: BigInt(100 + (i % 7) * 150) }));
+    const jobs = Array.from({ length: 300 }, (_, i) => ({
+      from: accounts[i % 4],
+      to: accounts[(i + 1 + (i % 3)) % 4],
+      amount: BigInt(100 + (i % 7) * 150),
+    }));
     const paymentIds = await Promise.all(jobs.map((j) => fx.payment(initiator, j.from, j.to)));
     const postingOf = (i: number) => ({
       paymentId: paymentIds[i],
@@ -152,7 +179,9 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
     const outcomes = (
       await Promise.all([
         ...indexes.filter((i) => i % 2 === 0).map((i) => commands.execute(new PostOperations([postingOf(i)]))),
-        ...Array.from({ length: odd.length / 5 }, (_, b) => commands.execute(new PostOperations(odd.slice(b * 5, b * 5 + 5).map(postingOf)))),
+        ...Array.from({ length: odd.length / 5 }, (_, b) =>
+          commands.execute(new PostOperations(odd.slice(b * 5, b * 5 + 5).map(postingOf))),
+        ),
       ])
     ).flat();
 
@@ -168,13 +197,29 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
   it('keeps every invariant over random sequences of postings (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ from: fc.nat(3), to: fc.nat(3), amount: fc.bigInt({ min: 1n, max: 3_000n }), batch: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        fc.array(
+          fc.record({
+            from: fc.nat(3),
+            to: fc.nat(3),
+            amount: fc.bigInt({ min: 1n, max: 3_000n }),
+            batch: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
         async (steps) => {
-          const accounts = await Promise.all([funded(2_000n), funded(2_000n), fx.account(await fx.user()), funded(500n)]);
+          const accounts = await Promise.all([
+            funded(2_000n),
+            funded(2_000n),
+            fx.account(await fx.user()),
+            funded(500n),
+          ]);
           const expected = [2_000n, 2_000n, 0n, 500n];
           const valid = steps.filter((s) => s.from !== s.to);
           const postings = await Promise.all(
-            valid.map(async (s) => ({ step: s, paymentId: await fx.payment(initiator, accounts[s.from], accounts[s.to]) })),
+            valid.map(async (s) => ({
+              step: s,
+              paymentId: await fx.payment(initiator, accounts[s.from], accounts[s.to]),
+            })),
           );
           for (const { step, paymentId } of postings) {
             const [outcome] = await post(paymentId, transfer(accounts[step.from], accounts[step.to], step.amount));
@@ -187,7 +232,12 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
             }
           }
           expect(await Promise.all(accounts.map((a) => fx.balance(a)))).toEqual(expected);
-          expect(await fx.invariants()).toEqual({ negativeUserAccounts: 0, mismatched: 0, unbalancedCurrencies: 0, unbalancedPayments: 0 });
+          expect(await fx.invariants()).toEqual({
+            negativeUserAccounts: 0,
+            mismatched: 0,
+            unbalancedCurrencies: 0,
+            unbalancedPayments: 0,
+          });
         },
       ),
       { numRuns: 25 },
@@ -196,17 +246,33 @@ describe('the ledger (PostOperations against real PostgreSQL)', () => {
 
   it('lets the database itself refuse changes to operations and negative user balances', async () => {
     const alice = await funded(100n);
-    await expect(db.query(`UPDATE operations SET amount = amount * 2 WHERE account_id = $1`, [alice])).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE operations SET amount = amount * 2 WHERE account_id = $1`, [alice])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.query(`DELETE FROM operations WHERE account_id = $1`, [alice])).rejects.toThrow(/append-only/);
-    await expect(db.query(`UPDATE accounts SET balance = -1 WHERE id = $1`, [alice])).rejects.toThrow(/accounts_user_available_not_negative/);
+    await expect(db.query(`UPDATE accounts SET balance = -1 WHERE id = $1`, [alice])).rejects.toThrow(
+      /accounts_user_available_not_negative/,
+    );
   });
 
   it('never lets a row that payments and operations refer to go away', async () => {
     const alice = await funded(100n);
-    const [{ payment_id: paymentId }] = await db.query<Array<{ payment_id: string }>>(`SELECT payment_id FROM operations WHERE account_id = $1`, [alice]);
-    const [{ user_id: userId }] = await db.query<Array<{ user_id: string }>>(`SELECT user_id FROM accounts WHERE id = $1`, [alice]);
-    for (const [table, id] of [['payments', paymentId], ['accounts', alice], ['users', userId]]) {
-      await expect(db.query(`DELETE FROM ${table} WHERE id = $1`, [id])).rejects.toThrow(`${table} rows are permanent: DELETE refused`);
+    const [{ payment_id: paymentId }] = await db.query<Array<{ payment_id: string }>>(
+      `SELECT payment_id FROM operations WHERE account_id = $1`,
+      [alice],
+    );
+    const [{ user_id: userId }] = await db.query<Array<{ user_id: string }>>(
+      `SELECT user_id FROM accounts WHERE id = $1`,
+      [alice],
+    );
+    for (const [table, id] of [
+      ['payments', paymentId],
+      ['accounts', alice],
+      ['users', userId],
+    ]) {
+      await expect(db.query(`DELETE FROM ${table} WHERE id = $1`, [id])).rejects.toThrow(
+        `${table} rows are permanent: DELETE refused`,
+      );
       await expect(db.query(`TRUNCATE ${table} CASCADE`)).rejects.toThrow(`rows are permanent: TRUNCATE refused`);
     }
     expect(await db.query(`SELECT count(*)::int AS n FROM payments WHERE id = $1`, [paymentId])).toEqual([{ n: 1 }]);

@@ -5,8 +5,10 @@ import { isolatedPrefix, registerUser, uniqueEmail } from './support/users.js';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const register = (api: RunningApp, email = uniqueEmail()) => request(api.url).post('/api/v1/auth/register').send({ email, password: 'long enough' });
-const login = (api: RunningApp, email: string, password = 'wrong password') => request(api.url).post('/api/v1/auth/login').send({ email, password });
+const register = (api: RunningApp, email = uniqueEmail()) =>
+  request(api.url).post('/api/v1/auth/register').send({ email, password: 'long enough' });
+const login = (api: RunningApp, email: string, password = 'wrong password') =>
+  request(api.url).post('/api/v1/auth/login').send({ email, password });
 
 function expectTooManyRequests(res: request.Response) {
   expect(res.status).toBe(429);
@@ -26,7 +28,11 @@ describe('login protection', () => {
   afterAll(() => Promise.all(running.map((api) => api.close())));
 
   it('spends about as long on an unknown e-mail as on a wrong password, so timing does not reveal accounts', async () => {
-    const api = await start({ QUEUE_PREFIX: isolatedPrefix(), LOGIN_LIMIT_PER_EMAIL: '1000', LOGIN_LIMIT_PER_IP: '1000' });
+    const api = await start({
+      QUEUE_PREFIX: isolatedPrefix(),
+      LOGIN_LIMIT_PER_EMAIL: '1000',
+      LOGIN_LIMIT_PER_IP: '1000',
+    });
     const user = await registerUser(api);
     const timed = async (email: string) => {
       const began = performance.now();

@@ -38,7 +38,9 @@ async function startSmtpServer(): Promise<{ port: number; received: ReceivedMail
 function bodyOf(raw: string): string {
   const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
   if (!/^content-transfer-encoding:\s*quoted-printable/im.test(raw)) return body;
-  return body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
@@ -56,7 +58,10 @@ describe('confirmation e-mail over SMTP', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    api = await startApp(undefined, { env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, PUBLIC_URL: 'https://pay.example.test' }, realMailer: true });
+    api = await startApp(undefined, {
+      env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, PUBLIC_URL: 'https://pay.example.test' },
+      realMailer: true,
+    });
   });
   afterAll(async () => {
     await api?.close();
@@ -65,7 +70,10 @@ describe('confirmation e-mail over SMTP', () => {
 
   it('mails the confirmation link through SMTP_URL, and its token confirms the e-mail', async () => {
     const email = uniqueEmail('smtp');
-    const registered = await request(api.url).post('/api/v1/auth/register').send({ email, password: 'long enough' }).expect(201);
+    const registered = await request(api.url)
+      .post('/api/v1/auth/register')
+      .send({ email, password: 'long enough' })
+      .expect(201);
 
     const mail = await waitFor(() => smtp.received.find((m) => m.to.includes(email)), `a mail to ${email}`);
     expect(mail.from).toMatch(/@/);

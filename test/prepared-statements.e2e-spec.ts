@@ -22,9 +22,10 @@ describe('a PreparedStatement (against real PostgreSQL)', () => {
       expect(await square.run(connection.manager, [3])).toEqual([{ square: 9 }]);
       expect(await square.run(connection.manager, [4])).toEqual([{ square: 16 }]);
       // One prepared statement on the server, and both executions planned from it.
-      const prepared = (await connection.query(`SELECT statement, generic_plans + custom_plans AS executions FROM pg_prepared_statements WHERE name = $1`, [
-        square.name,
-      ])) as Array<{ statement: string; executions: string }>;
+      const prepared = (await connection.query(
+        `SELECT statement, generic_plans + custom_plans AS executions FROM pg_prepared_statements WHERE name = $1`,
+        [square.name],
+      )) as Array<{ statement: string; executions: string }>;
       expect(prepared).toEqual([{ statement: square.text, executions: '2' }]);
     } finally {
       await connection.release();

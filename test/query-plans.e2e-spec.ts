@@ -35,7 +35,9 @@ describe('the query plans of the prepared statements', () => {
       await client.query(`PREPARE probe AS ${statement.text}`);
       try {
         const nulls = Array.from({ length: parameterCount(statement.text) }, () => 'NULL').join(', ');
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE probe${nulls ? `(${nulls})` : ''}`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN EXECUTE probe${nulls ? `(${nulls})` : ''}`,
+        );
         const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
         if (/Seq Scan/.test(plan)) scanning.push(`${statement.text}\n${plan}`);
       } finally {

@@ -15,7 +15,10 @@ describe('queue dashboard at /admin/queues', () => {
   afterAll(() => running.close());
 
   const sessionCookie = async (token: string) => {
-    const res = await request(running.url).post('/api/v1/admin/queues/session').set('Authorization', `Bearer ${token}`).expect(204);
+    const res = await request(running.url)
+      .post('/api/v1/admin/queues/session')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
     return (res.headers['set-cookie'] as unknown as string[])[0];
   };
 
@@ -25,12 +28,12 @@ describe('queue dashboard at /admin/queues', () => {
     expect(res.body.code).toBe('UNAUTHORIZED');
   });
 
-  it('answers 403 to a user\'s token', async () => {
+  it("answers 403 to a user's token", async () => {
     const res = await request(running.url).get('/admin/queues').set(user.auth).expect(403);
     expect(res.body.code).toBe('FORBIDDEN');
   });
 
-  it('shows the dashboard to an administrator\'s bearer token, with the payments queue', async () => {
+  it("shows the dashboard to an administrator's bearer token, with the payments queue", async () => {
     const page = await request(running.url).get('/admin/queues').set(admin.auth).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const api = await request(running.url).get('/admin/queues/api/queues').set(admin.auth).expect(200);
@@ -49,13 +52,17 @@ describe('queue dashboard at /admin/queues', () => {
     await request(running.url).post('/api/v1/admin/queues/session').expect(401);
   });
 
-  it('refuses a user\'s token in the cookie with 403, and a tampered one with 401', async () => {
+  it("refuses a user's token in the cookie with 403, and a tampered one with 401", async () => {
     await request(running.url).get('/admin/queues').set('Cookie', `queue_dashboard_token=${user.token}`).expect(403);
     await request(running.url).get('/admin/queues').set('Cookie', `queue_dashboard_token=${admin.token}x`).expect(401);
   });
 
-  it('shows the dashboard to an administrator\'s read-only API key, and refuses it every change with 403', async () => {
-    const created = await request(running.url).post('/api/v1/api-keys').set(admin.auth).send({ name: 'dashboard', readOnly: true }).expect(201);
+  it("shows the dashboard to an administrator's read-only API key, and refuses it every change with 403", async () => {
+    const created = await request(running.url)
+      .post('/api/v1/api-keys')
+      .set(admin.auth)
+      .send({ name: 'dashboard', readOnly: true })
+      .expect(201);
     const key = { Authorization: `Bearer ${created.body.key}` };
     await request(running.url).get('/admin/queues/api/queues').set(key).expect(200);
     // An unknown queue: were the key let through, nothing would be paused.

@@ -118,10 +118,14 @@ describe('a worker restarted after a crash', () => {
     const healthyAt = Date.now();
     const ids = [...inFlight, ...whileDown];
     // Waited for well past the contract, so that a miss says by how much.
-    const finalAt = await until('every payment out of INITIATED', async () => {
-      const at = await leftInitiatedAt(ids);
-      return [...at.values()].every((t) => t !== null) ? at : undefined;
-    }, 100_000);
+    const finalAt = await until(
+      'every payment out of INITIATED',
+      async () => {
+        const at = await leftInitiatedAt(ids);
+        return [...at.values()].every((t) => t !== null) ? at : undefined;
+      },
+      100_000,
+    );
     const lateBy = (id: string) => (finalAt.get(id) ?? Infinity) - healthyAt;
     expect(ids.filter((id) => lateBy(id) > RECOVERED_WITHIN_MS).map((id) => [id, lateBy(id)])).toEqual([]);
 

@@ -18,11 +18,15 @@ describe('refunds and reversals', () => {
     const req = request(url).post(`/api/v1/payments/${paymentId}/refunds`).set(user.auth);
     return (key === undefined ? req : req.set('Idempotency-Key', key)).send(body);
   };
-  const payment = async (user: TestUser, id: string): Promise<Refund> => (await request(api.url).get(`/api/v1/payments/${id}`).set(user.auth).expect(200)).body;
+  const payment = async (user: TestUser, id: string): Promise<Refund> =>
+    (await request(api.url).get(`/api/v1/payments/${id}`).set(user.auth).expect(200)).body;
   const operations = async (user: TestUser, account: string, paymentId: string) =>
-    (await request(api.url).get(`/api/v1/accounts/${account}/operations?paymentId=${paymentId}&sort=amount`).set(user.auth).expect(200)).body.data.map(
-      (o: { type: string; amount: string }) => [o.type, o.amount],
-    );
+    (
+      await request(api.url)
+        .get(`/api/v1/accounts/${account}/operations?paymentId=${paymentId}&sort=amount`)
+        .set(user.auth)
+        .expect(200)
+    ).body.data.map((o: { type: string; amount: string }) => [o.type, o.amount]);
 
   async function holder(currency = 'USD', funds?: string) {
     const user = await registerUser(api);
@@ -35,7 +39,11 @@ describe('refunds and reversals', () => {
   async function completedTransfer(amount = '10.00', currency = 'USD') {
     const alice = await holder('USD', '100.00');
     const bob = await holder(currency);
-    const res = await request(api.url).post('/api/v1/payments').set(alice.user.auth).send({ fromAccountId: alice.account, toAccountId: bob.account, amount }).expect(202);
+    const res = await request(api.url)
+      .post('/api/v1/payments')
+      .set(alice.user.auth)
+      .send({ fromAccountId: alice.account, toAccountId: bob.account, amount })
+      .expect(202);
     const transfer = await settled(api, alice.user, res.body.id);
     expect(transfer.status).toBe('COMPLETED');
     return { alice, bob, transfer };
@@ -47,8 +55,19 @@ describe('refunds and reversals', () => {
 
     const accepted = await refund(bob.user, transfer.id, { reason: 'out of stock' }).expect(202);
     expect(accepted.body).toMatchObject({
-      type: 'REFUND', status: 'INITIATED', parentPaymentId: transfer.id, fromAccountId: bob.account, toAccountId: alice.account,
-      amount: '10.00', currency: 'USD', commission: '0.00', targetAmount: '10.00', targetCurrency: 'USD', rate: null, description: 'out of stock', refundedAmount: '0.00',
+      type: 'REFUND',
+      status: 'INITIATED',
+      parentPaymentId: transfer.id,
+      fromAccountId: bob.account,
+      toAccountId: alice.account,
+      amount: '10.00',
+      currency: 'USD',
+      commission: '0.00',
+      targetAmount: '10.00',
+      targetCurrency: 'USD',
+      rate: null,
+      description: 'out of stock',
+      refundedAmount: '0.00',
     });
     expect(await settled(api, bob.user, accepted.body.id)).toMatchObject({ status: 'COMPLETED' });
     expect(await balanceOf(api, alice.user, alice.account)).toBe('99.95');
@@ -82,28 +101,48 @@ describe('refunds and reversals', () => {
     expect(await payment(alice.user, transfer.id)).toMatchObject({ refundedAmount: '10.00' });
   });
 
-  it('lists a payment\'s refunds with ?parentPaymentId= for either party, filterable and sortable like every field', async () => {
+  it("lists a payment's refunds with ?parentPaymentId= for either party, filterable and sortable like every field", async () => {
     const { alice, bob, transfer } = await completedTransfer('10.00');
     const ids: string[] = [];
-    for (const amount of ['1.00', '2.00', '3.00']) ids.push((await refund(bob.user, transfer.id, { amount }).expect(202)).body.id);
+    for (const amount of ['1.00', '2.00', '3.00'])
+      ids.push((await refund(bob.user, transfer.id, { amount }).expect(202)).body.id);
     for (const id of ids) await settled(api, bob.user, id);
     for (const who of [alice.user, bob.user, admin]) {
-      const list = await request(api.url).get(`/api/v1/payments?parentPaymentId=${transfer.id}&sort=amount`).set(who.auth).expect(200);
+      const list = await request(api.url)
+        .get(`/api/v1/payments?parentPaymentId=${transfer.id}&sort=amount`)
+        .set(who.auth)
+        .expect(200);
       expect(list.body.data.map((p: Refund) => [p.id, p.type, p.amount])).toEqual([
         [ids[0], 'REFUND', '1.00'],
         [ids[1], 'REFUND', '2.00'],
         [ids[2], 'REFUND', '3.00'],
       ]);
     }
-    const page = await request(api.url).get(`/api/v1/payments?parentPaymentId=${transfer.id}&sort=-createdAt&limit=2`).set(alice.user.auth).expect(200);
-    const next = await request(api.url).get(`/api/v1/payments?parentPaymentId=${transfer.id}&sort=-createdAt&limit=2&cursor=${page.body.nextCursor}`).set(alice.user.auth).expect(200);
+    const page = await request(api.url)
+      .get(`/api/v1/payments?parentPaymentId=${transfer.id}&sort=-createdAt&limit=2`)
+      .set(alice.user.auth)
+      .expect(200);
+    const next = await request(api.url)
+      .get(`/api/v1/payments?parentPaymentId=${transfer.id}&sort=-createdAt&limit=2&cursor=${page.body.nextCursor}`)
+      .set(alice.user.auth)
+      .expect(200);
     expect([...page.body.data, ...next.body.data].map((p: Refund) => p.id)).toEqual([...ids].reverse());
-    const refunded = await request(api.url).get(`/api/v1/payments?refundedAmount[gte]=6&sort=-refundedAmount&id=${transfer.id}`).set(alice.user.auth).expect(200);
+    const refunded = await request(api.url)
+      .get(`/api/v1/payments?refundedAmount[gte]=6&sort=-refundedAmount&id=${transfer.id}`)
+      .set(alice.user.auth)
+      .expect(200);
     expect(refunded.body.data.map((p: Refund) => [p.id, p.refundedAmount])).toEqual([[transfer.id, '6.00']]);
-    const notRefunds = await request(api.url).get('/api/v1/payments?parentPaymentId=null&type=REFUND').set(bob.user.auth).expect(200);
+    const notRefunds = await request(api.url)
+      .get('/api/v1/payments?parentPaymentId=null&type=REFUND')
+      .set(bob.user.auth)
+      .expect(200);
     expect(notRefunds.body.data).toEqual([]);
-    expect((await request(api.url).get('/api/v1/payments?parentPaymentId=nope').set(bob.user.auth).expect(400)).body.code).toBe('INVALID_QUERY');
-    expect((await request(api.url).get('/api/v1/payments?type=CHARGEBACK').set(bob.user.auth).expect(400)).body.code).toBe('INVALID_QUERY');
+    expect(
+      (await request(api.url).get('/api/v1/payments?parentPaymentId=nope').set(bob.user.auth).expect(400)).body.code,
+    ).toBe('INVALID_QUERY');
+    expect(
+      (await request(api.url).get('/api/v1/payments?type=CHARGEBACK').set(bob.user.auth).expect(400)).body.code,
+    ).toBe('INVALID_QUERY');
   });
 
   it('refuses the payer, who may see the transfer, with 403 FORBIDDEN, and hides it from a stranger with 404', async () => {
@@ -119,7 +158,11 @@ describe('refunds and reversals', () => {
   it('refuses a payment that is not COMPLETED, and a refund of a refund, with 409 PAYMENT_NOT_REFUNDABLE', async () => {
     const poor = await holder('USD', '1.00');
     const bob = await holder();
-    const failed = await request(api.url).post('/api/v1/payments').set(poor.user.auth).send({ fromAccountId: poor.account, toAccountId: bob.account, amount: '5.00' }).expect(202);
+    const failed = await request(api.url)
+      .post('/api/v1/payments')
+      .set(poor.user.auth)
+      .send({ fromAccountId: poor.account, toAccountId: bob.account, amount: '5.00' })
+      .expect(202);
     expect(await settled(api, poor.user, failed.body.id)).toMatchObject({ status: 'FAILED' });
     expect((await refund(bob.user, failed.body.id).expect(409)).body.code).toBe('PAYMENT_NOT_REFUNDABLE');
 
@@ -142,21 +185,29 @@ describe('refunds and reversals', () => {
     expect((await payment(bob.user, transfer.id)).refundedAmount).toBe('0.00');
   });
 
-  it('takes the amount in the parent\'s target currency and validates the reason', async () => {
+  it("takes the amount in the parent's target currency and validates the reason", async () => {
     await request(api.url).put('/api/v1/admin/rates/USD/JPY').set(admin.auth).send({ rate: '150' }).expect(200);
     const { bob, transfer } = await completedTransfer('1.00', 'JPY');
     expect(transfer).toMatchObject({ targetAmount: '150', targetCurrency: 'JPY' });
     expect((await refund(bob.user, transfer.id, { amount: '1.50' }).expect(400)).body.code).toBe('INVALID_AMOUNT');
     expect((await refund(bob.user, transfer.id, { reason: '' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await refund(bob.user, transfer.id, { reason: 'r'.repeat(256) }).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await refund(bob.user, transfer.id, { amount: '1', status: 'COMPLETED' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await refund(bob.user, transfer.id, { amount: '150', reason: 'r'.repeat(255) }).expect(202)).body).toMatchObject({ amount: '150', currency: 'JPY' });
+    expect((await refund(bob.user, transfer.id, { reason: 'r'.repeat(256) }).expect(400)).body.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect((await refund(bob.user, transfer.id, { amount: '1', status: 'COMPLETED' }).expect(400)).body.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect(
+      (await refund(bob.user, transfer.id, { amount: '150', reason: 'r'.repeat(255) }).expect(202)).body,
+    ).toMatchObject({ amount: '150', currency: 'JPY' });
   });
 
   it('accepts exactly as many of 20 concurrent partial refunds as fit in the payment, the rest 422, and never refunds more', async () => {
     const { alice, bob, transfer } = await completedTransfer('10.00');
     // 0.75 each: 13 fit in 10.00 (9.75), 7 do not.
-    const answers = await Promise.all(Array.from({ length: 20 }, () => refund(bob.user, transfer.id, { amount: '0.75' })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => refund(bob.user, transfer.id, { amount: '0.75' })),
+    );
     const accepted = answers.filter((a) => a.status === 202);
     expect(accepted).toHaveLength(13);
     expect(answers.filter((a) => a.status === 422).every((a) => a.body.code === 'REFUND_EXCEEDS_PAYMENT')).toBe(true);
@@ -172,11 +223,18 @@ describe('refunds and reversals', () => {
   it('lets a refund the payee can no longer afford fail INSUFFICIENT_FUNDS, after which its amount is refundable again', async () => {
     const { alice, bob, transfer } = await completedTransfer('10.00');
     const carol = await holder();
-    const spent = await request(api.url).post('/api/v1/payments').set(bob.user.auth).send({ fromAccountId: bob.account, toAccountId: carol.account, amount: '9.00' }).expect(202);
+    const spent = await request(api.url)
+      .post('/api/v1/payments')
+      .set(bob.user.auth)
+      .send({ fromAccountId: bob.account, toAccountId: carol.account, amount: '9.00' })
+      .expect(202);
     await settled(api, bob.user, spent.body.id); // 0.96 left (commission 0.045 → 0.04)
 
     const unaffordable = await refund(bob.user, transfer.id, { amount: '5.00' }).expect(202);
-    expect(await settled(api, bob.user, unaffordable.body.id)).toMatchObject({ status: 'FAILED', failureReason: 'INSUFFICIENT_FUNDS' });
+    expect(await settled(api, bob.user, unaffordable.body.id)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'INSUFFICIENT_FUNDS',
+    });
     expect(await payment(alice.user, transfer.id)).toMatchObject({ refundedAmount: '0.00' });
     expect(await balanceOf(api, alice.user, alice.account)).toBe('89.95');
 
@@ -188,7 +246,7 @@ describe('refunds and reversals', () => {
     expect(await balanceOf(api, bob.user, bob.account)).toBe('10.96'); // 20.96 less the 10.00 refunded
   });
 
-  it('converts back across currencies: half-even shares of the parent\'s amount, exactly its amount for the whole target', async () => {
+  it("converts back across currencies: half-even shares of the parent's amount, exactly its amount for the whole target", async () => {
     await request(api.url).put('/api/v1/admin/rates/USD/EUR').set(admin.auth).send({ rate: '0.92' }).expect(200);
     const { alice, bob, transfer } = await completedTransfer('10.00', 'EUR');
     expect(transfer).toMatchObject({ targetAmount: '9.20', targetCurrency: 'EUR', rate: '0.92' });
@@ -196,7 +254,13 @@ describe('refunds and reversals', () => {
 
     const first = await refund(bob.user, transfer.id, { amount: '1.00' }).expect(202);
     // 1.00 × 10.00 / 9.20 = 1.0869… → 1.09 USD.
-    expect(first.body).toMatchObject({ amount: '1.00', currency: 'EUR', targetAmount: '1.09', targetCurrency: 'USD', rate: null });
+    expect(first.body).toMatchObject({
+      amount: '1.00',
+      currency: 'EUR',
+      targetAmount: '1.09',
+      targetCurrency: 'USD',
+      rate: null,
+    });
     await settled(api, bob.user, first.body.id);
     expect(await operations(bob.user, bob.account, first.body.id)).toEqual([['EXCHANGE', '-1.00']]);
     expect(await operations(alice.user, alice.account, first.body.id)).toEqual([['EXCHANGE', '1.09']]);
@@ -217,16 +281,33 @@ describe('refunds and reversals', () => {
     const booked = await deposit(api, admin, account, '30.00');
     expect((await refund(user, booked.id).expect(403)).body.code).toBe('FORBIDDEN');
     const technical = async (code: string) =>
-      (await request(api.url).get(`/api/v1/accounts?type=TECHNICAL&code=${code}&currency=USD`).set(admin.auth).expect(200)).body.data[0].id as string;
+      (
+        await request(api.url)
+          .get(`/api/v1/accounts?type=TECHNICAL&code=${code}&currency=USD`)
+          .set(admin.auth)
+          .expect(200)
+      ).body.data[0].id as string;
     const bank = await technical('external:bank');
     const wallet = await technical('external:wallet');
 
-    const reversal = await refund(admin, booked.id, { amount: '10.00', reason: 'bank recalled the transfer' }).expect(202);
-    expect(reversal.body).toMatchObject({ type: 'REFUND', fromAccountId: account, toAccountId: bank, amount: '10.00', commission: '0.00' });
+    const reversal = await refund(admin, booked.id, { amount: '10.00', reason: 'bank recalled the transfer' }).expect(
+      202,
+    );
+    expect(reversal.body).toMatchObject({
+      type: 'REFUND',
+      fromAccountId: account,
+      toAccountId: bank,
+      amount: '10.00',
+      commission: '0.00',
+    });
     await settled(api, admin, reversal.body.id);
     expect(await balanceOf(api, user, account)).toBe('20.00');
 
-    const withdrawal = await request(api.url).post('/api/v1/withdrawals').set(user.auth).send({ accountId: account, amount: '10.00', destination: 'wallet-7' }).expect(202);
+    const withdrawal = await request(api.url)
+      .post('/api/v1/withdrawals')
+      .set(user.auth)
+      .send({ accountId: account, amount: '10.00', destination: 'wallet-7' })
+      .expect(202);
     await settled(api, user, withdrawal.body.id);
     expect(await balanceOf(api, user, account)).toBe('9.50');
     expect((await refund(user, withdrawal.body.id).expect(403)).body.code).toBe('FORBIDDEN');
@@ -239,8 +320,12 @@ describe('refunds and reversals', () => {
     expect(mine.body.data.map((p: Refund) => p.parentPaymentId)).toEqual([booked.id, withdrawal.body.id]);
   });
 
-  it('charges the REFUND commission of COMMISSION_SCHEDULE to the refunder, in the refund\'s currency', async () => {
-    const charging = await startApiProcess({ ...ADMIN_ENV, QUEUE_PREFIX: api.config.queuePrefix, COMMISSION_SCHEDULE: '{"REFUND":{"bps":250,"min":11}}' });
+  it("charges the REFUND commission of COMMISSION_SCHEDULE to the refunder, in the refund's currency", async () => {
+    const charging = await startApiProcess({
+      ...ADMIN_ENV,
+      QUEUE_PREFIX: api.config.queuePrefix,
+      COMMISSION_SCHEDULE: '{"REFUND":{"bps":250,"min":11}}',
+    });
     try {
       const { alice, bob, transfer } = await completedTransfer('10.00');
       const small = await refund(bob.user, transfer.id, { amount: '5.00' }, undefined, charging.url).expect(202);
@@ -250,7 +335,10 @@ describe('refunds and reversals', () => {
       await Promise.all([settled(api, bob.user, small.body.id), settled(api, bob.user, large.body.id)]);
       expect(await balanceOf(api, bob.user, bob.account)).toBe('0.77');
       expect(await balanceOf(api, alice.user, alice.account)).toBe('98.95');
-      expect(await operations(bob.user, bob.account, small.body.id)).toEqual([['TRANSFER', '-5.00'], ['COMMISSION', '-0.12']]);
+      expect(await operations(bob.user, bob.account, small.body.id)).toEqual([
+        ['TRANSFER', '-5.00'],
+        ['COMMISSION', '-0.12'],
+      ]);
     } finally {
       await charging.stop();
     }
@@ -263,7 +351,9 @@ describe('refunds and reversals', () => {
     await settled(api, bob.user, first.body.id);
     const replay = await refund(bob.user, transfer.id, { amount: '3.0', reason: 'late' }, key).expect(200);
     expect(replay.body).toMatchObject({ id: first.body.id, status: 'COMPLETED' });
-    expect((await refund(bob.user, transfer.id, { amount: '4.00', reason: 'late' }, key).expect(409)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await refund(bob.user, transfer.id, { amount: '4.00', reason: 'late' }, key).expect(409)).body.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
     expect((await refund(bob.user, transfer.id, {}, key).expect(409)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect((await refund(bob.user, transfer.id, {}, '').expect(400)).body.code).toBe('INVALID_IDEMPOTENCY_KEY');
 

@@ -11,7 +11,9 @@ describe('the start-up check of the PostgreSQL settings (against the real server
     const app: INestApplication = await startContext(PlatformModule);
     try {
       const db = app.get<DataSource>(getDataSourceToken());
-      const [{ autovacuum }] = await db.query<Array<{ autovacuum: string }>>(`SELECT current_setting('autovacuum') AS autovacuum`);
+      const [{ autovacuum }] = await db.query<Array<{ autovacuum: string }>>(
+        `SELECT current_setting('autovacuum') AS autovacuum`,
+      );
       return { warnings: await app.get(ServerSettingsCheck).warnings(), autovacuum };
     } finally {
       await app.close();

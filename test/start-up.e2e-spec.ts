@@ -3,7 +3,14 @@ import { createServer } from 'node:net';
 import { stripVTControlCharacters } from 'node:util';
 import type { StartScript } from '../scripts/start-command.js';
 import { migrateTestDatabase } from './support/harness.js';
-import { type FinishedProcess, freePort, type RunningProcess, runScript, startApiProcess, startWorkerProcess } from './support/processes.js';
+import {
+  type FinishedProcess,
+  freePort,
+  type RunningProcess,
+  runScript,
+  startApiProcess,
+  startWorkerProcess,
+} from './support/processes.js';
 
 const REFUSED_WITHIN_MS = 10_000;
 
@@ -20,7 +27,9 @@ function expectOneLineNaming(run: FinishedProcess, ...names: string[]): void {
 
 async function lineOf(running: RunningProcess, text: string): Promise<string> {
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    const line = stripVTControlCharacters(running.stdout()).split('\n').find((l) => l.includes(text));
+    const line = stripVTControlCharacters(running.stdout())
+      .split('\n')
+      .find((l) => l.includes(text));
     if (line) return line;
   }
   throw new Error(`no line with "${text}" in:\n${running.stdout()}`);
@@ -31,7 +40,12 @@ const closedPort = freePort;
 
 describe.each<StartScript>(['migration:run', 'start:api', 'start:worker'])('npm run %s', (script) => {
   it('stops with one line naming every bad setting', async () => {
-    const run = await runScript(script, { PORT: 'abc', WORKER_PORT: '-1', CURRENCIES: 'USD,DOGE', SMTP_URL: 'smtp://mailer:s3cret@mail:port' });
+    const run = await runScript(script, {
+      PORT: 'abc',
+      WORKER_PORT: '-1',
+      CURRENCIES: 'USD,DOGE',
+      SMTP_URL: 'smtp://mailer:s3cret@mail:port',
+    });
     expectOneLineNaming(run, 'PORT', 'WORKER_PORT', 'CURRENCIES', 'SMTP_URL');
     expect(run.stderr).not.toContain('s3cret');
   });
@@ -130,11 +144,19 @@ describe('the start-up logs', () => {
   });
 
   it('are JSON lines in production, the worker saying only where its /health and /metrics are', async () => {
-    const worker = await startWorkerProcess({ NODE_ENV: 'production', LOG_LEVEL: 'info', JWT_SECRET: 'a-production-secret' });
+    const worker = await startWorkerProcess({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: 'a-production-secret',
+    });
     try {
       const origin = `http://localhost:${new URL(worker.url).port}`;
       const line = await lineOf(worker, `${origin}/metrics`);
-      expect(JSON.parse(line)).toMatchObject({ level: 30, context: 'Worker', msg: expect.stringContaining(`${origin}/health`) });
+      expect(JSON.parse(line)).toMatchObject({
+        level: 30,
+        context: 'Worker',
+        msg: expect.stringContaining(`${origin}/health`),
+      });
       expect(worker.stdout().trimEnd().split('\n')).toEqual([line]); // its one line: Nest's own are at debug level
     } finally {
       await worker.stop();

@@ -35,7 +35,19 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-const STATEMENT_HEADER = ['operationId', 'createdAt', 'paymentId', 'paymentType', 'counterpartyAccountId', 'amount', 'balanceAfter', 'currency', 'description', 'externalRef', 'metadata'];
+const STATEMENT_HEADER = [
+  'operationId',
+  'createdAt',
+  'paymentId',
+  'paymentType',
+  'counterpartyAccountId',
+  'amount',
+  'balanceAfter',
+  'currency',
+  'description',
+  'externalRef',
+  'metadata',
+];
 
 /** Statements a finance team can import: operations and payments as CSV, every row, streamed. */
 describe('CSV statements', () => {
@@ -50,13 +62,22 @@ describe('CSV statements', () => {
     owner = await registerUser(api);
     history = new History(db, admin);
     await history.open(owner);
-    await history.move(5000, '2026-01-01T00:00:00.000Z', { description: 'Dinner, drinks and "tips"', externalRef: 'INV,1', metadata: { note: 'line one\r\nline two', 'café': 'crème brûlée ☕' } });
+    await history.move(5000, '2026-01-01T00:00:00.000Z', {
+      description: 'Dinner, drinks and "tips"',
+      externalRef: 'INV,1',
+      metadata: { note: 'line one\r\nline two', café: 'crème brûlée ☕' },
+    });
     await history.move(-1, '2026-01-01T00:00:01.000Z', { description: 'Ünïcödé 東京 🚀' });
     // More rows than the api fetches from its cursor at once: the export takes several batches.
     await history.credits(4500, 1, '2026-01-02T00:00:00.000Z');
   });
 
-  const statement = (query: string, user = owner) => request(api.url).get(`/api/v1/accounts/${history.account}/operations?${query}`).set(user.auth).buffer(true).parse(text);
+  const statement = (query: string, user = owner) =>
+    request(api.url)
+      .get(`/api/v1/accounts/${history.account}/operations?${query}`)
+      .set(user.auth)
+      .buffer(true)
+      .parse(text);
   function text(res: request.Response, done: (error: Error | null, body: string) => void) {
     const stream = res as unknown as NodeJS.ReadableStream;
     let body = '';
@@ -77,8 +98,22 @@ describe('CSV statements', () => {
     );
     rows.forEach((row, i) => {
       const op = stored[i];
-      const cents = (minor: string) => (BigInt(minor) < 0n ? '-' : '') + `${(BigInt(minor) < 0n ? -BigInt(minor) : BigInt(minor)) / 100n}.${((BigInt(minor) < 0n ? -BigInt(minor) : BigInt(minor)) % 100n).toString().padStart(2, '0')}`;
-      expect(row).toEqual([op.id, op.created_at.toISOString(), op.payment_id, 'TRANSFER', expect.any(String), cents(op.amount), cents(op.balance_after), 'USD', i < 2 ? expect.any(String) : `credit ${i - 1}`, i ? '' : 'INV,1', i ? '{}' : expect.any(String)]);
+      const cents = (minor: string) =>
+        (BigInt(minor) < 0n ? '-' : '') +
+        `${(BigInt(minor) < 0n ? -BigInt(minor) : BigInt(minor)) / 100n}.${((BigInt(minor) < 0n ? -BigInt(minor) : BigInt(minor)) % 100n).toString().padStart(2, '0')}`;
+      expect(row).toEqual([
+        op.id,
+        op.created_at.toISOString(),
+        op.payment_id,
+        'TRANSFER',
+        expect.any(String),
+        cents(op.amount),
+        cents(op.balance_after),
+        'USD',
+        i < 2 ? expect.any(String) : `credit ${i - 1}`,
+        i ? '' : 'INV,1',
+        i ? '{}' : expect.any(String),
+      ]);
     });
     expect(rows.at(-1)![6]).toBe('94.99');
   });
@@ -90,12 +125,12 @@ describe('CSV statements', () => {
     expect(raw).toContain('"INV,1"');
     const [, first, second] = parseCsv(raw);
     expect(first.slice(5)).toEqual(['50.00', '50.00', 'USD', 'Dinner, drinks and "tips"', 'INV,1', expect.any(String)]);
-    expect(JSON.parse(first[10])).toEqual({ note: 'line one\r\nline two', 'café': 'crème brûlée ☕' });
+    expect(JSON.parse(first[10])).toEqual({ note: 'line one\r\nline two', café: 'crème brûlée ☕' });
     expect(second.slice(5, 9)).toEqual(['-0.01', '49.99', 'USD', 'Ünïcödé 東京 🚀']);
     expect(second[10]).toBe('{}');
   });
 
-  it('answers CSV to Accept: text/csv too, with the list\'s filters and sort', async () => {
+  it("answers CSV to Accept: text/csv too, with the list's filters and sort", async () => {
     const res = await request(api.url)
       .get(`/api/v1/accounts/${history.account}/operations?amount[lt]=0`)
       .set(owner.auth)
@@ -108,28 +143,67 @@ describe('CSV statements', () => {
     expect(rows[1][8]).toBe('Ünïcödé 東京 🚀');
   });
 
-  it('refuses limit, cursor or a bad filter with a 400 problem, and another user\'s account with 404', async () => {
+  it("refuses limit, cursor or a bad filter with a 400 problem, and another user's account with 404", async () => {
     for (const query of ['format=csv&limit=10', 'format=csv&cursor=abc', 'format=csv&amount[gt]=abc', 'format=xml']) {
-      const res = await request(api.url).get(`/api/v1/accounts/${history.account}/operations?${query}`).set(owner.auth).expect(400);
-      expect([res.headers['content-type'], res.body.code]).toEqual([expect.stringMatching(/^application\/problem\+json/), 'INVALID_QUERY']);
+      const res = await request(api.url)
+        .get(`/api/v1/accounts/${history.account}/operations?${query}`)
+        .set(owner.auth)
+        .expect(400);
+      expect([res.headers['content-type'], res.body.code]).toEqual([
+        expect.stringMatching(/^application\/problem\+json/),
+        'INVALID_QUERY',
+      ]);
     }
-    await request(api.url).get(`/api/v1/accounts/${history.account}/operations?format=csv`).set((await registerUser(api)).auth).expect(404);
+    await request(api.url)
+      .get(`/api/v1/accounts/${history.account}/operations?format=csv`)
+      .set((await registerUser(api)).auth)
+      .expect(404);
   });
 
-  it('exports payments with the list\'s scope and filters, metadata as one JSON column', async () => {
+  it("exports payments with the list's scope and filters, metadata as one JSON column", async () => {
     const [payer, payee] = await Promise.all([registerUser(api), registerUser(api)]);
     const [from, to] = await Promise.all([openAccount(api, payer), openAccount(api, payee)]);
     await deposit(api, admin, from, '10.00');
     const tag = randomUUID();
-    const paid = await request(api.url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId: from, toAccountId: to, amount: '1.50', description: 'a, "b"', metadata: { tag } }).expect(202);
-    const res = await request(api.url).get(`/api/v1/payments?format=csv&metadata[tag]=${tag}`).set(payee.auth).buffer(true).parse(text).expect(200);
+    const paid = await request(api.url)
+      .post('/api/v1/payments')
+      .set(payer.auth)
+      .send({ fromAccountId: from, toAccountId: to, amount: '1.50', description: 'a, "b"', metadata: { tag } })
+      .expect(202);
+    const res = await request(api.url)
+      .get(`/api/v1/payments?format=csv&metadata[tag]=${tag}`)
+      .set(payee.auth)
+      .buffer(true)
+      .parse(text)
+      .expect(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="payments.csv"');
     const [header, ...rows] = parseCsv(res.body as string);
-    expect(header.slice(0, 8)).toEqual(['id', 'createdAt', 'type', 'status', 'fromAccountId', 'toAccountId', 'amount', 'currency']);
+    expect(header.slice(0, 8)).toEqual([
+      'id',
+      'createdAt',
+      'type',
+      'status',
+      'fromAccountId',
+      'toAccountId',
+      'amount',
+      'currency',
+    ]);
     expect(rows).toHaveLength(1);
     const row = Object.fromEntries(header.map((h, i) => [h, rows[0][i]]));
-    expect(row).toMatchObject({ id: paid.body.id, amount: '1.50', commission: '0.01', description: 'a, "b"', rate: '', metadata: JSON.stringify({ tag }) });
-    const stranger = await request(api.url).get(`/api/v1/payments?format=csv&metadata[tag]=${tag}`).set((await registerUser(api)).auth).buffer(true).parse(text).expect(200);
+    expect(row).toMatchObject({
+      id: paid.body.id,
+      amount: '1.50',
+      commission: '0.01',
+      description: 'a, "b"',
+      rate: '',
+      metadata: JSON.stringify({ tag }),
+    });
+    const stranger = await request(api.url)
+      .get(`/api/v1/payments?format=csv&metadata[tag]=${tag}`)
+      .set((await registerUser(api)).auth)
+      .buffer(true)
+      .parse(text)
+      .expect(200);
     expect(parseCsv(stranger.body as string)).toHaveLength(1);
   });
 });

@@ -23,17 +23,24 @@ describe('Swagger UI in a real browser', () => {
     const login = page.locator('#operations-auth-logIn');
     await login.waitFor();
     expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(21);
-    await expect(page.locator('#operations-payments-createTransfer .opblock-summary-path').textContent()).resolves.toBe('/api/v1/payments');
+    await expect(page.locator('#operations-payments-createTransfer .opblock-summary-path').textContent()).resolves.toBe(
+      '/api/v1/payments',
+    );
 
     await login.locator('.opblock-summary').click();
     await login.locator('.try-out__btn').click();
-    await login.locator('textarea.body-param__text').fill(JSON.stringify({ email: ADMIN_ENV.ADMIN_EMAIL, password: ADMIN_ENV.ADMIN_PASSWORD }));
+    await login
+      .locator('textarea.body-param__text')
+      .fill(JSON.stringify({ email: ADMIN_ENV.ADMIN_EMAIL, password: ADMIN_ENV.ADMIN_PASSWORD }));
     await login.locator('button.execute').click();
 
     const status = login.locator('.live-responses-table .response .response-col_status');
     await status.waitFor();
     expect((await status.textContent())?.trim()).toBe('201');
-    const body = JSON.parse((await login.locator('.live-responses-table .response-col_description pre.microlight').first().textContent()) ?? '{}');
+    const body = JSON.parse(
+      (await login.locator('.live-responses-table .response-col_description pre.microlight').first().textContent()) ??
+        '{}',
+    );
     expect(body.accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
@@ -53,19 +60,30 @@ describe('Swagger UI in a real browser', () => {
     afterAll(() => page?.close());
 
     /** Opens an operation, presses "Try it out" (leaving every parameter as the UI fills it in), optionally sets the body, executes it. */
-    async function tryItOut(operationId: string, body?: object): Promise<{ status: string; body: Record<string, unknown> }> {
+    async function tryItOut(
+      operationId: string,
+      body?: object,
+    ): Promise<{ status: string; body: Record<string, unknown> }> {
       const operation: Locator = page.locator(`#operations-${operationId}`);
       const execute = operation.locator('button.execute');
       if (!(await execute.isVisible())) {
-        if (!(await operation.locator('.opblock-body').isVisible())) await operation.locator('.opblock-summary').click();
+        if (!(await operation.locator('.opblock-body').isVisible()))
+          await operation.locator('.opblock-summary').click();
         await operation.locator('.try-out__btn').click();
       }
       if (body) await operation.locator('textarea.body-param__text').fill(JSON.stringify(body));
       await execute.click();
       const status = operation.locator('.live-responses-table .response .response-col_status');
       await status.waitFor();
-      const text = (await operation.locator('.live-responses-table .response-col_description pre.microlight').first().textContent()) ?? '{}';
-      const result = { status: (await status.textContent())?.trim() ?? '', body: JSON.parse(text) as Record<string, unknown> };
+      const text =
+        (await operation
+          .locator('.live-responses-table .response-col_description pre.microlight')
+          .first()
+          .textContent()) ?? '{}';
+      const result = {
+        status: (await status.textContent())?.trim() ?? '',
+        body: JSON.parse(text) as Record<string, unknown>,
+      };
       await operation.locator('.btn-clear').click();
       return result;
     }
@@ -82,8 +100,16 @@ describe('Swagger UI in a real browser', () => {
 
     it('books two deposits in a row without touching the Idempotency-Key field: two 202s, two payments', async () => {
       const accountId = await openAccount(running, admin);
-      const first = await tryItOut('payments-createDeposit', { accountId, amount: '10.00', externalRef: `ui-${Date.now()}-1` });
-      const second = await tryItOut('payments-createDeposit', { accountId, amount: '20.00', externalRef: `ui-${Date.now()}-2` });
+      const first = await tryItOut('payments-createDeposit', {
+        accountId,
+        amount: '10.00',
+        externalRef: `ui-${Date.now()}-1`,
+      });
+      const second = await tryItOut('payments-createDeposit', {
+        accountId,
+        amount: '20.00',
+        externalRef: `ui-${Date.now()}-2`,
+      });
       expect([first.status, second.status]).toEqual(['202', '202']);
       expect(first.body.id).not.toEqual(second.body.id);
     });

@@ -83,14 +83,26 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
   }
 
   async function transfer(payer: TestUser, from: string, to: string): Promise<string> {
-    return (await http().post('/api/v1/payments').set(payer.auth).send({ fromAccountId: from, toAccountId: to, amount: '1.00' }).expect(202)).body.id;
+    return (
+      await http()
+        .post('/api/v1/payments')
+        .set(payer.auth)
+        .send({ fromAccountId: from, toAccountId: to, amount: '1.00' })
+        .expect(202)
+    ).body.id;
   }
 
   async function deliveries(user: TestUser, endpoint: Endpoint, query = ''): Promise<Delivery[]> {
-    return (await http().get(`${API}/${endpoint.id}/deliveries?limit=100&${query}`).set(user.auth).expect(200)).body.data;
+    return (await http().get(`${API}/${endpoint.id}/deliveries?limit=100&${query}`).set(user.auth).expect(200)).body
+      .data;
   }
 
-  async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    probe: () => Promise<T>,
+    done: (value: T) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();
@@ -131,14 +143,18 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
     it('waits for the attempt in flight and then sends once more: never two at once', async () => {
       const { payer, from, to } = await parties();
       let paymentId = '';
-      const hooks = await receiver((webhook) => (webhook.body.data.id === paymentId && hooks.about(paymentId).length === 1 ? 'hang' : { status: 200 }));
+      const hooks = await receiver((webhook) =>
+        webhook.body.data.id === paymentId && hooks.about(paymentId).length === 1 ? 'hang' : { status: 200 },
+      );
       const endpoint = await register(payer, { url: hooks.url, events: ['payment.completed'] });
       paymentId = await transfer(payer, from, to);
       await hooks.until(() => hooks.about(paymentId).length === 1);
       const [inFlight] = await deliveries(payer, endpoint, `paymentId=${paymentId}`);
 
       const retries = await Promise.all(
-        Array.from({ length: 20 }, () => http().post(`${API}/${endpoint.id}/deliveries/${inFlight.id}/retry`).set(payer.auth).expect(202)),
+        Array.from({ length: 20 }, () =>
+          http().post(`${API}/${endpoint.id}/deliveries/${inFlight.id}/retry`).set(payer.auth).expect(202),
+        ),
       );
       expect(retries.every((res) => res.body.status === 'PENDING')).toBe(true);
       // Several poll intervals: time for a second attempt to start, were one allowed to.
@@ -147,7 +163,11 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
 
       const releasedAt = Date.now();
       hooks.release(200);
-      await until('the retry made after the attempt', () => deliveries(payer, endpoint, `paymentId=${paymentId}`), ([d]) => d.status === 'SUCCEEDED' && d.attempts === 2);
+      await until(
+        'the retry made after the attempt',
+        () => deliveries(payer, endpoint, `paymentId=${paymentId}`),
+        ([d]) => d.status === 'SUCCEEDED' && d.attempts === 2,
+      );
       await sleep(500);
       const [first, second, ...more] = hooks.about(paymentId);
       expect(more).toEqual([]);
@@ -180,21 +200,35 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
       const mine = await http().get(`/api/v1/events?paymentId=${paymentId}`).set(stranger.auth).expect(200);
       expect(mine.body).toEqual({ data: [], nextCursor: null });
 
-      const completed = await http().get(`/api/v1/events?paymentId=${paymentId}&type=payment.completed`).set(payer.auth).expect(200);
+      const completed = await http()
+        .get(`/api/v1/events?paymentId=${paymentId}&type=payment.completed`)
+        .set(payer.auth)
+        .expect(200);
       expect(completed.body.data).toHaveLength(1);
       const first = await http().get(`/api/v1/events?paymentId=${paymentId}&limit=1`).set(payer.auth).expect(200);
-      const second = await http().get(`/api/v1/events?paymentId=${paymentId}&limit=1&cursor=${first.body.nextCursor}`).set(payer.auth).expect(200);
+      const second = await http()
+        .get(`/api/v1/events?paymentId=${paymentId}&limit=1&cursor=${first.body.nextCursor}`)
+        .set(payer.auth)
+        .expect(200);
       expect([first.body.data[0].type, second.body.data[0].type]).toEqual(['payment.completed', 'payment.initiated']);
       const later = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
-      expect((await http().get(`/api/v1/events?paymentId=${paymentId}&createdAt[gte]=${later}`).set(payer.auth).expect(200)).body.data).toEqual([]);
+      expect(
+        (await http().get(`/api/v1/events?paymentId=${paymentId}&createdAt[gte]=${later}`).set(payer.auth).expect(200))
+          .body.data,
+      ).toEqual([]);
       for (const query of ['type=payment.refunded', 'paymentId=nope', 'colour=red']) {
-        expect((await http().get(`/api/v1/events?${query}`).set(payer.auth).expect(400)).body.code).toBe('INVALID_QUERY');
+        expect((await http().get(`/api/v1/events?${query}`).set(payer.auth).expect(400)).body.code).toBe(
+          'INVALID_QUERY',
+        );
       }
     });
 
     it('does not list events past WEBHOOK_RETENTION_DAYS', async () => {
       const { payer, paymentId } = await delivered();
-      await running.db.query(`UPDATE webhook_events SET created_at = now() - interval '31 days' WHERE payment_id = $1 AND type = 'payment.initiated'`, [paymentId]);
+      await running.db.query(
+        `UPDATE webhook_events SET created_at = now() - interval '31 days' WHERE payment_id = $1 AND type = 'payment.initiated'`,
+        [paymentId],
+      );
       const res = await http().get(`/api/v1/events?paymentId=${paymentId}`).set(payer.auth).expect(200);
       expect(res.body.data.map((e: { type: string }) => e.type)).toEqual(['payment.completed']);
     });
@@ -202,7 +236,11 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
     it('redelivers the events named, or since a time, to the endpoint: 202 with how many were queued', async () => {
       const { payer, hooks, endpoint, paymentId } = await delivered();
       const completed = hooks.about(paymentId).find((r) => r.body.type === 'payment.completed')!;
-      const named = await http().post(`${API}/${endpoint.id}/redeliver`).set(payer.auth).send({ eventIds: [completed.body.id] }).expect(202);
+      const named = await http()
+        .post(`${API}/${endpoint.id}/redeliver`)
+        .set(payer.auth)
+        .send({ eventIds: [completed.body.id] })
+        .expect(202);
       expect(named.body).toEqual({ queued: 1 });
       await hooks.until(() => hooks.about(paymentId).length === 3);
       expect(hooks.about(paymentId)[2].rawBody).toBe(completed.rawBody);
@@ -213,16 +251,29 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
       await hooks.until(() => hooks.about(paymentId).length === 5);
     });
 
-    it('refuses redelivery without since or eventIds (400), through an API key (403), and of another user\'s endpoint (404)', async () => {
+    it("refuses redelivery without since or eventIds (400), through an API key (403), and of another user's endpoint (404)", async () => {
       const { payer, endpoint } = await delivered();
       const other = await registerUser(running.api);
       for (const body of [{}, { since: 'yesterday' }, { eventIds: ['nope'] }, { eventIds: [] }]) {
-        expect((await http().post(`${API}/${endpoint.id}/redeliver`).set(payer.auth).send(body).expect(400)).body.code).toBe('VALIDATION_FAILED');
+        expect(
+          (await http().post(`${API}/${endpoint.id}/redeliver`).set(payer.auth).send(body).expect(400)).body.code,
+        ).toBe('VALIDATION_FAILED');
       }
-      const key = (await http().post('/api/v1/api-keys').set(payer.auth).send({ name: 'backend' }).expect(201)).body.key as string;
+      const key = (await http().post('/api/v1/api-keys').set(payer.auth).send({ name: 'backend' }).expect(201)).body
+        .key as string;
       const since = new Date(0).toISOString();
-      expect((await http().post(`${API}/${endpoint.id}/redeliver`).set('Authorization', `Bearer ${key}`).send({ since }).expect(403)).body.code).toBe('FORBIDDEN');
-      expect((await http().post(`${API}/${endpoint.id}/redeliver`).set(other.auth).send({ since }).expect(404)).body.code).toBe('NOT_FOUND');
+      expect(
+        (
+          await http()
+            .post(`${API}/${endpoint.id}/redeliver`)
+            .set('Authorization', `Bearer ${key}`)
+            .send({ since })
+            .expect(403)
+        ).body.code,
+      ).toBe('FORBIDDEN');
+      expect(
+        (await http().post(`${API}/${endpoint.id}/redeliver`).set(other.auth).send({ since }).expect(404)).body.code,
+      ).toBe('NOT_FOUND');
     });
   });
 
@@ -248,7 +299,10 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
       await running.worker.kill();
       const held = await transfer(payer, from, to);
       const pending = () =>
-        running.db.query(`SELECT id FROM webhook_events WHERE payment_id = $1 AND type = 'payment.initiated' AND fanned_out_at IS NULL`, [held]);
+        running.db.query(
+          `SELECT id FROM webhook_events WHERE payment_id = $1 AND type = 'payment.initiated' AND fanned_out_at IS NULL`,
+          [held],
+        );
       const [{ id: heldEvent }] = await until('the event pending', pending, (rows) => rows.length === 1);
       // As a worker fanning that event out would, then dies before committing.
       const fanningOut = await connect(testDatabaseUrl());
@@ -264,7 +318,10 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
         await fanningOut.end();
       }
       await hooks.until((got) => got.some((r) => r.body.data.id === held));
-      const made = await running.db.query(`SELECT 1 FROM webhook_deliveries WHERE event_id = $1 AND endpoint_id = $2`, [heldEvent, endpoint.id]);
+      const made = await running.db.query(`SELECT 1 FROM webhook_deliveries WHERE event_id = $1 AND endpoint_id = $2`, [
+        heldEvent,
+        endpoint.id,
+      ]);
       expect(made).toHaveLength(1);
     });
   });
@@ -276,11 +333,21 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
       const endpoint = await register(payer, { url: hooks.url, events: ['payment.completed'] });
       const old = await transfer(payer, from, to);
       const recent = await transfer(payer, from, to);
-      const failing = (await http().post('/api/v1/payments').set(payer.auth).send({ fromAccountId: from, toAccountId: to, amount: '1.00', description: 'fails' }).expect(202)).body.id;
+      const failing = (
+        await http()
+          .post('/api/v1/payments')
+          .set(payer.auth)
+          .send({ fromAccountId: from, toAccountId: to, amount: '1.00', description: 'fails' })
+          .expect(202)
+      ).body.id;
       const ours = [old, recent, failing];
-      const attempted = (list: Delivery[]) => list.filter((d) => ours.includes(d.paymentId) && d.attempts === 1).length === 3;
+      const attempted = (list: Delivery[]) =>
+        list.filter((d) => ours.includes(d.paymentId) && d.attempts === 1).length === 3;
       await until('three deliveries attempted', () => deliveries(payer, endpoint), attempted);
-      await running.db.query(`UPDATE webhook_events SET created_at = now() - interval '31 days' WHERE payment_id = ANY($1)`, [[old, failing]]);
+      await running.db.query(
+        `UPDATE webhook_events SET created_at = now() - interval '31 days' WHERE payment_id = ANY($1)`,
+        [[old, failing]],
+      );
 
       const events = () => running.db.query(`SELECT payment_id FROM webhook_events WHERE payment_id = ANY($1)`, [ours]);
       await until('the old events purged', events, (rows) => rows.length === 3);
@@ -302,7 +369,9 @@ describe('webhook delivery: fairness, events, redelivery, retention', () => {
         [user.id],
       );
       const keys = () => running.db.query(`SELECT idempotency_key FROM capture_requests WHERE user_id = $1`, [user.id]);
-      expect(await until('the old key purged', keys, (rows) => rows.length === 1)).toEqual([{ idempotency_key: 'recent' }]);
+      expect(await until('the old key purged', keys, (rows) => rows.length === 1)).toEqual([
+        { idempotency_key: 'recent' },
+      ]);
     });
   });
 });

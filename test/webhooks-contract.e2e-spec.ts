@@ -39,8 +39,10 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
     await api.close();
   });
 
-  const register = (user: TestUser, body: object = { url: 'http://127.0.0.1:9/hooks' }) => request(api.url).post(API).set(user.auth).send(body);
-  const endpointsOf = async (user: TestUser) => (await request(api.url).get(API).set(user.auth).expect(200)).body.data as Array<Record<string, unknown>>;
+  const register = (user: TestUser, body: object = { url: 'http://127.0.0.1:9/hooks' }) =>
+    request(api.url).post(API).set(user.auth).send(body);
+  const endpointsOf = async (user: TestUser) =>
+    (await request(api.url).get(API).set(user.auth).expect(200)).body.data as Array<Record<string, unknown>>;
 
   describe('WEBHOOK_MAX_ENDPOINTS_PER_USER', () => {
     it('refuses an endpoint past the limit with 422 TOO_MANY_WEBHOOK_ENDPOINTS, also when registrations race', async () => {
@@ -54,7 +56,10 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
 
       // Another user's endpoints are their own count; one deleted frees a place.
       expect((await register(await registerUser(api))).status).toBe(201);
-      await request(api.url).delete(`${API}/${answers.find((res) => res.status === 201)!.body.id}`).set(user.auth).expect(204);
+      await request(api.url)
+        .delete(`${API}/${answers.find((res) => res.status === 201)!.body.id}`)
+        .set(user.auth)
+        .expect(204);
       expect((await register(user)).status).toBe(201);
       expect((await register(user)).status).toBe(422);
     });
@@ -64,7 +69,9 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
     it('takes a login to create, change, rotate or delete an endpoint: an API key, even a full one, gets 403 and changes nothing', async () => {
       const user = await registerUser(api);
       const endpoint = (await register(user).expect(201)).body;
-      const key = async (readOnly: boolean) => (await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'shop', readOnly }).expect(201)).body.key as string;
+      const key = async (readOnly: boolean) =>
+        (await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'shop', readOnly }).expect(201))
+          .body.key as string;
       const before = await endpointsOf(user);
       for (const apiKey of [await key(false), await key(true)]) {
         const auth = { Authorization: `Bearer ${apiKey}` };
@@ -89,12 +96,26 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
   describe('PATCH', () => {
     it('clears the description with null, and refuses null for url, events and enabled with 400 VALIDATION_FAILED, changing nothing', async () => {
       const user = await registerUser(api);
-      const endpoint = (await register(user, { url: 'http://127.0.0.1:9/a', description: 'orders', events: ['payment.completed'] }).expect(201)).body;
+      const endpoint = (
+        await register(user, {
+          url: 'http://127.0.0.1:9/a',
+          description: 'orders',
+          events: ['payment.completed'],
+        }).expect(201)
+      ).body;
       const shown = async () => (await request(api.url).get(`${API}/${endpoint.id}`).set(user.auth).expect(200)).body;
       const before = await shown();
       for (const field of ['url', 'events', 'enabled']) {
-        const res = await request(api.url).patch(`${API}/${endpoint.id}`).set(user.auth).send({ [field]: null });
-        expect({ field, status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
+        const res = await request(api.url)
+          .patch(`${API}/${endpoint.id}`)
+          .set(user.auth)
+          .send({ [field]: null });
+        expect({
+          field,
+          status: res.status,
+          code: res.body.code,
+          fields: res.body.errors?.map((e: { field: string }) => e.field),
+        }).toEqual({
           field,
           status: 400,
           code: 'VALIDATION_FAILED',
@@ -103,9 +124,22 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
       }
       expect(await shown()).toEqual(before);
 
-      const cleared = await request(api.url).patch(`${API}/${endpoint.id}`).set(user.auth).send({ description: null }).expect(200);
-      expect(cleared.body).toMatchObject({ url: 'http://127.0.0.1:9/a', events: ['payment.completed'], enabled: true, description: null });
-      const kept = await request(api.url).patch(`${API}/${endpoint.id}`).set(user.auth).send({ enabled: false }).expect(200);
+      const cleared = await request(api.url)
+        .patch(`${API}/${endpoint.id}`)
+        .set(user.auth)
+        .send({ description: null })
+        .expect(200);
+      expect(cleared.body).toMatchObject({
+        url: 'http://127.0.0.1:9/a',
+        events: ['payment.completed'],
+        enabled: true,
+        description: null,
+      });
+      const kept = await request(api.url)
+        .patch(`${API}/${endpoint.id}`)
+        .set(user.auth)
+        .send({ enabled: false })
+        .expect(200);
       expect(kept.body.description).toBeNull();
     });
 
@@ -115,7 +149,10 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
       for (let race = 0; race < 30; race++) {
         const endpoint = (await register(user).expect(201)).body;
         const [patched, deleted] = await Promise.all([
-          request(api.url).patch(`${API}/${endpoint.id}`).set(user.auth).send({ description: `race ${race}` }),
+          request(api.url)
+            .patch(`${API}/${endpoint.id}`)
+            .set(user.auth)
+            .send({ description: `race ${race}` }),
           request(api.url).delete(`${API}/${endpoint.id}`).set(user.auth),
         ]);
         expect(deleted.status).toBe(204);
@@ -141,36 +178,61 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
       await receiver?.close();
     });
 
-    it('is verified by the standardwebhooks library with the secret as shown, and is what the OpenAPI document\'s webhooks describe', async () => {
+    it("is verified by the standardwebhooks library with the secret as shown, and is what the OpenAPI document's webhooks describe", async () => {
       const [payer, payee] = await Promise.all([registerUser(api), registerUser(api)]);
       const [from, to] = await Promise.all([openAccount(api, payer), openAccount(api, payee)]);
       await deposit(api, admin, from, '50.00');
       const endpoint = (await register(payer, { url: receiver.url }).expect(201)).body;
       expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-      const paid = await request(api.url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId: from, toAccountId: to, amount: '10.00' }).expect(202);
+      const paid = await request(api.url)
+        .post('/api/v1/payments')
+        .set(payer.auth)
+        .send({ fromAccountId: from, toAccountId: to, amount: '10.00' })
+        .expect(202);
       await settled(api, payer, paid.body.id);
-      const received = await receiver.until(() => receiver.about(paid.body.id).length === 2).then(() => receiver.about(paid.body.id));
+      const received = await receiver
+        .until(() => receiver.about(paid.body.id).length === 2)
+        .then(() => receiver.about(paid.body.id));
 
       const docs = (await request(api.url).get('/docs-json').expect(200)).body;
       const ajv = new Ajv2020({ strict: false, allErrors: true });
       addFormats.default(ajv);
       ajv.addSchema({ $id: 'openapi', components: docs.components }, 'openapi');
-      const schemaRef = (schema: object) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'));
+      const schemaRef = (schema: object) =>
+        JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'));
 
       for (const webhook of received) {
-        const verified = new Webhook(endpoint.secret).verify(webhook.rawBody, webhook.headers as Record<string, string>);
+        const verified = new Webhook(endpoint.secret).verify(
+          webhook.rawBody,
+          webhook.headers as Record<string, string>,
+        );
         expect(verified).toEqual(webhook.body);
-        expect(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(webhook.rawBody, webhook.headers as Record<string, string>)).toThrow();
+        expect(() =>
+          new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(
+            webhook.rawBody,
+            webhook.headers as Record<string, string>,
+          ),
+        ).toThrow();
         expect(webhook.headers['webhook-id']).toBe(webhook.body.id);
 
         const operation = docs.webhooks[webhook.body.type].post;
         const validate = ajv.compile(schemaRef(operation.requestBody.content['application/json'].schema));
-        expect({ type: webhook.body.type, errors: validate(webhook.body) ? [] : validate.errors }).toEqual({ type: webhook.body.type, errors: [] });
+        expect({ type: webhook.body.type, errors: validate(webhook.body) ? [] : validate.errors }).toEqual({
+          type: webhook.body.type,
+          errors: [],
+        });
         // Nothing is sent that the document leaves out.
-        expect(Object.keys(webhook.body).sort()).toEqual(Object.keys(docs.components.schemas.WebhookEventDto.properties).sort());
-        expect(Object.keys(webhook.body.data).sort()).toEqual(Object.keys(docs.components.schemas.PaymentDto.properties).sort());
-        const documentedHeaders = operation.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name.toLowerCase());
-        for (const name of documentedHeaders) expect({ name, sent: typeof webhook.headers[name] }).toEqual({ name, sent: 'string' });
+        expect(Object.keys(webhook.body).sort()).toEqual(
+          Object.keys(docs.components.schemas.WebhookEventDto.properties).sort(),
+        );
+        expect(Object.keys(webhook.body.data).sort()).toEqual(
+          Object.keys(docs.components.schemas.PaymentDto.properties).sort(),
+        );
+        const documentedHeaders = operation.parameters
+          .filter((p: { in: string }) => p.in === 'header')
+          .map((p: { name: string }) => p.name.toLowerCase());
+        for (const name of documentedHeaders)
+          expect({ name, sent: typeof webhook.headers[name] }).toEqual({ name, sent: 'string' });
       }
       expect(received.map((r) => r.body.type).sort()).toEqual(['payment.completed', 'payment.initiated']);
     });
@@ -180,12 +242,21 @@ describe('webhook endpoints: limits, credentials and the delivered contract', ()
       const [from, to] = await Promise.all([openAccount(api, payer), openAccount(api, payee)]);
       await deposit(api, admin, from, '50.00');
       const endpoint = (await register(payer, { url: receiver.url, events: ['payment.completed'] }).expect(201)).body;
-      const rotated = (await request(api.url).post(`${API}/${endpoint.id}/rotate-secret`).set(payer.auth).expect(200)).body;
-      const paid = await request(api.url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId: from, toAccountId: to, amount: '1.00' }).expect(202);
-      const [webhook] = await receiver.until(() => receiver.about(paid.body.id).length === 1).then(() => receiver.about(paid.body.id));
+      const rotated = (await request(api.url).post(`${API}/${endpoint.id}/rotate-secret`).set(payer.auth).expect(200))
+        .body;
+      const paid = await request(api.url)
+        .post('/api/v1/payments')
+        .set(payer.auth)
+        .send({ fromAccountId: from, toAccountId: to, amount: '1.00' })
+        .expect(202);
+      const [webhook] = await receiver
+        .until(() => receiver.about(paid.body.id).length === 1)
+        .then(() => receiver.about(paid.body.id));
       expect(String(webhook.headers['webhook-signature']).split(' ')).toHaveLength(2);
       for (const secret of [rotated.secret, endpoint.secret]) {
-        expect(new Webhook(secret).verify(webhook.rawBody, webhook.headers as Record<string, string>)).toEqual(webhook.body);
+        expect(new Webhook(secret).verify(webhook.rawBody, webhook.headers as Record<string, string>)).toEqual(
+          webhook.body,
+        );
       }
     });
   });

@@ -39,12 +39,24 @@ describe('webhook endpoints that would reach a private network', () => {
   ])('refuses %s with 400 INVALID_WEBHOOK_URL', async (_, url) => {
     const res = await request(api.url).post(API).set(user.auth).send({ url }).expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 400, code: 'INVALID_WEBHOOK_URL', errors: [{ field: 'url', message: expect.any(String) }] });
+    expect(res.body).toMatchObject({
+      status: 400,
+      code: 'INVALID_WEBHOOK_URL',
+      errors: [{ field: 'url', message: expect.any(String) }],
+    });
   });
 
   it('accepts https to a public address, and refuses to change it to a private one', async () => {
-    const created = await request(api.url).post(API).set(user.auth).send({ url: 'https://93.184.216.34/hooks' }).expect(201);
-    const res = await request(api.url).patch(`${API}/${created.body.id}`).set(user.auth).send({ url: 'https://10.1.2.3/hooks' }).expect(400);
+    const created = await request(api.url)
+      .post(API)
+      .set(user.auth)
+      .send({ url: 'https://93.184.216.34/hooks' })
+      .expect(201);
+    const res = await request(api.url)
+      .patch(`${API}/${created.body.id}`)
+      .set(user.auth)
+      .send({ url: 'https://10.1.2.3/hooks' })
+      .expect(400);
     expect(res.body.code).toBe('INVALID_WEBHOOK_URL');
     const shown = await request(api.url).get(`${API}/${created.body.id}`).set(user.auth).expect(200);
     expect(shown.body.url).toBe('https://93.184.216.34/hooks');

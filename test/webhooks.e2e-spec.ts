@@ -7,7 +7,13 @@ import { registerUser, type TestUser } from './support/users.js';
 import { type ReceivedWebhook, verifySignature, type WebhookReceiver } from './support/webhook-receiver.js';
 import { WebhookStack } from './support/webhook-stack.js';
 
-const WEBHOOK_ENV = { WEBHOOK_ALLOW_INSECURE: 'true', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_POLL_INTERVAL_MS: '200', WEBHOOK_MAX_ATTEMPTS: '4' };
+const WEBHOOK_ENV = {
+  WEBHOOK_ALLOW_INSECURE: 'true',
+  WEBHOOK_RETRY_BASE_MS: '300',
+  WEBHOOK_TIMEOUT_MS: '1000',
+  WEBHOOK_POLL_INTERVAL_MS: '200',
+  WEBHOOK_MAX_ATTEMPTS: '4',
+};
 const API = '/api/v1/webhook-endpoints';
 
 interface Endpoint {
@@ -57,7 +63,11 @@ describe('webhooks', () => {
   }
 
   async function transfer(payer: TestUser, from: string, to: string, amount = '10.00'): Promise<string> {
-    const res = await request(api.url).post('/api/v1/payments').set(payer.auth).send({ fromAccountId: from, toAccountId: to, amount }).expect(202);
+    const res = await request(api.url)
+      .post('/api/v1/payments')
+      .set(payer.auth)
+      .send({ fromAccountId: from, toAccountId: to, amount })
+      .expect(202);
     return res.body.id;
   }
 
@@ -66,12 +76,21 @@ describe('webhooks', () => {
     return res.body.data;
   }
 
-  async function deliveryUntil(user: TestUser, endpoint: Endpoint, paymentId: string, predicate: (d: Delivery) => boolean, timeoutMs = 20_000): Promise<Delivery> {
+  async function deliveryUntil(
+    user: TestUser,
+    endpoint: Endpoint,
+    paymentId: string,
+    predicate: (d: Delivery) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<Delivery> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = (await deliveries(user, endpoint, `paymentId=${paymentId}`)).find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no such delivery of ${paymentId} after ${timeoutMs} ms: ${JSON.stringify(await deliveries(user, endpoint, `paymentId=${paymentId}`))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no such delivery of ${paymentId} after ${timeoutMs} ms: ${JSON.stringify(await deliveries(user, endpoint, `paymentId=${paymentId}`))}`,
+        );
       await sleep(50);
     }
   }
@@ -81,7 +100,11 @@ describe('webhooks', () => {
   describe('endpoints', () => {
     it('registers an endpoint for every event by default, answering its secret once', async () => {
       const user = await registerUser(api);
-      const res = await request(api.url).post(API).set(user.auth).send({ url: 'http://127.0.0.1:9/hooks', description: 'orders' }).expect(201);
+      const res = await request(api.url)
+        .post(API)
+        .set(user.auth)
+        .send({ url: 'http://127.0.0.1:9/hooks', description: 'orders' })
+        .expect(201);
       expect(res.body).toEqual({
         id: expect.any(String),
         url: 'http://127.0.0.1:9/hooks',
@@ -121,7 +144,12 @@ describe('webhooks', () => {
         .set(user.auth)
         .send({ url: 'http://127.0.0.1:9/b', events: ['payment.completed', 'payment.failed'], enabled: false })
         .expect(200);
-      expect(res.body).toMatchObject({ url: 'http://127.0.0.1:9/b', events: ['payment.completed', 'payment.failed'], enabled: false, description: null });
+      expect(res.body).toMatchObject({
+        url: 'http://127.0.0.1:9/b',
+        events: ['payment.completed', 'payment.failed'],
+        enabled: false,
+        description: null,
+      });
       await request(api.url).delete(`${API}/${endpoint.id}`).set(user.auth).expect(204);
       await request(api.url).get(`${API}/${endpoint.id}`).set(user.auth).expect(404);
       await request(api.url).delete(`${API}/${endpoint.id}`).set(user.auth).expect(404);
@@ -148,16 +176,22 @@ describe('webhooks', () => {
     it('lists own endpoints by the list conventions', async () => {
       const user = await registerUser(api);
       const made = [];
-      for (const n of [1, 2, 3]) made.push(await register(user, { url: `http://127.0.0.1:9/${n}`, description: `n${n}` }));
+      for (const n of [1, 2, 3])
+        made.push(await register(user, { url: `http://127.0.0.1:9/${n}`, description: `n${n}` }));
       const first = await request(api.url).get(`${API}?sort=createdAt&limit=2`).set(user.auth).expect(200);
       expect(first.body.data.map((e: Endpoint) => e.id)).toEqual([made[0].id, made[1].id]);
       expect(first.body.data[0]).not.toHaveProperty('secret');
-      const second = await request(api.url).get(`${API}?sort=createdAt&limit=2&cursor=${first.body.nextCursor}`).set(user.auth).expect(200);
+      const second = await request(api.url)
+        .get(`${API}?sort=createdAt&limit=2&cursor=${first.body.nextCursor}`)
+        .set(user.auth)
+        .expect(200);
       expect(second.body).toEqual({ data: [expect.objectContaining({ id: made[2].id })], nextCursor: null });
       const filtered = await request(api.url).get(`${API}?description=n2`).set(user.auth).expect(200);
       expect(filtered.body.data.map((e: Endpoint) => e.id)).toEqual([made[1].id]);
       for (const query of ['colour=red', 'limit=0', 'enabled=maybe', 'cursor=forged']) {
-        expect((await request(api.url).get(`${API}?${query}`).set(user.auth).expect(400)).body.code).toBe('INVALID_QUERY');
+        expect((await request(api.url).get(`${API}?${query}`).set(user.auth).expect(400)).body.code).toBe(
+          'INVALID_QUERY',
+        );
       }
     });
   });
@@ -172,7 +206,10 @@ describe('webhooks', () => {
       const paymentId = await transfer(payer, from, to);
       const completed = await settled(api, payer, paymentId);
 
-      for (const [hooks, endpoint] of [[payerHooks, payerEndpoint], [payeeHooks, payeeEndpoint]] as const) {
+      for (const [hooks, endpoint] of [
+        [payerHooks, payerEndpoint],
+        [payeeHooks, payeeEndpoint],
+      ] as const) {
         await hooks.until(() => hooks.about(paymentId).length === 2);
         const received = hooks.about(paymentId);
         expect(types(received)).toEqual(['payment.completed', 'payment.initiated']);
@@ -180,18 +217,47 @@ describe('webhooks', () => {
           expect(webhook.headers['content-type']).toBe('application/json');
           expect(webhook.headers['user-agent']).toMatch(/^billing-gateway-webhooks\//);
           expect(webhook.headers['billing-event-id']).toBe(webhook.body.id);
-          expect(verifySignature(String(webhook.headers['billing-signature']), webhook.rawBody, endpoint.secret)).toBe(true);
-          expect(verifySignature(String(webhook.headers['billing-signature']), webhook.rawBody, 'whsec_someone_else')).toBe(false);
-          expect(verifySignature(String(webhook.headers['billing-signature']), webhook.rawBody.replace('10.00', '99.00'), endpoint.secret)).toBe(false);
+          expect(verifySignature(String(webhook.headers['billing-signature']), webhook.rawBody, endpoint.secret)).toBe(
+            true,
+          );
+          expect(
+            verifySignature(String(webhook.headers['billing-signature']), webhook.rawBody, 'whsec_someone_else'),
+          ).toBe(false);
+          expect(
+            verifySignature(
+              String(webhook.headers['billing-signature']),
+              webhook.rawBody.replace('10.00', '99.00'),
+              endpoint.secret,
+            ),
+          ).toBe(false);
           expect(new Date(webhook.body.createdAt).toISOString()).toBe(webhook.body.createdAt);
         }
         expect(received.find((r) => r.body.type === 'payment.completed')!.body.data).toEqual(completed);
-        expect(received.find((r) => r.body.type === 'payment.initiated')!.body.data).toEqual({ ...completed, status: 'INITIATED', processedAt: null });
+        expect(received.find((r) => r.body.type === 'payment.initiated')!.body.data).toEqual({
+          ...completed,
+          status: 'INITIATED',
+          processedAt: null,
+        });
       }
       // One event, one id, whichever endpoint it goes to.
-      expect(payerHooks.about(paymentId).map((r) => r.body.id).sort()).toEqual(payeeHooks.about(paymentId).map((r) => r.body.id).sort());
+      expect(
+        payerHooks
+          .about(paymentId)
+          .map((r) => r.body.id)
+          .sort(),
+      ).toEqual(
+        payeeHooks
+          .about(paymentId)
+          .map((r) => r.body.id)
+          .sort(),
+      );
       // The outcome is written a moment after the receiver answers.
-      const delivery = await deliveryUntil(payer, payerEndpoint, paymentId, (d) => d.type === 'payment.completed' && d.status !== 'PENDING');
+      const delivery = await deliveryUntil(
+        payer,
+        payerEndpoint,
+        paymentId,
+        (d) => d.type === 'payment.completed' && d.status !== 'PENDING',
+      );
       expect(delivery).toEqual({
         id: expect.any(String),
         eventId: payerHooks.about(paymentId).find((r) => r.body.type === 'payment.completed')!.body.id,
@@ -257,7 +323,10 @@ describe('webhooks', () => {
       expect(verifySignature(header, signed.rawBody, endpoint.secret)).toBe(true);
 
       // As if the 24 hours had passed.
-      await db.query(`UPDATE webhook_endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`, [endpoint.id]);
+      await db.query(
+        `UPDATE webhook_endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`,
+        [endpoint.id],
+      );
       const after = await transfer(payer, from, to);
       await hooks.until(() => hooks.about(after).length === 1);
       const [late] = hooks.about(after);
@@ -289,7 +358,9 @@ describe('webhooks', () => {
     });
 
     it('waits as long as a 429 asks in Retry-After', async () => {
-      const { payer, hooks, endpoint, paymentId } = await oneEvent((_, i) => (i === 0 ? { status: 429, headers: { 'Retry-After': '2' } } : { status: 200 }));
+      const { payer, hooks, endpoint, paymentId } = await oneEvent((_, i) =>
+        i === 0 ? { status: 429, headers: { 'Retry-After': '2' } } : { status: 200 },
+      );
       const pending = await deliveryUntil(payer, endpoint, paymentId, (d) => d.attempts === 1);
       expect(pending).toMatchObject({ status: 'PENDING', lastStatusCode: 429, lastError: 'answered HTTP 429' });
       await deliveryUntil(payer, endpoint, paymentId, (d) => d.status === 'SUCCEEDED');
@@ -306,7 +377,10 @@ describe('webhooks', () => {
     });
 
     it('treats a redirect as a failure and does not follow it', async () => {
-      const { payer, hooks, endpoint, paymentId } = await oneEvent(() => ({ status: 307, headers: { Location: 'http://169.254.169.254/' } }));
+      const { payer, hooks, endpoint, paymentId } = await oneEvent(() => ({
+        status: 307,
+        headers: { Location: 'http://169.254.169.254/' },
+      }));
       const failed = await deliveryUntil(payer, endpoint, paymentId, (d) => d.status === 'FAILED');
       expect(failed).toMatchObject({ attempts: 1, lastStatusCode: 307 });
       expect(hooks.received).toHaveLength(1);
@@ -327,7 +401,10 @@ describe('webhooks', () => {
       expect(hooks.received).toHaveLength(4);
 
       healthy = true;
-      const retried = await request(api.url).post(`${API}/${endpoint.id}/deliveries/${failed.id}/retry`).set(payer.auth).expect(202);
+      const retried = await request(api.url)
+        .post(`${API}/${endpoint.id}/deliveries/${failed.id}/retry`)
+        .set(payer.auth)
+        .expect(202);
       expect(retried.body).toMatchObject({ id: failed.id, status: 'PENDING', attempts: 4 });
       const delivered = await deliveryUntil(payer, endpoint, paymentId, (d) => d.status === 'SUCCEEDED');
       expect(delivered.attempts).toBe(5);
@@ -380,7 +457,11 @@ describe('webhooks', () => {
       worker = await startWorkerProcess(stack.workerEnv({ ...WEBHOOK_ENV, WEBHOOK_ALLOW_INSECURE: 'false' }));
       const paymentId = await transfer(payer, from, to);
       const refused = await deliveryUntil(payer, endpoint, paymentId, (d) => d.attempts >= 1);
-      expect(refused).toMatchObject({ status: 'PENDING', lastStatusCode: null, lastError: expect.stringContaining('127.0.0.1 is not a public address') });
+      expect(refused).toMatchObject({
+        status: 'PENDING',
+        lastStatusCode: null,
+        lastError: expect.stringContaining('127.0.0.1 is not a public address'),
+      });
       expect(hooks.received).toEqual([]);
       await worker.kill();
       worker = await startWorkerProcess(stack.workerEnv(WEBHOOK_ENV));

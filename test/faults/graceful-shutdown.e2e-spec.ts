@@ -28,10 +28,18 @@ describe('graceful shutdown of the api', () => {
 
   it('lets in-flight logins and payments finish with 2xx after SIGTERM, then exits; every accepted payment is stored and finished once', async () => {
     const ring = await fundedRing(setup, admin, 4);
-    const api = await startApiProcess({ ...ADMIN_ENV, LOGIN_LIMIT_PER_EMAIL: '1000', LOGIN_LIMIT_PER_IP: '1000', LOG_LEVEL: 'silent' });
+    const api = await startApiProcess({
+      ...ADMIN_ENV,
+      LOGIN_LIMIT_PER_EMAIL: '1000',
+      LOGIN_LIMIT_PER_IP: '1000',
+      LOG_LEVEL: 'silent',
+    });
     // A login spends a memory-hard hash, so a few dozen of them keep the api busy for a while.
     const logins = Array.from({ length: 40 }, (_, i) =>
-      request(api.url).post('/api/v1/auth/login').timeout(CLIENT_TIMEOUT_MS).send({ email: ring.users[i % ring.users.length].email, password: ring.users[0].password }),
+      request(api.url)
+        .post('/api/v1/auth/login')
+        .timeout(CLIENT_TIMEOUT_MS)
+        .send({ email: ring.users[i % ring.users.length].email, password: ring.users[0].password }),
     );
     const payments = Array.from({ length: 20 }, (_, i) =>
       request(api.url)
@@ -48,7 +56,10 @@ describe('graceful shutdown of the api', () => {
     const settled = await Promise.allSettled(answers);
     await stopped;
 
-    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.status : String(s.reason)))).toEqual([...Array(40).fill(201), ...Array(20).fill(202)]);
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.status : String(s.reason)))).toEqual([
+      ...Array(40).fill(201),
+      ...Array(20).fill(202),
+    ]);
     const ids = settled.slice(40).map((s) => (s as PromiseFulfilledResult<request.Response>).value.body.id as string);
     await request(setup.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const stored = await db.query<Array<{ status: string; legs: number }>>(
@@ -56,6 +67,8 @@ describe('graceful shutdown of the api', () => {
       [ids],
     );
     expect(stored).toHaveLength(20);
-    expect(stored.every((p) => (p.status === 'COMPLETED' && p.legs === 4) || (p.status === 'FAILED' && p.legs === 0))).toBe(true);
+    expect(
+      stored.every((p) => (p.status === 'COMPLETED' && p.legs === 4) || (p.status === 'FAILED' && p.legs === 0)),
+    ).toBe(true);
   });
 });

@@ -14,7 +14,13 @@ import { testDatabaseUrl } from '../support/harness.js';
 import type { RunningProcess } from '../support/processes.js';
 import { Relay } from '../support/relay.js';
 import type { TestUser } from '../support/users.js';
-import { expectEveryPaymentFinalOnce, expectOnlyAcceptedOrUnavailable, expectOutageAnswer, type FaultStage, stageBehindRelay } from './promises.js';
+import {
+  expectEveryPaymentFinalOnce,
+  expectOnlyAcceptedOrUnavailable,
+  expectOutageAnswer,
+  type FaultStage,
+  stageBehindRelay,
+} from './promises.js';
 
 const OUTAGE_MS = 4000;
 

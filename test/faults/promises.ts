@@ -31,7 +31,10 @@ export async function stageBehindRelay(relay: Relay, throughRelay: () => Record<
   const ring = await fundedRing(setup, admin, 6);
   await relay.open();
   const env = { ...ADMIN_ENV, ...throughRelay(), LOG_LEVEL: 'silent' };
-  const started = await Promise.allSettled([startApiProcess(env), startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000' })]);
+  const started = await Promise.allSettled([
+    startApiProcess(env),
+    startWorkerProcess({ ...env, SWEEP_INTERVAL_MS: '3600000' }),
+  ]);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     // Left open, the other process, the relay or the app would keep jest from exiting.
@@ -61,7 +64,11 @@ export async function fundedRing(api: RunningApp, admin: TestUser, size: number)
   const users = await Promise.all(Array.from({ length: size }, () => registerUser(api)));
   const accounts = await Promise.all(users.map((u) => openAccount(api, u)));
   for (const accountId of accounts) {
-    await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId, amount: DEPOSIT, externalRef: `fault-${randomUUID()}` }).expect(202);
+    await request(api.url)
+      .post('/api/v1/deposits')
+      .set(admin.auth)
+      .send({ accountId, amount: DEPOSIT, externalRef: `fault-${randomUUID()}` })
+      .expect(202);
   }
   await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
   return { users, accounts };
@@ -69,11 +76,22 @@ export async function fundedRing(api: RunningApp, admin: TestUser, size: number)
 
 /** A 503 is problem details saying SERVICE_UNAVAILABLE with Retry-After, and nothing internal. */
 export function expectOutageAnswer(answer: Answer): void {
-  expect({ status: answer.status, contentType: answer.contentType, retryAfter: answer.retryAfter, body: answer.body }).toEqual({
+  expect({
+    status: answer.status,
+    contentType: answer.contentType,
+    retryAfter: answer.retryAfter,
+    body: answer.body,
+  }).toEqual({
     status: 503,
     contentType: expect.stringMatching(/^application\/problem\+json/),
     retryAfter: expect.stringMatching(/^\d+$/),
-    body: { type: expect.any(String), title: 'Service Unavailable', status: 503, detail: 'a dependency is temporarily unavailable; retry shortly', code: 'SERVICE_UNAVAILABLE' },
+    body: {
+      type: expect.any(String),
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'a dependency is temporarily unavailable; retry shortly',
+      code: 'SERVICE_UNAVAILABLE',
+    },
   });
 }
 
@@ -89,10 +107,30 @@ export function expectOnlyAcceptedOrUnavailable(burst: PaymentBurst): void {
  * Idempotency-Key the clients used; a completed transfer has its four legs, a failed one none;
  * money is conserved and the trial balance is zero.
  */
-export async function expectEveryPaymentFinalOnce(db: DataSource, api: { url: string }, admin: TestUser, ring: Ring, burst: PaymentBurst): Promise<void> {
-  await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).timeout(30_000).expect(200);
+export async function expectEveryPaymentFinalOnce(
+  db: DataSource,
+  api: { url: string },
+  admin: TestUser,
+  ring: Ring,
+  burst: PaymentBurst,
+): Promise<void> {
+  await request(api.url)
+    .post('/api/v1/admin/sweep')
+    .set(admin.auth)
+    .send({ olderThanMs: 0 })
+    .timeout(30_000)
+    .expect(200);
 
-  const payments = await db.query<Array<{ id: string; status: string; idempotency_key: string; failure_reason: string | null; commission: string; legs: number }>>(
+  const payments = await db.query<
+    Array<{
+      id: string;
+      status: string;
+      idempotency_key: string;
+      failure_reason: string | null;
+      commission: string;
+      legs: number;
+    }>
+  >(
     `SELECT p.id, p.status, p.idempotency_key, p.failure_reason, p.commission::text AS commission,
             (SELECT count(*)::int FROM operations o WHERE o.payment_id = p.id) AS legs
        FROM payments p WHERE p.type = 'TRANSFER' AND p.from_account_id = ANY($1::uuid[])`,
@@ -104,12 +142,19 @@ export async function expectEveryPaymentFinalOnce(db: DataSource, api: { url: st
   expect(payments.map((p) => p.id).sort()).toEqual([...burst.accepted.values()].sort());
   for (const p of payments) {
     expect({ id: p.id, status: p.status, legs: p.legs, reason: p.failure_reason }).toEqual(
-      p.status === 'COMPLETED' ? { id: p.id, status: p.status, legs: 4, reason: null } : { id: p.id, status: 'FAILED', legs: 0, reason: 'INSUFFICIENT_FUNDS' },
+      p.status === 'COMPLETED'
+        ? { id: p.id, status: p.status, legs: 4, reason: null }
+        : { id: p.id, status: 'FAILED', legs: 0, reason: 'INSUFFICIENT_FUNDS' },
     );
   }
 
-  const [{ total }] = await db.query(`SELECT coalesce(sum(balance), 0)::text AS total FROM accounts WHERE id = ANY($1::uuid[])`, [ring.accounts]);
-  const commissions = payments.filter((p) => p.status === 'COMPLETED').reduce((sum, p) => sum + BigInt(p.commission), 0n);
+  const [{ total }] = await db.query(
+    `SELECT coalesce(sum(balance), 0)::text AS total FROM accounts WHERE id = ANY($1::uuid[])`,
+    [ring.accounts],
+  );
+  const commissions = payments
+    .filter((p) => p.status === 'COMPLETED')
+    .reduce((sum, p) => sum + BigInt(p.commission), 0n);
   expect(BigInt(total) + commissions).toBe(cents(DEPOSIT) * BigInt(ring.accounts.length));
 
   const check = await request(api.url).get('/api/v1/admin/ledger/check').set(admin.auth).expect(200);

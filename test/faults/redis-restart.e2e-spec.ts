@@ -17,7 +17,12 @@ import { PaymentBurst, type Ring } from '../support/burst.js';
 import type { RunningProcess } from '../support/processes.js';
 import { Relay } from '../support/relay.js';
 import type { TestUser } from '../support/users.js';
-import { expectEveryPaymentFinalOnce, expectOnlyAcceptedOrUnavailable, type FaultStage, stageBehindRelay } from './promises.js';
+import {
+  expectEveryPaymentFinalOnce,
+  expectOnlyAcceptedOrUnavailable,
+  type FaultStage,
+  stageBehindRelay,
+} from './promises.js';
 
 const OUTAGE_MS = 4000;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -58,7 +63,12 @@ describe('Redis restarted during a burst of payments', () => {
 
   /** A client as a browser would hold one: reconnecting on its own, remembering which payments completed. */
   async function listen(user: TestUser) {
-    const socket: EventsSocket = io(`${api.url}/events`, { auth: { token: user.token }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
+    const socket: EventsSocket = io(`${api.url}/events`, {
+      auth: { token: user.token },
+      forceNew: true,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1000,
+    });
     sockets.push(socket);
     const completed = new Set<string>();
     socket.on('payment.completed', (payment) => completed.add(payment.id));

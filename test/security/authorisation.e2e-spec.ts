@@ -40,7 +40,10 @@ const loginOnly = (route: Route) =>
 const writes = (route: Route) => !route.public && !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
 const PUBLIC = ['POST /api/v1/auth/register', 'POST /api/v1/auth/confirm', 'POST /api/v1/auth/login'];
 /** Served outside /api/v1 and the OpenAPI document. */
-const OPERATIONAL = { public: ['/health', '/metrics', '/docs', '/docs-json'], adminOnly: ['/admin/queues', '/admin/queues/api/queues'] };
+const OPERATIONAL = {
+  public: ['/health', '/metrics', '/docs', '/docs-json'],
+  adminOnly: ['/admin/queues', '/admin/queues/api/queues'],
+};
 
 interface World {
   victim: TestUser;
@@ -83,21 +86,29 @@ const VICTIM_ID: Record<string, (w: World, param: string) => string> = {
   'DELETE /api/v1/webhook-endpoints/{id}': (w) => w.victimEndpoints[1],
   '/api/v1/webhook-endpoints/{id}/rotate-secret': (w) => w.victimEndpoints[0],
   '/api/v1/webhook-endpoints/{id}/deliveries': (w) => w.victimEndpoints[0],
-  '/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': (w, param) => (param === 'deliveryId' ? w.victimDelivery : w.victimEndpoints[0]),
+  '/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': (w, param) =>
+    param === 'deliveryId' ? w.victimDelivery : w.victimEndpoints[0],
   '/api/v1/webhook-endpoints/{id}/redeliver': (w) => w.victimEndpoints[0],
 };
 const victimId = (route: Route) => VICTIM_ID[route.key] ?? VICTIM_ID[route.path];
 
 /** A body the route accepts from its rightful caller; a guard must refuse before it matters. */
 const VALID_BODY: Record<string, (w: World) => object> = {
-  'POST /api/v1/auth/register': () => ({ email: `matrix-${randomUUID().slice(0, 8)}@example.test`, password: 'long enough' }),
+  'POST /api/v1/auth/register': () => ({
+    email: `matrix-${randomUUID().slice(0, 8)}@example.test`,
+    password: 'long enough',
+  }),
   'POST /api/v1/auth/confirm': () => ({ token: 'not-a-token' }),
   'POST /api/v1/auth/login': (w) => ({ email: w.attacker.email, password: w.attacker.password }),
   'POST /api/v1/accounts': () => ({ currency: 'USD' }),
   'POST /api/v1/api-keys': () => ({ name: 'matrix' }),
   'POST /api/v1/payments': (w) => ({ fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }),
   'POST /api/v1/withdrawals': (w) => ({ accountId: w.attackerAccount, amount: '1.00', destination: 'wallet-1' }),
-  'POST /api/v1/deposits': (w) => ({ accountId: w.attackerAccount, amount: '1000.00', externalRef: `matrix-${randomUUID()}` }),
+  'POST /api/v1/deposits': (w) => ({
+    accountId: w.attackerAccount,
+    amount: '1000.00',
+    externalRef: `matrix-${randomUUID()}`,
+  }),
   'POST /api/v1/payments/{id}/capture': () => ({}),
   'POST /api/v1/payments/{id}/refunds': () => ({ amount: '0.01' }),
   'PUT /api/v1/admin/rates/{from}/{to}': () => ({ rate: '1000' }),
@@ -129,12 +140,32 @@ describe('authorisation matrix over every route', () => {
 
   beforeAll(async () => {
     // Own limiter counters: the administrator's logins here must not use up the other files' per-e-mail budget.
-    api = await startApp(undefined, { env: { ...ADMIN_ENV, LOGIN_LIMIT_PER_EMAIL: '1000', LOGIN_LIMIT_PER_IP: '10000', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-authorisation` },
-      beforeListen: (app) => app.getHttpAdapter().getInstance().addHook('onRoute', ({ method, url }) => void served.push(...[method].flat().map((m) => `${m} ${url}`))),
+    api = await startApp(undefined, {
+      env: {
+        ...ADMIN_ENV,
+        LOGIN_LIMIT_PER_EMAIL: '1000',
+        LOGIN_LIMIT_PER_IP: '10000',
+        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-authorisation`,
+      },
+      beforeListen: (app) =>
+        app
+          .getHttpAdapter()
+          .getInstance()
+          .addHook('onRoute', ({ method, url }) => void served.push(...[method].flat().map((m) => `${m} ${url}`))),
     });
     admin = await loginAdmin(api);
     const docs = (await request(api.url).get('/docs-json').expect(200)).body as {
-      paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            security?: unknown[];
+            requestBody?: unknown;
+            responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }>;
+          }
+        >
+      >;
     };
     routes = Object.entries(docs.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({
@@ -143,26 +174,62 @@ describe('authorisation matrix over every route', () => {
         key: `${method.toUpperCase()} ${path}`,
         public: op.security?.length === 0,
         takesBody: op.requestBody !== undefined,
-        documentsForbidden: Object.keys(op.responses['403']?.content?.['application/problem+json']?.examples ?? {}).includes('FORBIDDEN'),
+        documentsForbidden: Object.keys(
+          op.responses['403']?.content?.['application/problem+json']?.examples ?? {},
+        ).includes('FORBIDDEN'),
       })),
     );
 
-    const [victim, attacker] = await Promise.all([registerUser(api, { prefix: 'victim' }), registerUser(api, { prefix: 'attacker' })]);
+    const [victim, attacker] = await Promise.all([
+      registerUser(api, { prefix: 'victim' }),
+      registerUser(api, { prefix: 'attacker' }),
+    ]);
     const [victimAccount, attackerAccount] = await Promise.all([openAccount(api, victim), openAccount(api, attacker)]);
-    const endpoint = () => request(api.url).post('/api/v1/webhook-endpoints').set(victim.auth).send({ url: 'https://93.184.216.34/matrix' }).expect(201);
+    const endpoint = () =>
+      request(api.url)
+        .post('/api/v1/webhook-endpoints')
+        .set(victim.auth)
+        .send({ url: 'https://93.184.216.34/matrix' })
+        .expect(201);
     const victimEndpoints = [(await endpoint()).body.id, (await endpoint()).body.id] as [string, string];
-    const funding = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId: victimAccount, amount: '10.00', externalRef: `matrix-${randomUUID()}` }).expect(202);
+    const funding = await request(api.url)
+      .post('/api/v1/deposits')
+      .set(admin.auth)
+      .send({ accountId: victimAccount, amount: '10.00', externalRef: `matrix-${randomUUID()}` })
+      .expect(202);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const victimPayment = funding.body.id;
     const [victimSecond, victimEmptyAccount] = await Promise.all([openAccount(api, victim), openAccount(api, victim)]);
-    const pay = (body: object) => request(api.url).post('/api/v1/payments').set(victim.auth).send({ fromAccountId: victimAccount, toAccountId: victimSecond, amount: '1.00', ...body }).expect(202);
-    const [ownTransfer, ...holds] = await Promise.all([pay({}), pay({ capture: 'manual' }), pay({ capture: 'manual' })]);
+    const pay = (body: object) =>
+      request(api.url)
+        .post('/api/v1/payments')
+        .set(victim.auth)
+        .send({ fromAccountId: victimAccount, toAccountId: victimSecond, amount: '1.00', ...body })
+        .expect(202);
+    const [ownTransfer, ...holds] = await Promise.all([
+      pay({}),
+      pay({ capture: 'manual' }),
+      pay({ capture: 'manual' }),
+    ]);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
-    const spare = await request(api.url).post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(201);
-    const key = async (user: TestUser, readOnly: boolean) => (await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'matrix', readOnly }).expect(201)).body;
-    const [victimKey, attackerKey, attackerReadOnlyKey] = await Promise.all([key(victim, false), key(attacker, false), key(attacker, true)]);
+    const spare = await request(api.url)
+      .post('/api/v1/auth/login')
+      .send({ email: victim.email, password: victim.password })
+      .expect(201);
+    const key = async (user: TestUser, readOnly: boolean) =>
+      (await request(api.url).post('/api/v1/api-keys').set(user.auth).send({ name: 'matrix', readOnly }).expect(201))
+        .body;
+    const [victimKey, attackerKey, attackerReadOnlyKey] = await Promise.all([
+      key(victim, false),
+      key(attacker, false),
+      key(attacker, true),
+    ]);
     // No worker runs here to fan the victim's events out: redelivery makes their deliveries.
-    await request(api.url).post(`/api/v1/webhook-endpoints/${victimEndpoints[0]}/redeliver`).set(victim.auth).send({ since: EPOCH }).expect(202);
+    await request(api.url)
+      .post(`/api/v1/webhook-endpoints/${victimEndpoints[0]}/redeliver`)
+      .set(victim.auth)
+      .send({ since: EPOCH })
+      .expect(202);
     w = {
       victim,
       attacker,
@@ -177,17 +244,29 @@ describe('authorisation matrix over every route', () => {
       attackerKey: attackerKey.key,
       attackerReadOnlyKey: attackerReadOnlyKey.key,
       victimEndpoints,
-      victimDelivery: (await request(api.url).get(`/api/v1/webhook-endpoints/${victimEndpoints[0]}/deliveries`).set(victim.auth).expect(200)).body.data[0].id,
+      victimDelivery: (
+        await request(api.url)
+          .get(`/api/v1/webhook-endpoints/${victimEndpoints[0]}/deliveries`)
+          .set(victim.auth)
+          .expect(200)
+      ).body.data[0].id,
     };
   });
   afterAll(async () => {
     // Later suites' workers would try to deliver the victim's payments' events.
-    for (const id of w.victimEndpoints) await request(api.url).delete(`/api/v1/webhook-endpoints/${id}`).set(w.victim.auth);
+    for (const id of w.victimEndpoints)
+      await request(api.url).delete(`/api/v1/webhook-endpoints/${id}`).set(w.victim.auth);
     await api.close();
   });
 
-  function call(route: Route, token: string | undefined, ids: (route: Route, param: string) => string | undefined = () => undefined) {
-    const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? ids(route, name) ?? randomUUID()) + (QUERY[route.key]?.() ?? '');
+  function call(
+    route: Route,
+    token: string | undefined,
+    ids: (route: Route, param: string) => string | undefined = () => undefined,
+  ) {
+    const url =
+      route.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? ids(route, name) ?? randomUUID()) +
+      (QUERY[route.key]?.() ?? '');
     const req = request(api.url)[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url).timeout(10_000);
     if (token) req.set('Authorization', `Bearer ${token}`);
     const body = VALID_BODY[route.key];
@@ -201,9 +280,14 @@ describe('authorisation matrix over every route', () => {
       request(api.url).get(`/api/v1/accounts/${w.attackerAccount}`).set(admin.auth).expect(200),
       request(api.url).get('/api/v1/rates').set(admin.auth).expect(200),
       request(api.url).get('/api/v1/auth/tokens').set(w.victim.auth).expect(200),
-      Promise.all([w.victim, w.attacker].map((user) => request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200))),
+      Promise.all(
+        [w.victim, w.attacker].map((user) => request(api.url).get('/api/v1/api-keys').set(user.auth).expect(200)),
+      ),
       request(api.url).get('/api/v1/webhook-endpoints').set(w.victim.auth).expect(200),
-      request(api.url).get(`/api/v1/webhook-endpoints/${w.victimEndpoints[0]}/deliveries`).set(w.victim.auth).expect(200),
+      request(api.url)
+        .get(`/api/v1/webhook-endpoints/${w.victimEndpoints[0]}/deliveries`)
+        .set(w.victim.auth)
+        .expect(200),
     ]);
     const [payments, accounts] = await Promise.all([
       request(api.url).get(`/api/v1/payments?limit=200`).set(w.attacker.auth).expect(200),
@@ -223,18 +307,38 @@ describe('authorisation matrix over every route', () => {
 
   it('knows every route the app serves: each is documented, and each body and id is in the tables', () => {
     // Fastify adds a HEAD route beside every GET by itself.
-    const routerKeys = served.filter((key) => !key.startsWith('HEAD ') && key.includes(' /api/v1/')).map((key) => key.replace(/:(\w+)/g, '{$1}'));
+    const routerKeys = served
+      .filter((key) => !key.startsWith('HEAD ') && key.includes(' /api/v1/'))
+      .map((key) => key.replace(/:(\w+)/g, '{$1}'));
     expect([...new Set(routerKeys)].sort()).toEqual(routes.map((r) => r.key).sort());
     for (const route of routes) {
-      expect({ route: route.key, bodyKnown: route.key in VALID_BODY }).toEqual({ route: route.key, bodyKnown: route.takesBody });
-      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) expect({ route: route.key, param: name, known: name in PATH_VALUES || victimId(route) !== undefined }).toEqual({ route: route.key, param: name, known: true });
+      expect({ route: route.key, bodyKnown: route.key in VALID_BODY }).toEqual({
+        route: route.key,
+        bodyKnown: route.takesBody,
+      });
+      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g))
+        expect({ route: route.key, param: name, known: name in PATH_VALUES || victimId(route) !== undefined }).toEqual({
+          route: route.key,
+          param: name,
+          known: true,
+        });
     }
-    expect(routes.filter((r) => r.public).map((r) => r.key).sort()).toEqual([...PUBLIC].sort());
+    expect(
+      routes
+        .filter((r) => r.public)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual([...PUBLIC].sort());
   });
 
   it('documents 403 FORBIDDEN exactly where it may answer: admin-only routes, credential routes (API keys) and every write (read-only keys)', () => {
     const mayForbid = routes.filter((r) => adminOnly(r) || loginOnly(r) || writes(r));
-    expect(routes.filter((r) => r.documentsForbidden).map((r) => r.key).sort()).toEqual(mayForbid.map((r) => r.key).sort());
+    expect(
+      routes
+        .filter((r) => r.documentsForbidden)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(mayForbid.map((r) => r.key).sort());
   });
 
   it('answers 401 UNAUTHORIZED to every non-public route without a token, with a forged one, and with an unknown or malformed API key', async () => {
@@ -243,18 +347,28 @@ describe('authorisation matrix over every route', () => {
     for (const route of routes.filter((r) => !r.public)) {
       for (const token of [undefined, forged, unknownKey, `${w.attackerKey}x`]) {
         const res = await call(route, token);
-        expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 401, code: 'UNAUTHORIZED' });
+        expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({
+          route: route.key,
+          status: 401,
+          code: 'UNAUTHORIZED',
+        });
       }
     }
-    for (const path of OPERATIONAL.adminOnly) expect({ path, status: (await request(api.url).get(path)).status }).toEqual({ path, status: 401 });
-    for (const path of OPERATIONAL.public) expect({ path, status: (await request(api.url).get(path)).status }).toEqual({ path, status: 200 });
+    for (const path of OPERATIONAL.adminOnly)
+      expect({ path, status: (await request(api.url).get(path)).status }).toEqual({ path, status: 401 });
+    for (const path of OPERATIONAL.public)
+      expect({ path, status: (await request(api.url).get(path)).status }).toEqual({ path, status: 200 });
   });
 
-  it('answers 403 FORBIDDEN to a user\'s token on every admin-only route and changes nothing', async () => {
+  it("answers 403 FORBIDDEN to a user's token on every admin-only route and changes nothing", async () => {
     const before = await state();
     for (const route of routes.filter(adminOnly)) {
       const res = await call(route, w.attacker.token, (r, param) => victimId(r)?.(w, param));
-      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({
+        route: route.key,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
     }
     for (const path of OPERATIONAL.adminOnly) {
       const res = await request(api.url).get(path).set(w.attacker.auth);
@@ -267,10 +381,16 @@ describe('authorisation matrix over every route', () => {
     const before = await state();
     for (const route of routes.filter(writes)) {
       const res = await call(route, w.attackerReadOnlyKey, (r, param) => victimId(r)?.(w, param));
-      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({
+        route: route.key,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
     }
     expect(await state()).toEqual(before);
-    for (const route of routes.filter((r) => r.method === 'GET' && !r.public && !adminOnly(r) && !loginOnly(r) && victimId(r) === undefined)) {
+    for (const route of routes.filter(
+      (r) => r.method === 'GET' && !r.public && !adminOnly(r) && !loginOnly(r) && victimId(r) === undefined,
+    )) {
       const res = await call(route, w.attackerReadOnlyKey);
       expect({ route: route.key, status: res.status }).toEqual({ route: route.key, status: 200 });
     }
@@ -281,37 +401,67 @@ describe('authorisation matrix over every route', () => {
     expect(routes.filter(loginOnly).map((r) => r.key)).toEqual(expect.arrayContaining(MANAGES_ENDPOINTS));
     for (const route of routes.filter(loginOnly)) {
       const res = await call(route, w.attackerKey, (r, param) => victimId(r)?.(w, param));
-      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({
+        route: route.key,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
     }
     expect(await state()).toEqual(before);
   });
 
-  it('answers 403 FORBIDDEN to a user\'s API key on every admin-only route, and lets an administrator\'s key through (a read-only one only to read)', async () => {
+  it("answers 403 FORBIDDEN to a user's API key on every admin-only route, and lets an administrator's key through (a read-only one only to read)", async () => {
     const before = await state();
     for (const route of routes.filter(adminOnly)) {
       const res = await call(route, w.attackerKey, (r, param) => victimId(r)?.(w, param));
-      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 403, code: 'FORBIDDEN' });
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({
+        route: route.key,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
     }
     expect(await state()).toEqual(before);
-    const adminKey = async (readOnly: boolean) => (await request(api.url).post('/api/v1/api-keys').set(admin.auth).send({ name: 'admin', readOnly }).expect(201)).body.key as string;
+    const adminKey = async (readOnly: boolean) =>
+      (await request(api.url).post('/api/v1/api-keys').set(admin.auth).send({ name: 'admin', readOnly }).expect(201))
+        .body.key as string;
     const [full, readOnly] = await Promise.all([adminKey(false), adminKey(true)]);
     await request(api.url).get('/api/v1/admin/ledger/check').set('Authorization', `Bearer ${readOnly}`).expect(200);
-    await request(api.url).put('/api/v1/admin/rates/GBP/JPY').set('Authorization', `Bearer ${readOnly}`).send({ rate: '190' }).expect(403);
-    await request(api.url).put('/api/v1/admin/rates/GBP/JPY').set('Authorization', `Bearer ${full}`).send({ rate: '190' }).expect(200);
+    await request(api.url)
+      .put('/api/v1/admin/rates/GBP/JPY')
+      .set('Authorization', `Bearer ${readOnly}`)
+      .send({ rate: '190' })
+      .expect(403);
+    await request(api.url)
+      .put('/api/v1/admin/rates/GBP/JPY')
+      .set('Authorization', `Bearer ${full}`)
+      .send({ rate: '190' })
+      .expect(200);
   });
 
-  it('answers 404 NOT_FOUND to another user\'s id on every route that takes one, never 200 or 403, and changes nothing; the owner gets it', async () => {
+  it("answers 404 NOT_FOUND to another user's id on every route that takes one, never 200 or 403, and changes nothing; the owner gets it", async () => {
     const withIds = routes.filter((r) => victimId(r) !== undefined && !adminOnly(r));
     expect(withIds.length).toBeGreaterThan(0);
     const before = await state();
     for (const route of withIds) {
       const res = await call(route, w.attacker.token, (r, param) => victimId(r)(w, param));
-      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({ route: route.key, status: 404, code: 'NOT_FOUND' });
+      expect({ route: route.key, status: res.status, code: res.body.code }).toEqual({
+        route: route.key,
+        status: 404,
+        code: 'NOT_FOUND',
+      });
       const unknown = await call(route, w.attacker.token, () => randomUUID());
-      expect({ route: route.key, unknown: unknown.status, body: Object.keys(unknown.body).sort() }).toEqual({ route: route.key, unknown: 404, body: Object.keys(res.body).sort() });
+      expect({ route: route.key, unknown: unknown.status, body: Object.keys(unknown.body).sort() }).toEqual({
+        route: route.key,
+        unknown: 404,
+        body: Object.keys(res.body).sort(),
+      });
       if (loginOnly(route)) continue;
       const withKey = await call(route, w.attackerKey, (r, param) => victimId(r)(w, param));
-      expect({ route: route.key, status: withKey.status, code: withKey.body.code }).toEqual({ route: route.key, status: 404, code: 'NOT_FOUND' });
+      expect({ route: route.key, status: withKey.status, code: withKey.body.code }).toEqual({
+        route: route.key,
+        status: 404,
+        code: 'NOT_FOUND',
+      });
     }
     expect(await state()).toEqual(before);
     for (const route of withIds) {
@@ -320,15 +470,26 @@ describe('authorisation matrix over every route', () => {
     }
   });
 
-  it('refuses to move money out of another user\'s account (ids in the body) with 404, creating nothing', async () => {
+  it("refuses to move money out of another user's account (ids in the body) with 404, creating nothing", async () => {
     const before = await state();
-    const transfer = await request(api.url).post('/api/v1/payments').set(w.attacker.auth).send({ fromAccountId: w.victimAccount, toAccountId: w.attackerAccount, amount: '1.00' });
-    const withdrawal = await request(api.url).post('/api/v1/withdrawals').set(w.attacker.auth).send({ accountId: w.victimAccount, amount: '1.00', destination: 'wallet-x' });
-    expect([transfer.status, transfer.body.code, withdrawal.status, withdrawal.body.code]).toEqual([404, 'NOT_FOUND', 404, 'NOT_FOUND']);
+    const transfer = await request(api.url)
+      .post('/api/v1/payments')
+      .set(w.attacker.auth)
+      .send({ fromAccountId: w.victimAccount, toAccountId: w.attackerAccount, amount: '1.00' });
+    const withdrawal = await request(api.url)
+      .post('/api/v1/withdrawals')
+      .set(w.attacker.auth)
+      .send({ accountId: w.victimAccount, amount: '1.00', destination: 'wallet-x' });
+    expect([transfer.status, transfer.body.code, withdrawal.status, withdrawal.body.code]).toEqual([
+      404,
+      'NOT_FOUND',
+      404,
+      'NOT_FOUND',
+    ]);
     expect(await state()).toEqual(before);
   });
 
-  it('never shows another user\'s data through list filters', async () => {
+  it("never shows another user's data through list filters", async () => {
     for (const path of [
       `/api/v1/payments?toAccountId=${w.victimAccount}`,
       `/api/v1/payments?id=${w.victimPayment}`,
@@ -339,7 +500,10 @@ describe('authorisation matrix over every route', () => {
       `/api/v1/events?paymentId=${w.victimPayment}`,
     ]) {
       const res = await request(api.url).get(path).set(w.attacker.auth);
-      expect({ path, leaked: res.status === 200 ? res.body.data : res.body.code }).toEqual({ path, leaked: res.status === 200 ? [] : 'INVALID_QUERY' });
+      expect({ path, leaked: res.status === 200 ? res.body.data : res.body.code }).toEqual({
+        path,
+        leaked: res.status === 200 ? [] : 'INVALID_QUERY',
+      });
     }
   });
 

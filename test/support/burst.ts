@@ -50,7 +50,9 @@ export class PaymentBurst {
   /** Resolves once `count` payments were accepted in the current phase. */
   async until(count: number, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.answers.filter((a) => a.phase === this.phase && (a.status === 202 || a.status === 200)).length < count) {
+    while (
+      this.answers.filter((a) => a.phase === this.phase && (a.status === 202 || a.status === 200)).length < count
+    ) {
       if (Date.now() > deadline) throw new Error(`fewer than ${count} payments accepted in phase ${this.phase}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -60,7 +62,11 @@ export class PaymentBurst {
     const { users, accounts } = this.ring;
     for (let i = 0; i < perClient && !this.stopping; i++) {
       const from = (c + i) % accounts.length;
-      const body = { fromAccountId: accounts[from], toAccountId: accounts[(from + 1) % accounts.length], amount: `${1 + (i % 3)}.00` };
+      const body = {
+        fromAccountId: accounts[from],
+        toAccountId: accounts[(from + 1) % accounts.length],
+        amount: `${1 + (i % 3)}.00`,
+      };
       const key = randomUUID();
       // A 503 leaves the outcome unknown to the client; it retries with the same key until it knows.
       for (let attempt = 0; attempt < 200; attempt++) {
@@ -78,10 +84,23 @@ export class PaymentBurst {
 
   private async send(user: TestUser, body: object, key: string): Promise<Answer> {
     try {
-      const res = await request(this.url()).post('/api/v1/payments').set(user.auth).set('Idempotency-Key', key).timeout(CLIENT_TIMEOUT_MS).send(body);
-      return { key, status: res.status, body: res.body, contentType: res.headers['content-type'] ?? '', retryAfter: res.headers['retry-after'], phase: this.phase };
+      const res = await request(this.url())
+        .post('/api/v1/payments')
+        .set(user.auth)
+        .set('Idempotency-Key', key)
+        .timeout(CLIENT_TIMEOUT_MS)
+        .send(body);
+      return {
+        key,
+        status: res.status,
+        body: res.body,
+        contentType: res.headers['content-type'] ?? '',
+        retryAfter: res.headers['retry-after'],
+        phase: this.phase,
+      };
     } catch (error) {
-      if ((error as { timeout?: number }).timeout) return { key, status: 'timeout', body: {}, contentType: '', phase: this.phase };
+      if ((error as { timeout?: number }).timeout)
+        return { key, status: 'timeout', body: {}, contentType: '', phase: this.phase };
       throw error;
     }
   }

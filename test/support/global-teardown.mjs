@@ -26,7 +26,9 @@ async function trialBalanceProblems(databaseUrl) {
     const { rows: accounts } = await client.query(TRIAL_BALANCE_SQL.mismatchedAccounts);
     return [
       ...sums.filter((c) => BigInt(c.sum) !== 0n).map((c) => `${c.currency} sums to ${c.sum}`),
-      ...accounts.map((a) => `account ${a.id}: balance ${a.balance}, operations ${a.total}; held ${a.held}, live holds ${a.holds}`),
+      ...accounts.map(
+        (a) => `account ${a.id}: balance ${a.balance}, operations ${a.total}; held ${a.held}, live holds ${a.holds}`,
+      ),
     ];
   } finally {
     await client.end();

@@ -11,7 +11,8 @@ import { ApiModule } from '../../apps/api/src/api.module.js';
 export function testDatabaseUrl(): string {
   const url = process.env.DATABASE_URL ?? '';
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!name.includes('test')) throw new Error(`refusing to run tests against database "${name}": its name must contain "test"`);
+  if (!name.includes('test'))
+    throw new Error(`refusing to run tests against database "${name}": its name must contain "test"`);
   return url;
 }
 
@@ -73,11 +74,16 @@ export async function startApp(module: Type = ApiModule, options: StartOptions =
   await migrateTestDatabase();
   const config = testConfig(options.env);
   const outbox = new Outbox();
-  let builder = Test.createTestingModule({ imports: [module] }).overrideProvider(AppConfig).useValue(config);
+  let builder = Test.createTestingModule({ imports: [module] })
+    .overrideProvider(AppConfig)
+    .useValue(config);
   if (!options.realMailer) builder = builder.overrideProvider(Mailer).useValue(outbox);
   if (options.customise) builder = options.customise(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   configureHttpApp(app);
   options.beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
@@ -88,7 +94,10 @@ export async function startApp(module: Type = ApiModule, options: StartOptions =
 /** Boots library modules without HTTP (for testing commands directly), start-up hooks included. */
 export async function startContext(module: Type, env: Record<string, string> = {}): Promise<INestApplication> {
   await migrateTestDatabase();
-  const moduleRef = await Test.createTestingModule({ imports: [module] }).overrideProvider(AppConfig).useValue(testConfig(env)).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [module] })
+    .overrideProvider(AppConfig)
+    .useValue(testConfig(env))
+    .compile();
   const app = moduleRef.createNestApplication(createHttpAdapter(), { bufferLogs: true });
   await app.init();
   return app;

@@ -10,17 +10,25 @@ export class LedgerFixtures {
   constructor(private readonly db: DataSource) {}
 
   async user(): Promise<string> {
-    const [row] = await this.db.query(`INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`, [`ledger-${randomUUID()}@example.test`]);
+    const [row] = await this.db.query(`INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`, [
+      `ledger-${randomUUID()}@example.test`,
+    ]);
     return row.id;
   }
 
   async account(userId: string, currency = 'USD'): Promise<string> {
-    const [row] = await this.db.query(`INSERT INTO accounts (user_id, type, currency, name) VALUES ($1, 'USER', $2, 'test') RETURNING id`, [userId, currency]);
+    const [row] = await this.db.query(
+      `INSERT INTO accounts (user_id, type, currency, name) VALUES ($1, 'USER', $2, 'test') RETURNING id`,
+      [userId, currency],
+    );
     return row.id;
   }
 
   async technical(code: string, currency = 'USD'): Promise<string> {
-    const [row] = await this.db.query(`SELECT id FROM accounts WHERE type = 'TECHNICAL' AND code = $1 AND currency = $2`, [code, currency]);
+    const [row] = await this.db.query(
+      `SELECT id FROM accounts WHERE type = 'TECHNICAL' AND code = $1 AND currency = $2`,
+      [code, currency],
+    );
     return row.id;
   }
 
@@ -50,7 +58,12 @@ export class LedgerFixtures {
   }
 
   /** The invariants: no user balance below zero; every balance is the sum of its operations; sums are zero per currency. */
-  async invariants(): Promise<{ negativeUserAccounts: number; mismatched: number; unbalancedCurrencies: number; unbalancedPayments: number }> {
+  async invariants(): Promise<{
+    negativeUserAccounts: number;
+    mismatched: number;
+    unbalancedCurrencies: number;
+    unbalancedPayments: number;
+  }> {
     const [row] = await this.db.query(`
       SELECT
         (SELECT count(*)::int FROM accounts WHERE type = 'USER' AND balance < 0) AS "negativeUserAccounts",
@@ -94,7 +107,12 @@ export function ledgerContext(module: Type): LedgerContext {
   afterAll(() => context.app.close());
   afterEach(async () => {
     const invariants = await context.fx.invariants();
-    expect(invariants).toEqual({ negativeUserAccounts: 0, mismatched: 0, unbalancedCurrencies: 0, unbalancedPayments: 0 });
+    expect(invariants).toEqual({
+      negativeUserAccounts: 0,
+      mismatched: 0,
+      unbalancedCurrencies: 0,
+      unbalancedPayments: 0,
+    });
   });
   return context;
 }

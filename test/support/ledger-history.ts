@@ -17,13 +17,23 @@ export class History {
   ) {}
 
   async open(user: TestUser): Promise<void> {
-    const [t] = await this.db.query(`INSERT INTO accounts (type, code, currency, name) VALUES ('TECHNICAL', $1, 'USD', 'history') RETURNING id`, [`test:history-${randomUUID()}`]);
-    const [a] = await this.db.query(`INSERT INTO accounts (user_id, type, currency, name, created_at) VALUES ($1, 'USER', 'USD', 'history', '2020-01-01Z') RETURNING id`, [user.id]);
+    const [t] = await this.db.query(
+      `INSERT INTO accounts (type, code, currency, name) VALUES ('TECHNICAL', $1, 'USD', 'history') RETURNING id`,
+      [`test:history-${randomUUID()}`],
+    );
+    const [a] = await this.db.query(
+      `INSERT INTO accounts (user_id, type, currency, name, created_at) VALUES ($1, 'USER', 'USD', 'history', '2020-01-01Z') RETURNING id`,
+      [user.id],
+    );
     [this.technical, this.account] = [t.id, a.id];
   }
 
   /** Positive: credits the account; negative: debits it. */
-  async move(minor: number, at: string, tags: { description?: string; externalRef?: string; metadata?: object } = {}): Promise<void> {
+  async move(
+    minor: number,
+    at: string,
+    tags: { description?: string; externalRef?: string; metadata?: object } = {},
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [payer, payee] = minor > 0 ? [this.technical, this.account] : [this.account, this.technical];
       const amount = Math.abs(minor);
@@ -31,18 +41,29 @@ export class History {
         `INSERT INTO payments (type, status, initiator_id, from_account_id, to_account_id, amount, currency, commission, target_amount, target_currency, request_hash,
                                created_at, processed_at, description, external_ref, metadata)
          VALUES ('TRANSFER', 'COMPLETED', $1, $2, $3, $4, 'USD', 0, $4, 'USD', 'history', $5, $5, $6, $7, $8) RETURNING id`,
-        [this.admin.id, payer, payee, amount, at, tags.description ?? null, tags.externalRef ?? null, tags.metadata ?? null],
+        [
+          this.admin.id,
+          payer,
+          payee,
+          amount,
+          at,
+          tags.description ?? null,
+          tags.externalRef ?? null,
+          tags.metadata ?? null,
+        ],
       );
-      for (const [leg, account, signed] of [[0, payer, -amount], [1, payee, amount]] as const) {
-        const [[row]] = await tx.query(`UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance`, [account, signed]);
-        await tx.query(`INSERT INTO operations (payment_id, leg, account_id, type, amount, currency, balance_after, created_at) VALUES ($1, $2, $3, 'TRANSFER', $4, 'USD', $5, $6)`, [
-          p.id,
-          leg,
+      for (const [leg, account, signed] of [
+        [0, payer, -amount],
+        [1, payee, amount],
+      ] as const) {
+        const [[row]] = await tx.query(`UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance`, [
           account,
           signed,
-          row.balance,
-          at,
         ]);
+        await tx.query(
+          `INSERT INTO operations (payment_id, leg, account_id, type, amount, currency, balance_after, created_at) VALUES ($1, $2, $3, 'TRANSFER', $4, 'USD', $5, $6)`,
+          [p.id, leg, account, signed, row.balance, at],
+        );
       }
     });
   }

@@ -43,7 +43,8 @@ export function ledgerSuite(
       env.DATABASE_URL = own.env.DATABASE_URL;
     }
     suite.api = await startApp(undefined, { env: { ...env, ...options.api }, beforeListen: options.beforeListen });
-    if (options.worker !== false) suite.worker = await startApp(WorkerModule, { env: { ...env, SWEEP_INTERVAL_MS: '3600000', ...options.worker } });
+    if (options.worker !== false)
+      suite.worker = await startApp(WorkerModule, { env: { ...env, SWEEP_INTERVAL_MS: '3600000', ...options.worker } });
     suite.admin = await loginAdmin(suite.api);
     suite.db = suite.api.app.get<DataSource>(getDataSourceToken());
   });

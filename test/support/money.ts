@@ -25,7 +25,12 @@ export async function balanceOf(api: RunningApp, user: TestUser, accountId: stri
 }
 
 /** Polls GET /payments/:id (as a client would) until the payment is final. */
-export async function settled(api: RunningApp, user: TestUser, paymentId: string, timeoutMs = 15_000): Promise<Payment> {
+export async function settled(
+  api: RunningApp,
+  user: TestUser,
+  paymentId: string,
+  timeoutMs = 15_000,
+): Promise<Payment> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await request(api.url).get(`/api/v1/payments/${paymentId}`).set(user.auth).expect(200);
@@ -37,17 +42,28 @@ export async function settled(api: RunningApp, user: TestUser, paymentId: string
 
 /** An admin deposit, waited for until it is final. */
 export async function deposit(api: RunningApp, admin: TestUser, accountId: string, amount: string): Promise<Payment> {
-  const res = await request(api.url).post('/api/v1/deposits').set(admin.auth).send({ accountId, amount, externalRef: `test-${randomUUID()}` }).expect(202);
+  const res = await request(api.url)
+    .post('/api/v1/deposits')
+    .set(admin.auth)
+    .send({ accountId, amount, externalRef: `test-${randomUUID()}` })
+    .expect(202);
   return settled(api, admin, res.body.id);
 }
 
 export async function trialBalance(api: RunningApp, admin: TestUser) {
   const res = await request(api.url).get('/api/v1/admin/ledger/check').set(admin.auth).expect(200);
-  return res.body as { balanced: boolean; currencies: Array<{ currency: string; sum: string }>; mismatchedAccounts: unknown[] };
+  return res.body as {
+    balanced: boolean;
+    currencies: Array<{ currency: string; sum: string }>;
+    mismatchedAccounts: unknown[];
+  };
 }
 
 /** Brings a hold's expiry forward to now, on its payment and its hold alike, as if HOLD_TTL_MS had passed. */
-export async function lapseHold(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, paymentId: string): Promise<void> {
+export async function lapseHold(
+  db: { query(sql: string, params?: unknown[]): Promise<unknown> },
+  paymentId: string,
+): Promise<void> {
   await db.query(
     `WITH payment AS (UPDATE payments SET expires_at = now() WHERE id = $1 AND status = 'AUTHORIZED') UPDATE holds SET expires_at = now() WHERE payment_id = $1`,
     [paymentId],

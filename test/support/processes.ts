@@ -42,7 +42,10 @@ export async function startWorkerProcess(env: Record<string, string> = {}): Prom
 }
 
 /** As `npm run <script>` starts it, node flags included, against this test run's database. */
-function spawnScript(script: StartScript, env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+function spawnScript(
+  script: StartScript,
+  env: Record<string, string>,
+): { child: ChildProcess; stdout: () => string; stderr: () => string } {
   const { nodeArgs, entry } = startCommand(script);
   const child = spawn(process.execPath, [...nodeArgs, resolve(entry)], {
     env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrl(), ...env },
@@ -82,7 +85,11 @@ export interface FinishedProcess {
 }
 
 /** Runs a script's node command to its end; one still running after `timeoutMs` is killed. */
-export async function runScript(script: StartScript, env: Record<string, string>, timeoutMs = 30_000): Promise<FinishedProcess> {
+export async function runScript(
+  script: StartScript,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<FinishedProcess> {
   const started = Date.now();
   const { child, stdout, stderr } = spawnScript(script, env);
   const exited = once(child, 'close') as Promise<[number | null]>; // after its output is read to the end
@@ -95,9 +102,14 @@ async function untilHealthy(url: string, child: ChildProcess, stderr: () => stri
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${child.spawnargs.join(' ')} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr()}`);
+      throw new Error(
+        `${child.spawnargs.join(' ')} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr()}`,
+      );
     }
-    const healthy = await fetch(`${url}/health`).then((res) => res.ok, () => false);
+    const healthy = await fetch(`${url}/health`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (healthy) return;
     await new Promise((done) => setTimeout(done, 100));
   }

@@ -29,12 +29,18 @@ export async function login(running: RunningApp, email: string, password: string
 }
 
 /** Registers a user through the API, confirms the e-mail (unless told not to) and logs in. */
-export async function registerUser(running: RunningApp, options: { confirmed?: boolean; prefix?: string } = {}): Promise<TestUser> {
+export async function registerUser(
+  running: RunningApp,
+  options: { confirmed?: boolean; prefix?: string } = {},
+): Promise<TestUser> {
   const email = uniqueEmail(options.prefix);
   const password = 'correct horse battery';
   const res = await request(running.url).post('/api/v1/auth/register').send({ email, password }).expect(201);
   if (options.confirmed !== false) {
-    await request(running.url).post('/api/v1/auth/confirm').send({ token: running.outbox.confirmationToken(email) }).expect(200);
+    await request(running.url)
+      .post('/api/v1/auth/confirm')
+      .send({ token: running.outbox.confirmationToken(email) })
+      .expect(200);
   }
   const token = await login(running, email, password);
   return { id: res.body.id, email, password, token, auth: { Authorization: `Bearer ${token}` } };
@@ -46,7 +52,13 @@ export async function loginAdmin(running: RunningApp): Promise<TestUser> {
   if (!adminEmail || !adminPassword) throw new Error('start the app with ADMIN_EMAIL and ADMIN_PASSWORD');
   const token = await login(running, adminEmail, adminPassword);
   const me = await request(running.url).get('/api/v1/users/me').set('Authorization', `Bearer ${token}`).expect(200);
-  return { id: me.body.id, email: adminEmail, password: adminPassword, token, auth: { Authorization: `Bearer ${token}` } };
+  return {
+    id: me.body.id,
+    email: adminEmail,
+    password: adminPassword,
+    token,
+    auth: { Authorization: `Bearer ${token}` },
+  };
 }
 
 export const ADMIN_ENV = { ADMIN_EMAIL: 'admin@billing.test', ADMIN_PASSWORD: 'admin-password-for-tests' };

@@ -40,7 +40,10 @@ export async function startReceiver(): Promise<WebhookReceiver> {
     async until(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(receiver.received)) {
-        if (Date.now() > deadline) throw new Error(`receiver: condition not met after ${timeoutMs} ms; got ${receiver.received.map((r) => `${r.body.type} ${r.body.data.id}`).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `receiver: condition not met after ${timeoutMs} ms; got ${receiver.received.map((r) => `${r.body.type} ${r.body.data.id}`).join(', ')}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       return receiver.received;
@@ -62,7 +65,12 @@ export async function startReceiver(): Promise<WebhookReceiver> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      const request: ReceivedWebhook = { headers: req.headers, rawBody, body: JSON.parse(rawBody), receivedAt: Date.now() };
+      const request: ReceivedWebhook = {
+        headers: req.headers,
+        rawBody,
+        body: JSON.parse(rawBody),
+        receivedAt: Date.now(),
+      };
       receiver.received.push(request);
       const answer = receiver.answer(request, receiver.received.length - 1);
       if (answer === 'hang') return void hanging.push(res);
@@ -76,7 +84,12 @@ export async function startReceiver(): Promise<WebhookReceiver> {
 }
 
 /** The README's verification, as a receiver would write it. */
-export function verifySignature(header: string, rawBody: string, secret: string, nowSeconds = Date.now() / 1000): boolean {
+export function verifySignature(
+  header: string,
+  rawBody: string,
+  secret: string,
+  nowSeconds = Date.now() / 1000,
+): boolean {
   const parts = header.split(',');
   const t = parts.find((p) => p.startsWith('t='))?.slice(2);
   if (!t || Math.abs(nowSeconds - Number(t)) > 300) return false;

@@ -10,7 +10,9 @@ export class WebhookStack {
   private readonly receivers: WebhookReceiver[] = [];
   private db?: DataSource;
 
-  async start(env: Record<string, string>): Promise<{ api: RunningApp; db: DataSource; admin: TestUser; worker: RunningProcess }> {
+  async start(
+    env: Record<string, string>,
+  ): Promise<{ api: RunningApp; db: DataSource; admin: TestUser; worker: RunningProcess }> {
     const api = await startApp(undefined, { env: { ...ADMIN_ENV, ...env } });
     this.db = api.app.get<DataSource>(getDataSourceToken());
     const admin = await loginAdmin(api);

@@ -9,6 +9,19 @@ import { EventsGatewayModule } from '#events';
 import { WebhooksHttpModule } from '#webhooks';
 
 @Module({
-  imports: [PlatformModule, AuthGuardModule, HealthModule.forQueues(PAYMENTS_QUEUE), MetricsModule, UsersHttpModule, AccountsHttpModule, LedgerHttpModule, FxHttpModule, PaymentsHttpModule, EventsGatewayModule, WebhooksHttpModule, QueueDashboardModule.forQueues(PAYMENTS_QUEUE)],
+  imports: [
+    PlatformModule,
+    AuthGuardModule,
+    HealthModule.forQueues(PAYMENTS_QUEUE),
+    MetricsModule,
+    UsersHttpModule,
+    AccountsHttpModule,
+    LedgerHttpModule,
+    FxHttpModule,
+    PaymentsHttpModule,
+    EventsGatewayModule,
+    WebhooksHttpModule,
+    QueueDashboardModule.forQueues(PAYMENTS_QUEUE),
+  ],
 })
 export class ApiModule {}

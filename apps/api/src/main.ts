@@ -19,7 +19,10 @@ runMain(async () => {
   const config = loadConfig(); // fail with one clear line before anything connects
   await checkConnections(config);
   await checkPort(config.port, 'PORT');
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createHttpAdapter(), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   configureHttpApp(app);
   useRedisIoAdapter(app);
   shutDownGracefully(app);

@@ -9,7 +9,10 @@ runMain(async () => {
   const config = loadConfig();
   await checkConnections(config);
   await checkPort(config.workerPort, 'WORKER_PORT');
-  const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, createHttpAdapter(), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, createHttpAdapter(), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   const logger = app.get(AppLogger);
   app.useLogger(logger);
   app.enableShutdownHooks();

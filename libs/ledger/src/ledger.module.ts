@@ -10,6 +10,13 @@ import { GetStatementHandler } from './queries/get-statement/get-statement.handl
 
 @Module({
   imports: [CqrsModule, AccountsModule],
-  providers: [PostOperationsHandler, GetStatementHandler, CheckTrialBalanceHandler, GetBalanceAtHandler, ListBalancesHandler, ExportStatementHandler],
+  providers: [
+    PostOperationsHandler,
+    GetStatementHandler,
+    CheckTrialBalanceHandler,
+    GetBalanceAtHandler,
+    ListBalancesHandler,
+    ExportStatementHandler,
+  ],
 })
 export class LedgerModule {}

@@ -30,7 +30,14 @@ import { PaymentPostings } from './settlement/payment-postings.js';
 
 /** Payments' core, imported by both apps: creating, posting, holding and settling, sweeping and reading payments. */
 @Module({
-  imports: [CqrsModule, AccountsModule, LedgerModule, FxModule, QueueModule, BullModule.registerQueue({ name: PAYMENTS_QUEUE })],
+  imports: [
+    CqrsModule,
+    AccountsModule,
+    LedgerModule,
+    FxModule,
+    QueueModule,
+    BullModule.registerQueue({ name: PAYMENTS_QUEUE }),
+  ],
   providers: [
     PaymentIntake,
     PayerAccounts,

@@ -48,7 +48,14 @@ export { QueueDashboardModule } from './http/queue-dashboard.module.js';
 export { Coalescer, KeyFailed } from './concurrency/coalescer.js';
 export { withTimeout } from './concurrency/with-timeout.js';
 export { RedisBudget } from './rate-limits/redis-budget.js';
-export { canonicalMetadata, IsMetadata, mergeMetadata, metadataProblem, METADATA_KEY, METADATA_MAX_KEYS } from './metadata/metadata.js';
+export {
+  canonicalMetadata,
+  IsMetadata,
+  mergeMetadata,
+  metadataProblem,
+  METADATA_KEY,
+  METADATA_MAX_KEYS,
+} from './metadata/metadata.js';
 export type { Metadata, MetadataPatch } from './metadata/metadata.js';
 export { csvFields, csvFile, csvRecord, wantsCsv } from './http/csv.js';
 export type { CsvExport } from './http/csv.js';

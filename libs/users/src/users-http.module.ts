@@ -6,5 +6,8 @@ import { ConfirmationPageController } from './http/confirmation-page.controller.
 import { UsersController } from './http/users.controller.js';
 import { UsersModule } from './users.module.js';
 
-@Module({ imports: [CqrsModule, UsersModule], controllers: [AuthController, ApiKeysController, UsersController, ConfirmationPageController] })
+@Module({
+  imports: [CqrsModule, UsersModule],
+  controllers: [AuthController, ApiKeysController, UsersController, ConfirmationPageController],
+})
 export class UsersHttpModule {}

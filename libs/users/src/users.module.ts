@@ -30,7 +30,11 @@ import { ListTokensHandler } from './queries/list-tokens/list-tokens.handler.js'
 @Module({
   imports: [CqrsModule, PassportModule, TypeOrmModule.forFeature([User, AccessToken, EmailConfirmation])],
   providers: [
-    { provide: Mailer, inject: [AppConfig], useFactory: (config: AppConfig) => (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new LogMailer()) },
+    {
+      provide: Mailer,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new LogMailer()),
+    },
     AccessTokens,
     ApiKeys,
     Credentials,

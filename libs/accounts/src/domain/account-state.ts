@@ -41,14 +41,14 @@ export class AccountState {
       if (locked.type === 'TECHNICAL') throw new TechnicalAccountFixed();
       if (locked.closed_at) throw new AccountClosed();
       const change = decide(locked);
-      const [[changed]] = await tx.query<[AccountRow[], number]>(`UPDATE accounts a SET ${change.set} WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`, [accountId, ...change.values]);
-      await tx.query(`INSERT INTO account_audit (account_id, action, mode, reason, actor_id) VALUES ($1, $2, $3, $4, $5)`, [
-        accountId,
-        change.audit.action,
-        change.audit.mode,
-        change.audit.reason,
-        actor.id,
-      ]);
+      const [[changed]] = await tx.query<[AccountRow[], number]>(
+        `UPDATE accounts a SET ${change.set} WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`,
+        [accountId, ...change.values],
+      );
+      await tx.query(
+        `INSERT INTO account_audit (account_id, action, mode, reason, actor_id) VALUES ($1, $2, $3, $4, $5)`,
+        [accountId, change.audit.action, change.audit.mode, change.audit.reason, actor.id],
+      );
       return { row: changed, event: change.event };
     });
     const view = toAccountView(row, this.currencies);

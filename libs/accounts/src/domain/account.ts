@@ -60,7 +60,12 @@ export function toAccountView(row: AccountRow, currencies: Currencies): AccountV
     heldBalance: currencies.format(row.held_balance, row.currency),
     availableBalance: currencies.format(BigInt(row.balance) - BigInt(row.held_balance), row.currency),
     metadata: row.metadata ?? {},
-    frozen: row.frozen_mode && { mode: row.frozen_mode, reason: row.frozen_reason, frozenBy: row.frozen_by!, frozenAt: row.frozen_at!.toISOString() },
+    frozen: row.frozen_mode && {
+      mode: row.frozen_mode,
+      reason: row.frozen_reason,
+      frozenBy: row.frozen_by!,
+      frozenAt: row.frozen_at!.toISOString(),
+    },
     closedAt: row.closed_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
   };

@@ -10,7 +10,14 @@ import { UpdateAccount } from '../commands/update-account/update-account.command
 import { GetAccount } from '../queries/get-account/get-account.query.js';
 import { ListAccounts } from '../queries/list-accounts/list-accounts.query.js';
 import { ACCOUNT_LIST } from '../queries/list-accounts/list-accounts.handler.js';
-import { AccountDto, AccountPageDto, FreezeAccountDto, OpenAccountDto, UnfreezeAccountDto, UpdateAccountDto } from './dto/account.dto.js';
+import {
+  AccountDto,
+  AccountPageDto,
+  FreezeAccountDto,
+  OpenAccountDto,
+  UnfreezeAccountDto,
+  UpdateAccountDto,
+} from './dto/account.dto.js';
 
 const ID = { name: 'id', schema: { type: 'string', format: 'uuid' } } as const;
 
@@ -32,7 +39,10 @@ export class AccountsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List accounts', description: 'Own accounts; an administrator sees every account, technical ones included.' })
+  @ApiOperation({
+    summary: 'List accounts',
+    description: 'Own accounts; an administrator sees every account, technical ones included.',
+  })
   @ApiListQuery(ACCOUNT_LIST.fields, ACCOUNT_LIST.defaultSort)
   @ApiOkResponse({ type: AccountPageDto, description: 'Own accounts; an administrator sees all' })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
@@ -41,7 +51,10 @@ export class AccountsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get an account', description: 'Owner or administrator; another user\'s account answers 404.' })
+  @ApiOperation({
+    summary: 'Get an account',
+    description: "Owner or administrator; another user's account answers 404.",
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
@@ -50,7 +63,10 @@ export class AccountsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Update an account', description: 'Owner or administrator: its name, and `metadata` merged into its own (a key set to null is removed).' })
+  @ApiOperation({
+    summary: 'Update an account',
+    description: 'Owner or administrator: its name, and `metadata` merged into its own (a key set to null is removed).',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
@@ -62,11 +78,16 @@ export class AccountsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Close an account',
-    description: 'Owner or administrator, at a zero balance with no live hold. A closed account takes no payment (ACCOUNT_CLOSED), stays readable and never reopens.',
+    description:
+      'Owner or administrator, at a zero balance with no live hold. A closed account takes no payment (ACCOUNT_CLOSED), stays readable and never reopens.',
   })
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto, description: 'The account, closed' })
-  @ApiProblems({ 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'], 409: ['ACCOUNT_NOT_EMPTY', 'ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'] })
+  @ApiProblems({
+    401: ['UNAUTHORIZED'],
+    404: ['NOT_FOUND'],
+    409: ['ACCOUNT_NOT_EMPTY', 'ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'],
+  })
   closeAccount(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.commands.execute(new CloseAccount(user, id));
   }
@@ -89,17 +110,32 @@ export class AccountFreezesController {
   })
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto, description: 'The account, frozen' })
-  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'] })
+  @ApiProblems({
+    400: ['VALIDATION_FAILED', 'INVALID_JSON'],
+    401: ['UNAUTHORIZED'],
+    403: ['FORBIDDEN'],
+    404: ['NOT_FOUND'],
+    409: ['ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'],
+  })
   freezeAccount(@CurrentUser() admin: AuthUser, @Param('id') id: string, @Body() body: FreezeAccountDto) {
     return this.commands.execute(new FreezeAccount(admin, id, body.mode, body.reason));
   }
 
   @Post(':id/unfreeze')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Unfreeze an account', description: 'Lifts the freeze; audited with who, when and the optional reason.' })
+  @ApiOperation({
+    summary: 'Unfreeze an account',
+    description: 'Lifts the freeze; audited with who, when and the optional reason.',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: AccountDto, description: 'The account, no longer frozen' })
-  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['ACCOUNT_NOT_FROZEN', 'ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'] })
+  @ApiProblems({
+    400: ['VALIDATION_FAILED', 'INVALID_JSON'],
+    401: ['UNAUTHORIZED'],
+    403: ['FORBIDDEN'],
+    404: ['NOT_FOUND'],
+    409: ['ACCOUNT_NOT_FROZEN', 'ACCOUNT_CLOSED', 'TECHNICAL_ACCOUNT'],
+  })
   unfreezeAccount(@CurrentUser() admin: AuthUser, @Param('id') id: string, @Body() body: UnfreezeAccountDto) {
     return this.commands.execute(new UnfreezeAccount(admin, id, body.reason));
   }

@@ -30,7 +30,9 @@ export class TechnicalAccounts implements OnApplicationBootstrap {
       [codes.map((c) => c.code), codes.map((c) => c.currency)],
     );
     if (created.length) this.logger.log(`created ${created.length} technical accounts`);
-    const rows = await this.db.query<Array<{ id: string; code: string; currency: string }>>(`SELECT id, code, currency FROM accounts WHERE type = 'TECHNICAL'`);
+    const rows = await this.db.query<Array<{ id: string; code: string; currency: string }>>(
+      `SELECT id, code, currency FROM accounts WHERE type = 'TECHNICAL'`,
+    );
     this.ids = new Map(rows.map((r) => [`${r.code}/${r.currency}`, r.id]));
   }
 

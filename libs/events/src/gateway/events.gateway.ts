@@ -1,11 +1,24 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ConnectedSocket, MessageBody, type OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { type AuthUser, NotFound } from '#platform';
 import { GetPayment, type PaymentView } from '#payments';
 import { Credentials } from '#users';
-import { EVENTS_NAMESPACE, paymentRoom, userRoom, type ClientToServerEvents, type ServerToClientEvents, type WatchRefused } from '../event-map.js';
+import {
+  EVENTS_NAMESPACE,
+  paymentRoom,
+  userRoom,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type WatchRefused,
+} from '../event-map.js';
 
 interface SocketData {
   user: AuthUser;
@@ -43,10 +56,15 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDe
   }
 
   @SubscribeMessage('payment.watch')
-  async watch(@ConnectedSocket() socket: EventsSocket, @MessageBody() body: unknown): Promise<PaymentView | WatchRefused> {
+  async watch(
+    @ConnectedSocket() socket: EventsSocket,
+    @MessageBody() body: unknown,
+  ): Promise<PaymentView | WatchRefused> {
     const paymentId = (body as { paymentId?: unknown } | undefined)?.paymentId;
     try {
-      const payment = await this.queries.execute(new GetPayment(socket.data.user, typeof paymentId === 'string' ? paymentId : ''));
+      const payment = await this.queries.execute(
+        new GetPayment(socket.data.user, typeof paymentId === 'string' ? paymentId : ''),
+      );
       await socket.join(paymentRoom(payment.id));
       return payment;
     } catch (error) {
@@ -79,7 +97,8 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnModuleDe
       // Checked together: concurrent credential checks share one query.
       await Promise.all(
         [...socketsByToken].map(async ([token, sockets]) => {
-          if ((await this.credentials.authenticate(token)) === false) sockets.forEach((socket) => socket.disconnect(true));
+          if ((await this.credentials.authenticate(token)) === false)
+            sockets.forEach((socket) => socket.disconnect(true));
         }),
       );
     } catch (error) {

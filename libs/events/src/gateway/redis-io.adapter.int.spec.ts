@@ -27,7 +27,11 @@ describe('localRoomsRedisAdapter (against real Redis)', () => {
     subscriber = new Redis(REDIS_URL);
     http = createServer();
     server = new Server(http);
-    server.adapter(localRoomsRedisAdapter(publisher, subscriber, { key: socketIoKey(queuePrefix) }) as unknown as Parameters<Server['adapter']>[0]);
+    server.adapter(
+      localRoomsRedisAdapter(publisher, subscriber, { key: socketIoKey(queuePrefix) }) as unknown as Parameters<
+        Server['adapter']
+      >[0],
+    );
     server.of(EVENTS_NAMESPACE).on('connection', (socket) => socket.join(String(socket.handshake.auth.room)));
     // Commands on one connection run in order: this answer means the adapters' subscriptions are in place.
     await subscriber.psubscribe(`${queuePrefix}:probe`);
@@ -44,12 +48,15 @@ describe('localRoomsRedisAdapter (against real Redis)', () => {
   const handled = () => new Promise<void>((done) => subscriber.once('pmessageBuffer', () => done()));
 
   it('drops an event no local socket can receive before decoding it, or before encoding it when sockets are here, and delivers the rest', async () => {
-    const adapter = server.of(EVENTS_NAMESPACE).adapter as unknown as { parser: { decode: (message: unknown) => unknown } };
+    const adapter = server.of(EVENTS_NAMESPACE).adapter as unknown as {
+      parser: { decode: (message: unknown) => unknown };
+    };
     const decode = jest.spyOn(adapter.parser, 'decode');
     const encode = jest.spyOn(server.encoder, 'encode');
     // The handshake's CONNECT packet is encoded too; the events are the packets of type EVENT. socket.io's
     // declarations load socket.io-parser's CommonJS types and this file its ES ones: two enums, one set of values.
-    const eventsEncoded = () => encode.mock.calls.filter(([packet]) => Number(packet.type) === Number(PacketType.EVENT)).length;
+    const eventsEncoded = () =>
+      encode.mock.calls.filter(([packet]) => Number(packet.type) === Number(PacketType.EVENT)).length;
 
     let arrived = handled();
     events.send(['user:a'], 'payment.completed', { id: 'before-any-socket' } as PaymentView);

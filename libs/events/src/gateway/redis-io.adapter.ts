@@ -27,7 +27,9 @@ type Broadcast = [unknown, unknown, { rooms?: string[] } | undefined];
 // `onmessage` is private in the adapter's declarations, but it is the one entry of published broadcasts;
 // the subclass is a RedisAdapter to everyone else.
 type BroadcastReceiver = { onmessage(pattern: unknown, channel: string | Buffer, message: unknown): void };
-const Base = RedisAdapter as unknown as new (...args: ConstructorParameters<typeof RedisAdapter>) => Omit<RedisAdapter, 'onmessage'> & BroadcastReceiver;
+const Base = RedisAdapter as unknown as new (
+  ...args: ConstructorParameters<typeof RedisAdapter>
+) => Omit<RedisAdapter, 'onmessage'> & BroadcastReceiver;
 
 /**
  * The Redis adapter hands every event published for its namespace to the in-memory broadcast,
@@ -46,9 +48,16 @@ class LocalRoomsRedisAdapter extends Base {
 }
 
 /** Socket.IO calls an adapter factory with `new`, so it is a function, not an arrow. */
-export function localRoomsRedisAdapter(publisher: Redis, subscriber: Redis, options: Omit<Partial<RedisAdapterOptions>, 'parser'>) {
+export function localRoomsRedisAdapter(
+  publisher: Redis,
+  subscriber: Redis,
+  options: Omit<Partial<RedisAdapterOptions>, 'parser'>,
+) {
   return function (nsp: Namespace) {
-    return new LocalRoomsRedisAdapter(nsp, publisher, subscriber, { ...options, parser: decodeOnce }) as unknown as RedisAdapter;
+    return new LocalRoomsRedisAdapter(nsp, publisher, subscriber, {
+      ...options,
+      parser: decodeOnce,
+    }) as unknown as RedisAdapter;
   };
 }
 
@@ -68,7 +77,9 @@ class RedisIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: IoServerOptions): ReturnType<IoAdapter['createIOServer']> {
     const cors = this.config.corsOrigins.length ? { origin: this.config.corsOrigins } : undefined;
     const server = super.createIOServer(port, { ...options, cors } as IoServerOptions);
-    server.adapter(localRoomsRedisAdapter(this.publisher, this.subscriber, { key: socketIoKey(this.config.queuePrefix) }));
+    server.adapter(
+      localRoomsRedisAdapter(this.publisher, this.subscriber, { key: socketIoKey(this.config.queuePrefix) }),
+    );
     return server;
   }
 

@@ -16,7 +16,9 @@ describe('ClientEvents (against real Redis)', () => {
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
     subscriber = new Redis(REDIS_URL);
-    subscriber.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => received.push(message.toString('latin1')));
+    subscriber.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) =>
+      received.push(message.toString('latin1')),
+    );
     await subscriber.psubscribe(`${socketIoKey(queuePrefix)}#*`);
     await redis.ping();
   });
@@ -26,7 +28,10 @@ describe('ClientEvents (against real Redis)', () => {
 
   it('publishes the events of one turn of the event loop in one write to Redis, every one of them', async () => {
     const events = new ClientEvents({ queuePrefix } as AppConfig, redis);
-    const socket = redis.stream as Socket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
+    const socket = redis.stream as Socket & {
+      _write: (...args: unknown[]) => void;
+      _writev: (...args: unknown[]) => void;
+    };
     let writes = 0;
     for (const method of ['_write', '_writev'] as const) {
       const original = socket[method].bind(socket);
@@ -39,7 +44,8 @@ describe('ClientEvents (against real Redis)', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `payment-${i}`);
     for (const id of ids) events.send([`payment:${id}`], 'payment.completed', { id } as PaymentView);
     await new Promise((resolve) => setImmediate(resolve));
-    for (let waited = 0; received.length < ids.length && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; received.length < ids.length && waited < 5000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
 
     expect(writes).toBe(1);
     expect(received).toHaveLength(ids.length);

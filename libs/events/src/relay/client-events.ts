@@ -30,10 +30,14 @@ export class ClientEvents {
     const publisher = {
       publish: (channel: string, message: Buffer) => {
         this.corkUntilTurnEnds();
-        return redis.publish(channel, message).catch((error: Error) => this.logger.warn(`socket event not published: ${error.message}`));
+        return redis
+          .publish(channel, message)
+          .catch((error: Error) => this.logger.warn(`socket event not published: ${error.message}`));
       },
     };
-    this.emitter = new Emitter<ServerToClientEvents>(publisher, { key: socketIoKey(config.queuePrefix) }).of(EVENTS_NAMESPACE);
+    this.emitter = new Emitter<ServerToClientEvents>(publisher, { key: socketIoKey(config.queuePrefix) }).of(
+      EVENTS_NAMESPACE,
+    );
   }
 
   send<E extends EventName>(rooms: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void {

@@ -1,4 +1,12 @@
-import { PaymentAuthorized, PaymentCompleted, PaymentExpired, PaymentFailed, PaymentInitiated, PaymentVoided, type PaymentView } from '#payments';
+import {
+  PaymentAuthorized,
+  PaymentCompleted,
+  PaymentExpired,
+  PaymentFailed,
+  PaymentInitiated,
+  PaymentVoided,
+  type PaymentView,
+} from '#payments';
 import type { ClientEvents } from './client-events.js';
 import { PaymentEventsRelay } from './payment-events.relay.js';
 
@@ -12,7 +20,7 @@ describe('PaymentEventsRelay', () => {
     ['PaymentAuthorized', 'payment.authorized', PaymentAuthorized],
     ['PaymentVoided', 'payment.voided', PaymentVoided],
     ['PaymentExpired', 'payment.expired', PaymentExpired],
-  ])('sends %s as %s to the rooms of both parties and of the payment\'s watchers', (_, name, Event) => {
+  ])("sends %s as %s to the rooms of both parties and of the payment's watchers", (_, name, Event) => {
     const sent: unknown[][] = [];
     const relay = new PaymentEventsRelay({ send: (...args: unknown[]) => sent.push(args) } as unknown as ClientEvents);
 

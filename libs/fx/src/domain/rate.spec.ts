@@ -8,7 +8,8 @@ const EUR = currencyOf('EUR');
 const JPY = currencyOf('JPY');
 const KWD = currencyOf('KWD');
 
-const convert = (amount: bigint, rate: string, from = USD, to = EUR) => convertAmount(amount, parseRate(rate), from, to);
+const convert = (amount: bigint, rate: string, from = USD, to = EUR) =>
+  convertAmount(amount, parseRate(rate), from, to);
 
 /** A valid rate as written by a client: up to 12 significant digits, up to 18 decimals, maybe trailing zeros. */
 const rateString = fc
@@ -105,7 +106,11 @@ describe('exchange rates', () => {
     ])('refuses %s with InvalidRate naming the field', (_what, input) => {
       const error = thrownBy(() => parseRate(input));
       expect(error).toBeInstanceOf(InvalidRate);
-      expect(error).toMatchObject({ code: 'INVALID_RATE', kind: 'invalid', fieldProblems: [{ field: 'rate', message: expect.any(String) }] });
+      expect(error).toMatchObject({
+        code: 'INVALID_RATE',
+        kind: 'invalid',
+        fieldProblems: [{ field: 'rate', message: expect.any(String) }],
+      });
     });
 
     it('formats every valid rate to a string that reads back to the same value, without trailing zeros', () => {
@@ -156,20 +161,31 @@ describe('exchange rates', () => {
     it('agrees with schoolbook decimal multiplication rounded half to even, for every pair of exponents', () => {
       const currencies = fc.constantFrom(USD, EUR, JPY, KWD);
       fc.assert(
-        fc.property(currencies, currencies, fc.bigInt({ min: 1n, max: 10n ** 17n }), rateString, (from, to, amount, rate) => {
-          const expected = referenceConvert(formatAmount(amount, from), formatRate(parseRate(rate)), to.exponent);
-          expect(convert(amount, rate, from, to).toString()).toBe(expected);
-        }),
+        fc.property(
+          currencies,
+          currencies,
+          fc.bigInt({ min: 1n, max: 10n ** 17n }),
+          rateString,
+          (from, to, amount, rate) => {
+            const expected = referenceConvert(formatAmount(amount, from), formatRate(parseRate(rate)), to.exponent);
+            expect(convert(amount, rate, from, to).toString()).toBe(expected);
+          },
+        ),
         { numRuns: 2000 },
       );
     });
 
     it('never lets a larger amount convert to less', () => {
       fc.assert(
-        fc.property(fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 15n }), rateString, (a, b, rate) => {
-          const [small, large] = a <= b ? [a, b] : [b, a];
-          expect(convert(small, rate, USD, JPY)).toBeLessThanOrEqual(convert(large, rate, USD, JPY));
-        }),
+        fc.property(
+          fc.bigInt({ min: 1n, max: 10n ** 15n }),
+          fc.bigInt({ min: 1n, max: 10n ** 15n }),
+          rateString,
+          (a, b, rate) => {
+            const [small, large] = a <= b ? [a, b] : [b, a];
+            expect(convert(small, rate, USD, JPY)).toBeLessThanOrEqual(convert(large, rate, USD, JPY));
+          },
+        ),
       );
     });
   });

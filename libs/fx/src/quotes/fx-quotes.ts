@@ -28,7 +28,12 @@ export class FxQuotes {
    * @throws InvalidAmount when the converted amount is not a valid amount of `to` itself: nothing,
    *   or more than 15 integer digits
    */
-  async quote(from: string, to: string, amountMinor: bigint, manager: EntityManager = this.db.manager): Promise<FxQuote> {
+  async quote(
+    from: string,
+    to: string,
+    amountMinor: bigint,
+    manager: EntityManager = this.db.manager,
+  ): Promise<FxQuote> {
     const source = this.currencies.get(from);
     const target = this.currencies.get(to);
     if (source.code === target.code) return { rate: '1', targetAmount: amountMinor };
@@ -50,7 +55,9 @@ export class FxQuotes {
     const target = this.currencies.get(to);
     const targetAmount = convertAmount(amountMinor, parseRate(rate), source, target);
     if (!isAmount(targetAmount, target)) {
-      throw new InvalidAmount(`amount converts to ${formatAmount(targetAmount, target)} ${to} at ${rate}, not a valid amount (above zero, at most 15 integer digits)`);
+      throw new InvalidAmount(
+        `amount converts to ${formatAmount(targetAmount, target)} ${to} at ${rate}, not a valid amount (above zero, at most 15 integer digits)`,
+      );
     }
     return targetAmount;
   }

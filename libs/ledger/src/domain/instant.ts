@@ -8,8 +8,17 @@ export function parseInstant(name: string, raw: string | null): Date {
   const parts = raw === null ? null : RFC_3339.exec(raw);
   const instant = parts ? new Date(raw!) : undefined;
   const [month, day, hour, minute, second] = parts ? parts.slice(2, 7).map(Number) : [];
-  const real = parts && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(Number(parts[1]), month) && hour < 24 && minute < 60 && second < 60;
-  if (!instant || !real || Number.isNaN(instant.getTime())) throw new InvalidQuery(`${name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00.000Z`);
+  const real =
+    parts &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn(Number(parts[1]), month) &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60;
+  if (!instant || !real || Number.isNaN(instant.getTime()))
+    throw new InvalidQuery(`${name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00.000Z`);
   return instant;
 }
 

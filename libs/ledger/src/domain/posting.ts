@@ -35,7 +35,13 @@ export interface Posting {
 }
 
 /** Why a payment ended FAILED. AMOUNT_OUT_OF_RANGE: a balance would pass what BIGINT holds. */
-export const FAILURE_REASONS = ['INSUFFICIENT_FUNDS', 'ACCOUNT_NOT_FOUND', 'AMOUNT_OUT_OF_RANGE', 'ACCOUNT_FROZEN', 'ACCOUNT_CLOSED'] as const;
+export const FAILURE_REASONS = [
+  'INSUFFICIENT_FUNDS',
+  'ACCOUNT_NOT_FOUND',
+  'AMOUNT_OUT_OF_RANGE',
+  'ACCOUNT_FROZEN',
+  'ACCOUNT_CLOSED',
+] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /**

@@ -37,7 +37,8 @@ export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, Locked
   let overflows = false;
   const accountFor = (accountId: string, currency: string, what: 'leg' | 'hold') => {
     const account = accounts.get(accountId);
-    if (account && account.currency !== currency) throw new Error(`${what} in ${currency} on a ${account.currency} account ${accountId}`);
+    if (account && account.currency !== currency)
+      throw new Error(`${what} in ${currency} on a ${account.currency} account ${accountId}`);
     return account;
   };
   for (const leg of posting.legs) {

@@ -34,7 +34,14 @@ export class PaymentExpired extends PaymentEvent {
   readonly type = 'payment.expired';
 }
 
-export const PAYMENT_EVENTS = [PaymentInitiated, PaymentAuthorized, PaymentCompleted, PaymentFailed, PaymentVoided, PaymentExpired] as const;
+export const PAYMENT_EVENTS = [
+  PaymentInitiated,
+  PaymentAuthorized,
+  PaymentCompleted,
+  PaymentFailed,
+  PaymentVoided,
+  PaymentExpired,
+] as const;
 
 const EVENT_OF_STATUS: Record<PaymentStatus, new (payment: PaymentView, userIds: string[]) => PaymentEvent> = {
   INITIATED: PaymentInitiated,

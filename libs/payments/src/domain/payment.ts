@@ -5,7 +5,14 @@ export type PaymentStatus = 'INITIATED' | 'AUTHORIZED' | 'COMPLETED' | 'FAILED' 
 /** Automatic: posted at once. Manual: the worker only holds the money, a capture moves it (or a void, or the expiry, releases it). */
 export type CaptureMethod = 'automatic' | 'manual';
 export const PAYMENT_TYPES: readonly PaymentType[] = ['TRANSFER', 'DEPOSIT', 'WITHDRAWAL', 'REFUND'];
-export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['INITIATED', 'AUTHORIZED', 'COMPLETED', 'FAILED', 'VOIDED', 'EXPIRED'];
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
+  'INITIATED',
+  'AUTHORIZED',
+  'COMPLETED',
+  'FAILED',
+  'VOIDED',
+  'EXPIRED',
+];
 export const CAPTURE_METHODS: readonly CaptureMethod[] = ['automatic', 'manual'];
 
 export interface PaymentRow {
@@ -54,7 +61,9 @@ export const PAYMENT_COLUMNS =
   `${REFUNDED_AMOUNT_SQL}::text AS refunded_amount`;
 
 /** By primary key alone (see PaymentPostings): the status is checked on the rows read. */
-export const FIND_PAYMENTS = new BatchStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`);
+export const FIND_PAYMENTS = new BatchStatement(
+  `SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`,
+);
 
 /** One payment by id: what a client polls until its payment is final. */
 export const FIND_PAYMENT = new PreparedStatement(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = $1`);

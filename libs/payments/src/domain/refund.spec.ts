@@ -10,15 +10,38 @@ const NONE: RefundTotals = { refunded: 0n, returned: 0n };
 /** 10.00 USD paid as 9.20 EUR (rate 0.92), from payer to payee. */
 function transfer(overrides: Partial<PaymentRow> = {}): PaymentRow {
   return {
-    id: 'parent', type: 'TRANSFER', status: 'COMPLETED', payer_user_id: 'payer', payee_user_id: 'payee', from_account_id: 'payer-usd',
-    to_account_id: 'payee-eur', amount: '1000', currency: 'USD', commission: '5', target_amount: '920', target_currency: 'EUR', rate: '0.92',
-    description: null, destination: null, external_ref: null, failure_reason: null, capture: 'automatic', authorized_amount: null, expires_at: null,
-    parent_payment_id: null, refunded_amount: '0', metadata: null,
-    request_hash: 'h', created_at: new Date(), processed_at: new Date(), ...overrides,
+    id: 'parent',
+    type: 'TRANSFER',
+    status: 'COMPLETED',
+    payer_user_id: 'payer',
+    payee_user_id: 'payee',
+    from_account_id: 'payer-usd',
+    to_account_id: 'payee-eur',
+    amount: '1000',
+    currency: 'USD',
+    commission: '5',
+    target_amount: '920',
+    target_currency: 'EUR',
+    rate: '0.92',
+    description: null,
+    destination: null,
+    external_ref: null,
+    failure_reason: null,
+    capture: 'automatic',
+    authorized_amount: null,
+    expires_at: null,
+    parent_payment_id: null,
+    refunded_amount: '0',
+    metadata: null,
+    request_hash: 'h',
+    created_at: new Date(),
+    processed_at: new Date(),
+    ...overrides,
   };
 }
 
-const user = (id: string, role: 'USER' | 'ADMIN' = 'USER', confirmed = true) => ({ id, role, confirmed, email: `${id}@example.test` }) as never;
+const user = (id: string, role: 'USER' | 'ADMIN' = 'USER', confirmed = true) =>
+  ({ id, role, confirmed, email: `${id}@example.test` }) as never;
 
 /** Refunds one after the other, each recorded as the totals the next one sees. */
 function refundInTurn(parent: { amount: bigint; targetAmount: bigint }, refunds: bigint[]): bigint[] {
@@ -38,17 +61,17 @@ describe('what a refund returns to the payer', () => {
     expect(refundInTurn({ amount: 1000n, targetAmount: 1000n }, [1n, 333n, 666n])).toEqual([1n, 333n, 666n]);
   });
 
-  it('returns a first partial refund\'s half-even share of the parent\'s source amount', () => {
+  it("returns a first partial refund's half-even share of the parent's source amount", () => {
     expect(returnedSource(parent, NONE, 100n)).toBe(109n); // 100 × 1000 / 920 = 108.69…
     expect(returnedSource({ amount: 3n, targetAmount: 2n }, NONE, 1n)).toBe(2n); // 1.5 → 2 (even)
     expect(returnedSource({ amount: 5n, targetAmount: 2n }, NONE, 1n)).toBe(2n); // 2.5 → 2 (even)
   });
 
-  it('keeps the payer\'s running total at the half-even share of everything refunded so far', () => {
+  it("keeps the payer's running total at the half-even share of everything refunded so far", () => {
     expect(refundInTurn(parent, [100n, 100n])).toEqual([109n, 108n]); // 200 × 1000 / 920 = 217.39…
   });
 
-  it('returns exactly the parent\'s amount once the whole target amount is refunded, however it is split', () => {
+  it("returns exactly the parent's amount once the whole target amount is refunded, however it is split", () => {
     fc.assert(
       fc.property(
         fc.bigInt({ min: 1n, max: 10n ** 12n }),
@@ -75,16 +98,25 @@ describe('what a refund returns to the payer', () => {
     );
   });
 
-  it('returns the rest of the parent\'s amount with the refund that completes it', () => {
+  it("returns the rest of the parent's amount with the refund that completes it", () => {
     expect(returnedSource(parent, { refunded: 100n, returned: 109n }, 820n)).toBe(891n);
   });
 });
 
-describe('a refund\'s draft', () => {
-  it('goes from the parent\'s payee back to its payer, in the target currency, converting back without a rate', () => {
+describe("a refund's draft", () => {
+  it("goes from the parent's payee back to its payer, in the target currency, converting back without a rate", () => {
     expect(refundDraft(transfer(), 'payee', NONE, 460n, 'broken', currencies)).toEqual({
-      type: 'REFUND', initiatorId: 'payee', payerUserId: 'payee', payeeUserId: 'payer', fromAccountId: 'payee-eur', toAccountId: 'payer-usd',
-      amount: 460n, currency: 'EUR', conversion: { targetCurrency: 'USD', targetAmount: 500n, rate: null }, description: 'broken', parentPaymentId: 'parent',
+      type: 'REFUND',
+      initiatorId: 'payee',
+      payerUserId: 'payee',
+      payeeUserId: 'payer',
+      fromAccountId: 'payee-eur',
+      toAccountId: 'payer-usd',
+      amount: 460n,
+      currency: 'EUR',
+      conversion: { targetCurrency: 'USD', targetAmount: 500n, rate: null },
+      description: 'broken',
+      parentPaymentId: 'parent',
     });
   });
 
@@ -94,9 +126,15 @@ describe('a refund\'s draft', () => {
   });
 
   it('refuses more than is left, and anything once all is refunded, with REFUND_EXCEEDS_PAYMENT', () => {
-    expect(() => refundDraft(transfer(), 'payee', { refunded: 900n, returned: 978n }, 21n, null, currencies)).toThrow(RefundExceedsPayment);
-    expect(() => refundDraft(transfer(), 'payee', { refunded: 900n, returned: 978n }, 21n, null, currencies)).toThrow('only 0.20 EUR is left to refund');
-    expect(() => refundDraft(transfer(), 'payee', { refunded: 920n, returned: 1000n }, null, null, currencies)).toThrow(RefundExceedsPayment);
+    expect(() => refundDraft(transfer(), 'payee', { refunded: 900n, returned: 978n }, 21n, null, currencies)).toThrow(
+      RefundExceedsPayment,
+    );
+    expect(() => refundDraft(transfer(), 'payee', { refunded: 900n, returned: 978n }, 21n, null, currencies)).toThrow(
+      'only 0.20 EUR is left to refund',
+    );
+    expect(() => refundDraft(transfer(), 'payee', { refunded: 920n, returned: 1000n }, null, null, currencies)).toThrow(
+      RefundExceedsPayment,
+    );
   });
 
   it('refuses a refund that converts to nothing with INVALID_AMOUNT', () => {
@@ -128,12 +166,16 @@ describe('who may refund', () => {
   });
 
   it('refunds no refund and no payment that is not COMPLETED (PAYMENT_NOT_REFUNDABLE)', () => {
-    expect(() => assertMayRefund(transfer({ type: 'REFUND', parent_payment_id: 'p' }), user('admin', 'ADMIN'))).toThrow(PaymentNotRefundable);
+    expect(() => assertMayRefund(transfer({ type: 'REFUND', parent_payment_id: 'p' }), user('admin', 'ADMIN'))).toThrow(
+      PaymentNotRefundable,
+    );
     expect(() => assertMayRefund(transfer({ status: 'FAILED' }), user('payee'))).toThrow(PaymentNotRefundable);
     expect(() => assertMayRefund(transfer({ status: 'INITIATED' }), user('payee'))).toThrow(PaymentNotRefundable);
   });
 
   it('asks the payee to confirm the e-mail address before giving money back', () => {
-    expect(() => assertMayRefund(transfer(), user('payee', 'USER', false))).toThrow(expect.objectContaining({ code: 'EMAIL_NOT_CONFIRMED' }));
+    expect(() => assertMayRefund(transfer(), user('payee', 'USER', false))).toThrow(
+      expect.objectContaining({ code: 'EMAIL_NOT_CONFIRMED' }),
+    );
   });
 });

@@ -21,9 +21,14 @@ export function assertMayRefund(parent: PaymentRow, user: AuthUser): void {
   const admin = user.role === 'ADMIN';
   if (!admin && !partiesOf(parent).includes(user.id)) throw new NotFound('payment');
   if (parent.type === 'REFUND') throw new PaymentNotRefundable('a refund cannot be refunded');
-  if (parent.status !== 'COMPLETED') throw new PaymentNotRefundable(`only a COMPLETED payment can be refunded; this one is ${parent.status}`);
+  if (parent.status !== 'COMPLETED')
+    throw new PaymentNotRefundable(`only a COMPLETED payment can be refunded; this one is ${parent.status}`);
   if (!admin && !(parent.type === 'TRANSFER' && parent.payee_user_id === user.id)) {
-    throw new Forbidden(parent.type === 'TRANSFER' ? 'only the payee or an administrator may refund a transfer' : `only an administrator may refund a ${parent.type.toLowerCase()}`);
+    throw new Forbidden(
+      parent.type === 'TRANSFER'
+        ? 'only the payee or an administrator may refund a transfer'
+        : `only an administrator may refund a ${parent.type.toLowerCase()}`,
+    );
   }
   if (!user.confirmed) throw new EmailNotConfirmed();
 }
@@ -36,7 +41,11 @@ export function assertMayRefund(parent: PaymentRow, user: AuthUser): void {
  * nothing; one partial refund may return a minor unit more or less than its own share would
  * round to, which the earlier ones' rounding had given or kept.
  */
-export function returnedSource(parent: { amount: bigint; targetAmount: bigint }, before: RefundTotals, refund: bigint): bigint {
+export function returnedSource(
+  parent: { amount: bigint; targetAmount: bigint },
+  before: RefundTotals,
+  refund: bigint,
+): bigint {
   return divideHalfEven((before.refunded + refund) * parent.amount, parent.targetAmount) - before.returned;
 }
 
@@ -56,10 +65,17 @@ export function refundDraft(
   const amount = requested ?? remainder;
   if (remainder <= 0n) throw new RefundExceedsPayment('the payment is refunded in full already');
   if (amount > remainder) {
-    throw new RefundExceedsPayment(`only ${currencies.format(remainder, parent.target_currency)} ${parent.target_currency} is left to refund`);
+    throw new RefundExceedsPayment(
+      `only ${currencies.format(remainder, parent.target_currency)} ${parent.target_currency} is left to refund`,
+    );
   }
-  const returned = returnedSource({ amount: BigInt(parent.amount), targetAmount: BigInt(parent.target_amount) }, before, amount);
-  if (returned <= 0n) throw new InvalidAmount(`the refund converts to nothing in ${parent.currency}; refund more at once`);
+  const returned = returnedSource(
+    { amount: BigInt(parent.amount), targetAmount: BigInt(parent.target_amount) },
+    before,
+    amount,
+  );
+  if (returned <= 0n)
+    throw new InvalidAmount(`the refund converts to nothing in ${parent.currency}; refund more at once`);
   return {
     type: 'REFUND',
     initiatorId,
@@ -69,7 +85,10 @@ export function refundDraft(
     toAccountId: parent.from_account_id,
     amount,
     currency: parent.target_currency,
-    conversion: parent.currency === parent.target_currency ? undefined : { targetCurrency: parent.currency, targetAmount: returned, rate: null },
+    conversion:
+      parent.currency === parent.target_currency
+        ? undefined
+        : { targetCurrency: parent.currency, targetAmount: returned, rate: null },
     description: reason,
     parentPaymentId: parent.id,
   };

@@ -11,7 +11,17 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminOnly, ApiCsvExport, ApiListQuery, ApiProblems, type AuthUser, csvFile, CurrentUser, ListQueryString, wantsCsv } from '#platform';
+import {
+  AdminOnly,
+  ApiCsvExport,
+  ApiListQuery,
+  ApiProblems,
+  type AuthUser,
+  csvFile,
+  CurrentUser,
+  ListQueryString,
+  wantsCsv,
+} from '#platform';
 import { CapturePayment } from '../commands/capture-payment/capture-payment.command.js';
 import { CreateDeposit } from '../commands/create-deposit/create-deposit.command.js';
 import { CreateTransfer } from '../commands/create-transfer/create-transfer.command.js';
@@ -26,7 +36,18 @@ import { PAYMENT_LIST } from '../queries/list-payments/list-payments.handler.js'
 import { ListPayments } from '../queries/list-payments/list-payments.query.js';
 import { ExportPayments } from '../queries/export-payments/export-payments.query.js';
 import { IdempotencyKeys } from './idempotency-keys.decorator.js';
-import { CaptureDto, CreateDepositDto, CreateTransferDto, CreateWithdrawalDto, PaymentDto, PaymentPageDto, RefundDto, SweepDto, SweepResultDto, UpdatePaymentDto } from './dto/payment.dto.js';
+import {
+  CaptureDto,
+  CreateDepositDto,
+  CreateTransferDto,
+  CreateWithdrawalDto,
+  PaymentDto,
+  PaymentPageDto,
+  RefundDto,
+  SweepDto,
+  SweepResultDto,
+  UpdatePaymentDto,
+} from './dto/payment.dto.js';
 
 /** 202 for a new payment, 200 for a repeat answered with the payment as it stands now. */
 function answer(res: FastifyReply, acceptance: Acceptance) {
@@ -41,10 +62,14 @@ function ApiPaymentCreation(summary: string, description: string, problems: Reco
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'Same key and same body (amounts compared as money) → the same payment, charged once; same key, another body → 409. Kept at least 24 h.',
+      description:
+        'Same key and same body (amounts compared as money) → the same payment, charged once; same key, another body → 409. Kept at least 24 h.',
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
     }),
-    ApiAcceptedResponse({ type: PaymentDto, description: 'Accepted, INITIATED: poll GET /api/v1/payments/{id} or listen on /events' }),
+    ApiAcceptedResponse({
+      type: PaymentDto,
+      description: 'Accepted, INITIATED: poll GET /api/v1/payments/{id} or listen on /events',
+    }),
     ApiOkResponse({ type: PaymentDto, description: 'A repeat of an earlier request: that payment as it stands now' }),
     ApiProblems({
       401: ['UNAUTHORIZED'],
@@ -67,7 +92,7 @@ export class PaymentsController {
   @Post('payments')
   @ApiPaymentCreation(
     'Transfer',
-    'From one of the caller\'s accounts to any user account, converted at the current rate when the currencies differ. Confirmed users only.',
+    "From one of the caller's accounts to any user account, converted at the current rate when the currencies differ. Confirmed users only.",
     {
       400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'SAME_ACCOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
       403: ['EMAIL_NOT_CONFIRMED'],
@@ -75,18 +100,47 @@ export class PaymentsController {
       422: ['RATE_NOT_AVAILABLE'],
     },
   )
-  async createTransfer(@CurrentUser() user: AuthUser, @Body() body: CreateTransferDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateTransfer(user, body.fromAccountId, body.toAccountId, body.amount, body.description, body.capture, keys, body.metadata)));
+  async createTransfer(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateTransferDto,
+    @IdempotencyKeys() keys: string[],
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
+    return answer(
+      res,
+      await this.commands.execute(
+        new CreateTransfer(
+          user,
+          body.fromAccountId,
+          body.toAccountId,
+          body.amount,
+          body.description,
+          body.capture,
+          keys,
+          body.metadata,
+        ),
+      ),
+    );
   }
 
   @Post('withdrawals')
-  @ApiPaymentCreation('Withdraw', 'From one of the caller\'s accounts to an e-wallet. Confirmed users only.', {
+  @ApiPaymentCreation('Withdraw', "From one of the caller's accounts to an e-wallet. Confirmed users only.", {
     400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_JSON'],
     403: ['EMAIL_NOT_CONFIRMED'],
     404: ['NOT_FOUND'],
   })
-  async createWithdrawal(@CurrentUser() user: AuthUser, @Body() body: CreateWithdrawalDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateWithdrawal(user, body.accountId, body.amount, body.destination, keys, body.metadata)));
+  async createWithdrawal(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateWithdrawalDto,
+    @IdempotencyKeys() keys: string[],
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
+    return answer(
+      res,
+      await this.commands.execute(
+        new CreateWithdrawal(user, body.accountId, body.amount, body.destination, keys, body.metadata),
+      ),
+    );
   }
 
   @Post('deposits')
@@ -97,8 +151,18 @@ export class PaymentsController {
     404: ['NOT_FOUND'],
     409: ['EXTERNAL_REF_REUSED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'],
   })
-  async createDeposit(@CurrentUser() admin: AuthUser, @Body() body: CreateDepositDto, @IdempotencyKeys() keys: string[], @Res({ passthrough: true }) res: FastifyReply) {
-    return answer(res, await this.commands.execute(new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, keys, body.metadata)));
+  async createDeposit(
+    @CurrentUser() admin: AuthUser,
+    @Body() body: CreateDepositDto,
+    @IdempotencyKeys() keys: string[],
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
+    return answer(
+      res,
+      await this.commands.execute(
+        new CreateDeposit(admin, body.accountId, body.amount, body.externalRef, keys, body.metadata),
+      ),
+    );
   }
 
   @Post('payments/:id/refunds')
@@ -123,15 +187,29 @@ export class PaymentsController {
     @IdempotencyKeys() keys: string[],
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    return answer(res, await this.commands.execute(new RefundPayment(user, id, body.amount, body.reason, keys, body.metadata)));
+    return answer(
+      res,
+      await this.commands.execute(new RefundPayment(user, id, body.amount, body.reason, keys, body.metadata)),
+    );
   }
 
   @Get('payments')
-  @ApiOperation({ summary: 'List payments', description: 'Payments the caller pays or is paid by; an administrator sees all.' })
+  @ApiOperation({
+    summary: 'List payments',
+    description: 'Payments the caller pays or is paid by; an administrator sees all.',
+  })
   @ApiListQuery(PAYMENT_LIST.fields, PAYMENT_LIST.defaultSort)
-  @ApiCsvExport(PaymentPageDto, 'Payments the caller pays or is paid by; an administrator sees all', 'Every payment field, `metadata` as one JSON column.')
+  @ApiCsvExport(
+    PaymentPageDto,
+    'Payments the caller pays or is paid by; an administrator sees all',
+    'Every payment field, `metadata` as one JSON column.',
+  )
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  async listPayments(@CurrentUser() user: AuthUser, @ListQueryString() query: string, @Headers('accept') accept: string | undefined) {
+  async listPayments(
+    @CurrentUser() user: AuthUser,
+    @ListQueryString() query: string,
+    @Headers('accept') accept: string | undefined,
+  ) {
     if (wantsCsv(accept, query)) return csvFile(await this.queries.execute(new ExportPayments(user, query)));
     return this.queries.execute(new ListPayments(user, query));
   }
@@ -146,7 +224,11 @@ export class PaymentsController {
   }
 
   @Patch('payments/:id')
-  @ApiOperation({ summary: 'Update a payment\'s metadata', description: 'Payer, payee or administrator. `metadata` is merged into the payment\'s: a key set to null is removed.' })
+  @ApiOperation({
+    summary: "Update a payment's metadata",
+    description:
+      "Payer, payee or administrator. `metadata` is merged into the payment's: a key set to null is removed.",
+  })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: PaymentDto, description: 'The payment with its metadata merged' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 404: ['NOT_FOUND'] })
@@ -168,7 +250,8 @@ export class PaymentsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Same key and same body → the capture is answered again as the payment stands now; same key, another body → 409.',
+    description:
+      'Same key and same body → the capture is answered again as the payment stands now; same key, another body → 409.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
   })
   @ApiBody({ type: CaptureDto, required: false })
@@ -182,16 +265,30 @@ export class PaymentsController {
     422: ['CAPTURE_EXCEEDS_AUTHORIZED'],
     503: ['SERVICE_OVERLOADED'],
   })
-  capturePayment(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: CaptureDto, @IdempotencyKeys() keys: string[]) {
+  capturePayment(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: CaptureDto,
+    @IdempotencyKeys() keys: string[],
+  ) {
     return this.commands.execute(new CapturePayment(user, id, body.amount, keys));
   }
 
   @Post('payments/:id/void')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Void a hold', description: 'Payee or administrator. Releases an AUTHORIZED payment\'s hold: nothing moves, the payment ends VOIDED.' })
+  @ApiOperation({
+    summary: 'Void a hold',
+    description:
+      "Payee or administrator. Releases an AUTHORIZED payment's hold: nothing moves, the payment ends VOIDED.",
+  })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: PaymentDto, description: 'The payment, VOIDED' })
-  @ApiProblems({ 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['PAYMENT_NOT_AUTHORIZED', 'AUTHORIZATION_EXPIRED'] })
+  @ApiProblems({
+    401: ['UNAUTHORIZED'],
+    403: ['FORBIDDEN'],
+    404: ['NOT_FOUND'],
+    409: ['PAYMENT_NOT_AUTHORIZED', 'AUTHORIZATION_EXPIRED'],
+  })
   voidPayment(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.commands.execute(new VoidPayment(user, id));
   }

@@ -2,12 +2,28 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AppConfig, canonicalMetadata, Coalescer, Currencies, KeyFailed, type Metadata, PreparedStatement } from '#platform';
+import {
+  AppConfig,
+  canonicalMetadata,
+  Coalescer,
+  Currencies,
+  KeyFailed,
+  type Metadata,
+  PreparedStatement,
+} from '#platform';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource, type EntityManager } from 'typeorm';
 import { commissionFor } from '../domain/commission.js';
 import { PaymentInitiated } from '../domain/payment-events.js';
-import { type CaptureMethod, PAYMENT_COLUMNS, partiesOf, type PaymentRow, type PaymentType, toPaymentView, type PaymentView } from '../domain/payment.js';
+import {
+  type CaptureMethod,
+  PAYMENT_COLUMNS,
+  partiesOf,
+  type PaymentRow,
+  type PaymentType,
+  toPaymentView,
+  type PaymentView,
+} from '../domain/payment.js';
 import { ExternalRefReused, IdempotencyKeyInUse, IdempotencyKeyReused } from '../domain/payments.errors.js';
 import { PaymentMetrics } from '../processing/payment-metrics.js';
 import { PaymentQueue } from '../processing/payment-queue.js';
@@ -112,13 +128,24 @@ export class PaymentIntake {
     private readonly backlog: PostingBacklog,
   ) {}
 
-  private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests), { minIntervalMs: MIN_MS_BETWEEN_INSERTS });
+  private readonly inserts = new Coalescer<Insertion, Inserted>((requests) => this.insertAll(requests), {
+    minIntervalMs: MIN_MS_BETWEEN_INSERTS,
+  });
 
   async accept(draft: PaymentDraft, idempotencyKey: string | undefined): Promise<Acceptance> {
     this.backlog.assertAccepting();
     const requestHash = hashRequest(identityOf(draft));
-    const inserted = await this.inserts.run({ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash });
-    return this.answer(inserted ?? (await this.existing(this.db, draft, idempotencyKey, requestHash)), Boolean(inserted));
+    const inserted = await this.inserts.run({
+      id: uuidv7(),
+      draft,
+      terms: this.termsOf(draft),
+      idempotencyKey,
+      requestHash,
+    });
+    return this.answer(
+      inserted ?? (await this.existing(this.db, draft, idempotencyKey, requestHash)),
+      Boolean(inserted),
+    );
   }
 
   /**
@@ -130,11 +157,19 @@ export class PaymentIntake {
     const requestHash = hashRequest(request.identity);
     const { row, created } = await this.db.transaction(async (tx) => {
       await request.lock(tx);
-      const earlier = idempotencyKey === undefined ? undefined : await this.byKey(tx, request.initiatorId, idempotencyKey, requestHash);
+      const earlier =
+        idempotencyKey === undefined
+          ? undefined
+          : await this.byKey(tx, request.initiatorId, idempotencyKey, requestHash);
       if (earlier) return { row: earlier, created: false };
       const draft = await request.draft(tx);
-      const [inserted] = await this.insertTogether([{ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash }], tx);
-      return inserted ? { row: inserted, created: true } : { row: await this.existing(tx, draft, idempotencyKey, requestHash), created: false };
+      const [inserted] = await this.insertTogether(
+        [{ id: uuidv7(), draft, terms: this.termsOf(draft), idempotencyKey, requestHash }],
+        tx,
+      );
+      return inserted
+        ? { row: inserted, created: true }
+        : { row: await this.existing(tx, draft, idempotencyKey, requestHash), created: false };
     });
     if (created) await this.queue.enqueue([row.id]);
     return this.answer(row, created);
@@ -172,32 +207,65 @@ export class PaymentIntake {
     const rows: Array<Inserted | KeyFailed> = await this.insertTogether(requests).catch((error: unknown) => {
       // One request's failure must not become its neighbours': alone, each meets its own fate.
       if (requests.length === 1) throw error;
-      return Promise.all(requests.map((r) => this.insertTogether([r]).then(([row]) => row, (failure: unknown) => new KeyFailed(failure))));
+      return Promise.all(
+        requests.map((r) =>
+          this.insertTogether([r]).then(
+            ([row]) => row,
+            (failure: unknown) => new KeyFailed(failure),
+          ),
+        ),
+      );
     });
     await this.queue.enqueue(rows.flatMap((row) => (row && !(row instanceof KeyFailed) ? [row.id] : [])));
     return rows;
   }
 
-  private async insertTogether(requests: Insertion[], db: DataSource | EntityManager = this.db): Promise<Array<PaymentRow | undefined>> {
+  private async insertTogether(
+    requests: Insertion[],
+    db: DataSource | EntityManager = this.db,
+  ): Promise<Array<PaymentRow | undefined>> {
     const column = <T>(value: (r: Insertion) => T) => requests.map(value);
     const rows = await INSERT_PAYMENTS.run<PaymentRow[]>(db, [
-      column((r) => r.id), column((r) => r.draft.type), column((r) => r.draft.initiatorId), column((r) => r.draft.payerUserId),
-      column((r) => r.draft.payeeUserId), column((r) => r.draft.fromAccountId), column((r) => r.draft.toAccountId),
-      column((r) => r.draft.amount.toString()), column((r) => r.draft.currency), column((r) => r.terms.commission.toString()),
-      column((r) => r.terms.targetAmount.toString()), column((r) => r.terms.targetCurrency), column((r) => r.terms.rate),
-      column((r) => r.draft.description ?? null), column((r) => r.draft.destination ?? null), column((r) => r.draft.externalRef ?? null),
-      column((r) => r.idempotencyKey ?? null), column((r) => r.requestHash), column((r) => r.draft.capture ?? 'automatic'),
-      column((r) => r.draft.parentPaymentId ?? null), column((r) => canonicalMetadata(r.draft.metadata)),
+      column((r) => r.id),
+      column((r) => r.draft.type),
+      column((r) => r.draft.initiatorId),
+      column((r) => r.draft.payerUserId),
+      column((r) => r.draft.payeeUserId),
+      column((r) => r.draft.fromAccountId),
+      column((r) => r.draft.toAccountId),
+      column((r) => r.draft.amount.toString()),
+      column((r) => r.draft.currency),
+      column((r) => r.terms.commission.toString()),
+      column((r) => r.terms.targetAmount.toString()),
+      column((r) => r.terms.targetCurrency),
+      column((r) => r.terms.rate),
+      column((r) => r.draft.description ?? null),
+      column((r) => r.draft.destination ?? null),
+      column((r) => r.draft.externalRef ?? null),
+      column((r) => r.idempotencyKey ?? null),
+      column((r) => r.requestHash),
+      column((r) => r.draft.capture ?? 'automatic'),
+      column((r) => r.draft.parentPaymentId ?? null),
+      column((r) => canonicalMetadata(r.draft.metadata)),
     ]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return requests.map((r) => byId.get(r.id));
   }
 
-  private async existing(db: DataSource | EntityManager, draft: PaymentDraft, idempotencyKey: string | undefined, requestHash: string): Promise<PaymentRow> {
-    const byKey = idempotencyKey === undefined ? undefined : await this.byKey(db, draft.initiatorId, idempotencyKey, requestHash);
+  private async existing(
+    db: DataSource | EntityManager,
+    draft: PaymentDraft,
+    idempotencyKey: string | undefined,
+    requestHash: string,
+  ): Promise<PaymentRow> {
+    const byKey =
+      idempotencyKey === undefined ? undefined : await this.byKey(db, draft.initiatorId, idempotencyKey, requestHash);
     if (byKey) return byKey;
     if (draft.externalRef) {
-      const [byRef] = await db.query<PaymentRow[]>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.external_ref = $1`, [draft.externalRef]);
+      const [byRef] = await db.query<PaymentRow[]>(
+        `SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.external_ref = $1`,
+        [draft.externalRef],
+      );
       if (byRef) {
         if (byRef.request_hash !== requestHash) throw new ExternalRefReused();
         return byRef;
@@ -208,11 +276,16 @@ export class PaymentIntake {
   }
 
   /** The initiator's earlier payment with this key, if the request is the same one. */
-  private async byKey(db: DataSource | EntityManager, initiatorId: string, idempotencyKey: string, requestHash: string): Promise<PaymentRow | undefined> {
-    const [row] = await db.query<PaymentRow[]>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.initiator_id = $1 AND p.idempotency_key = $2`, [
-      initiatorId,
-      idempotencyKey,
-    ]);
+  private async byKey(
+    db: DataSource | EntityManager,
+    initiatorId: string,
+    idempotencyKey: string,
+    requestHash: string,
+  ): Promise<PaymentRow | undefined> {
+    const [row] = await db.query<PaymentRow[]>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.initiator_id = $1 AND p.idempotency_key = $2`,
+      [initiatorId, idempotencyKey],
+    );
     if (row && row.request_hash !== requestHash) throw new IdempotencyKeyReused();
     return row;
   }

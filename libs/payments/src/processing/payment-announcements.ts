@@ -16,7 +16,11 @@ export class PaymentAnnouncements {
   ) {}
 
   announce(payment: PaymentRow, outcome: MovedOn): PaymentView {
-    const moved: PaymentRow = { ...payment, status: outcome.status, failure_reason: outcome.status === 'FAILED' ? outcome.failureReason : null };
+    const moved: PaymentRow = {
+      ...payment,
+      status: outcome.status,
+      failure_reason: outcome.status === 'FAILED' ? outcome.failureReason : null,
+    };
     if (outcome.status === 'AUTHORIZED') {
       moved.authorized_amount = payment.amount;
       moved.expires_at = outcome.expiresAt;

@@ -43,18 +43,24 @@ export class PaymentQueue {
 
   async enqueue(paymentIds: string[]): Promise<boolean> {
     if (!paymentIds.length) return true;
-    const adding = this.queue.add(POST_PAYMENTS_JOB, { paymentIds }, {
-      jobId: paymentIds[0],
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: 1000,
-      removeOnFail: 5000,
-    });
+    const adding = this.queue.add(
+      POST_PAYMENTS_JOB,
+      { paymentIds },
+      {
+        jobId: paymentIds[0],
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
+    );
     try {
       await withTimeout(adding, ENQUEUE_TIMEOUT_MS, `no answer from Redis in ${ENQUEUE_TIMEOUT_MS} ms`);
       return true;
     } catch (error) {
-      this.logger.warn(`${paymentIds.length} payment(s) not enqueued, the sweeper will post them: ${(error as Error).message}`);
+      this.logger.warn(
+        `${paymentIds.length} payment(s) not enqueued, the sweeper will post them: ${(error as Error).message}`,
+      );
       return false;
     }
   }

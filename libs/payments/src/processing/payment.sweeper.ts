@@ -38,8 +38,14 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(SWEEP_INTERVAL, setInterval(() => this.sweep(), this.config.sweepIntervalMs));
-    this.scheduler.addInterval(LOST_JOBS_CHECK, setInterval(() => this.sweepLostJobs(), LOST_JOBS_CHECK_MS));
+    this.scheduler.addInterval(
+      SWEEP_INTERVAL,
+      setInterval(() => this.sweep(), this.config.sweepIntervalMs),
+    );
+    this.scheduler.addInterval(
+      LOST_JOBS_CHECK,
+      setInterval(() => this.sweepLostJobs(), LOST_JOBS_CHECK_MS),
+    );
     // Behind a sweep already running elsewhere rather than skipped: that one only posts the stale.
     this.sweep(new SweepPayments(0, true));
   }

@@ -21,10 +21,13 @@ export class PostingBatcher {
   private readonly batches: Coalescer<string, boolean>;
 
   constructor(commands: CommandBus) {
-    this.batches = new Coalescer<string, boolean>(async (paymentIds) => {
-      const unfinished = new Set((await commands.execute(new PostPayments(paymentIds))).unfinished);
-      return paymentIds.map((id) => !unfinished.has(id));
-    }, { minIntervalMs: MIN_MS_BETWEEN_TRANSACTIONS });
+    this.batches = new Coalescer<string, boolean>(
+      async (paymentIds) => {
+        const unfinished = new Set((await commands.execute(new PostPayments(paymentIds))).unfinished);
+        return paymentIds.map((id) => !unfinished.has(id));
+      },
+      { minIntervalMs: MIN_MS_BETWEEN_TRANSACTIONS },
+    );
   }
 
   /**
@@ -34,6 +37,7 @@ export class PostingBatcher {
   async post(paymentIds: string[]): Promise<void> {
     const final = await Promise.all(paymentIds.map((id) => this.batches.run(id)));
     const unfinished = paymentIds.filter((_, i) => !final[i]);
-    if (unfinished.length) throw new Error(`payment(s) ${unfinished.join(', ')} could not be posted (see the log); retrying`);
+    if (unfinished.length)
+      throw new Error(`payment(s) ${unfinished.join(', ')} could not be posted (see the log); retrying`);
   }
 }

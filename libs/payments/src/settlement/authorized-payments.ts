@@ -34,12 +34,14 @@ export class AuthorizedPayments {
    */
   assertMaySettle(user: AuthUser, found: LockedPayment | undefined): asserts found is LockedPayment {
     if (!found || (user.role !== 'ADMIN' && !partiesOf(found.row).includes(user.id))) throw new NotFound('payment');
-    if (user.role !== 'ADMIN' && found.row.payee_user_id !== user.id) throw new Forbidden('only the payee or an administrator settles a hold');
+    if (user.role !== 'ADMIN' && found.row.payee_user_id !== user.id)
+      throw new Forbidden('only the payee or an administrator settles a hold');
   }
 
   /** Only a live hold can be captured or voided. */
   assertLiveHold({ row, lapsed }: LockedPayment): void {
-    if (row.status === 'EXPIRED' || (row.status === 'AUTHORIZED' && lapsed)) throw new AuthorizationExpired(row.expires_at!);
+    if (row.status === 'EXPIRED' || (row.status === 'AUTHORIZED' && lapsed))
+      throw new AuthorizationExpired(row.expires_at!);
     if (row.status !== 'AUTHORIZED') throw new PaymentNotAuthorized(row.status);
   }
 }

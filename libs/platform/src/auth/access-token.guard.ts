@@ -51,7 +51,12 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     return true;
   }
 
-  override handleRequest<TUser = AuthUser>(error: unknown, user: AuthUser | false, _info: unknown, context: ExecutionContext): TUser {
+  override handleRequest<TUser = AuthUser>(
+    error: unknown,
+    user: AuthUser | false,
+    _info: unknown,
+    context: ExecutionContext,
+  ): TUser {
     return authenticatedUser(error, user, context.switchToHttp().getRequest<{ method: string }>().method) as TUser;
   }
 }

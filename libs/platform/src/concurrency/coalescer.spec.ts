@@ -30,18 +30,26 @@ describe('Coalescer', () => {
   });
 
   it('rejects only the key answered with KeyFailed, and resolves its neighbours', async () => {
-    const picky = new Coalescer<number, number>(async (keys) => keys.map((k) => (k === 2 ? new KeyFailed(new Error('two')) : k * 10)));
+    const picky = new Coalescer<number, number>(async (keys) =>
+      keys.map((k) => (k === 2 ? new KeyFailed(new Error('two')) : k * 10)),
+    );
     const [one, two, three] = await Promise.allSettled([picky.run(1), picky.run(2), picky.run(3)]);
-    expect([one, three]).toEqual([{ status: 'fulfilled', value: 10 }, { status: 'fulfilled', value: 30 }]);
+    expect([one, three]).toEqual([
+      { status: 'fulfilled', value: 10 },
+      { status: 'fulfilled', value: 30 },
+    ]);
     expect(two).toEqual({ status: 'rejected', reason: new Error('two') });
   });
 
   it('splits a crowd into runs of at most maxBatch keys', async () => {
     const sizes: number[] = [];
-    const counter = new Coalescer<number, number>(async (keys) => {
-      sizes.push(keys.length);
-      return keys;
-    }, { maxBatch: 3 });
+    const counter = new Coalescer<number, number>(
+      async (keys) => {
+        sizes.push(keys.length);
+        return keys;
+      },
+      { maxBatch: 3 },
+    );
     await Promise.all(Array.from({ length: 8 }, (_, i) => counter.run(i)));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(8);

@@ -6,7 +6,7 @@ describe('withTimeout', () => {
     await expect(withTimeout(Promise.reject(new Error('broken')), 1000, 'slow')).rejects.toThrow('broken');
   });
 
-  it('rejects with its message when the work is too slow, and swallows the work\'s late failure', async () => {
+  it("rejects with its message when the work is too slow, and swallows the work's late failure", async () => {
     let fail!: (error: Error) => void;
     const late = new Promise<never>((_, reject) => (fail = reject));
     const unhandled: unknown[] = [];

@@ -11,7 +11,7 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('AppConfig', () => {
-  it('defaults to the values in the contract\'s table', () => {
+  it("defaults to the values in the contract's table", () => {
     const config = AppConfig.fromEnv({});
     expect(config).toMatchObject({
       nodeEnv: 'development',
@@ -57,7 +57,9 @@ describe('AppConfig', () => {
   });
 
   it('takes a REFUND rule in COMMISSION_SCHEDULE, keeping the defaults of the types it does not name', () => {
-    expect(AppConfig.fromEnv({ COMMISSION_SCHEDULE: '{"REFUND":{"bps":25,"min":5}}' }).commissionSchedule).toMatchObject({
+    expect(
+      AppConfig.fromEnv({ COMMISSION_SCHEDULE: '{"REFUND":{"bps":25,"min":5}}' }).commissionSchedule,
+    ).toMatchObject({
       TRANSFER: { bps: 50, min: 1 },
       REFUND: { bps: 25, min: 5 },
     });
@@ -111,7 +113,10 @@ describe('AppConfig', () => {
       loginLimitPerEmail: 3,
       loginLimitPerIp: 30,
     });
-    expect(config.commissionSchedule).toEqual({ ...DEFAULT_COMMISSION_SCHEDULE, TRANSFER: { bps: 25, min: 10, max: 500 } });
+    expect(config.commissionSchedule).toEqual({
+      ...DEFAULT_COMMISSION_SCHEDULE,
+      TRANSFER: { bps: 25, min: 10, max: 500 },
+    });
   });
 
   it.each([
@@ -147,18 +152,32 @@ describe('AppConfig', () => {
   });
 
   it('takes a commission of up to the whole amount, 10000 bps, so that it fits a BIGINT as the amount does', () => {
-    expect(AppConfig.fromEnv({ COMMISSION_SCHEDULE: '{"WITHDRAWAL":{"bps":10000}}' }).commissionSchedule.WITHDRAWAL).toEqual({ bps: 10000, min: 0 });
-    expect(configError({ COMMISSION_SCHEDULE: '{"WITHDRAWAL":{"bps":10001}}' }).message).toContain('bps must be at most 10000');
+    expect(
+      AppConfig.fromEnv({ COMMISSION_SCHEDULE: '{"WITHDRAWAL":{"bps":10000}}' }).commissionSchedule.WITHDRAWAL,
+    ).toEqual({ bps: 10000, min: 0 });
+    expect(configError({ COMMISSION_SCHEDULE: '{"WITHDRAWAL":{"bps":10001}}' }).message).toContain(
+      'bps must be at most 10000',
+    );
   });
 
   it('names every bad value in one line, not only the first', () => {
-    const error = configError({ NODE_ENV: 'production', PORT: 'abc', CURRENCIES: 'USD,DOGE', SWEEP_STALE_AFTER_MS: '-1', ADMIN_EMAIL: 'admin@example.com' });
+    const error = configError({
+      NODE_ENV: 'production',
+      PORT: 'abc',
+      CURRENCIES: 'USD,DOGE',
+      SWEEP_STALE_AFTER_MS: '-1',
+      ADMIN_EMAIL: 'admin@example.com',
+    });
     expect(error.message).not.toContain('\n');
-    for (const name of ['PORT', 'CURRENCIES', 'SWEEP_STALE_AFTER_MS', 'JWT_SECRET', 'ADMIN_PASSWORD']) expect(error.message).toContain(name);
+    for (const name of ['PORT', 'CURRENCIES', 'SWEEP_STALE_AFTER_MS', 'JWT_SECRET', 'ADMIN_PASSWORD'])
+      expect(error.message).toContain(name);
   });
 
   it('never repeats the password of a malformed URL', () => {
-    const error = configError({ DATABASE_URL: 'postgres://app:s3cret@db:port/ledger', SMTP_URL: 'smtp://mailer:pa$$@mail:25x' });
+    const error = configError({
+      DATABASE_URL: 'postgres://app:s3cret@db:port/ledger',
+      SMTP_URL: 'smtp://mailer:pa$$@mail:25x',
+    });
     expect(error.message).toContain('DATABASE_URL');
     expect(error.message).toContain('SMTP_URL');
     expect(error.message).not.toMatch(/s3cret|pa\$\$/);

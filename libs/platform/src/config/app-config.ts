@@ -28,7 +28,10 @@ const duration = makeValidator<number>((input) => {
 });
 
 const currencyList = makeValidator<string[]>((input) => {
-  const codes = input.split(',').map((code) => code.trim().toUpperCase()).filter(Boolean);
+  const codes = input
+    .split(',')
+    .map((code) => code.trim().toUpperCase())
+    .filter(Boolean);
   if (codes.length === 0) throw new Error('expected a comma-separated list of ISO 4217 codes');
   const unknown = codes.filter((code) => !isKnownCurrency(code));
   if (unknown.length) throw new Error(`unknown currency code(s): ${unknown.join(', ')}`);
@@ -71,7 +74,11 @@ const commissionSchedule = makeValidator<CommissionSchedule>((input) => {
     // At most the whole amount: a commission then fits a BIGINT as the amount does, whatever the amount.
     if ((bps as number) > MAX_COMMISSION_BPS) throw new Error(`${type}: bps must be at most ${MAX_COMMISSION_BPS}`);
     if (max !== undefined && (max as number) < (min as number)) throw new Error(`${type}: max is below min`);
-    schedule[type as keyof CommissionSchedule] = { bps: bps as number, min: min as number, ...(max !== undefined ? { max: max as number } : {}) };
+    schedule[type as keyof CommissionSchedule] = {
+      bps: bps as number,
+      min: min as number,
+      ...(max !== undefined ? { max: max as number } : {}),
+    };
   }
   return schedule;
 });
@@ -150,12 +157,24 @@ export class AppConfig {
         WORKER_PORT: port({ default: 3001 }),
         DATABASE_URL: url({ default: 'postgres://postgres@127.0.0.1:5432/billing' }),
         REDIS_URL: url({ default: 'redis://127.0.0.1:6379' }),
-        JWT_SECRET: str({ default: undefined, desc: 'required in production', requiredWhen: (env) => env.NODE_ENV === 'production' }),
+        JWT_SECRET: str({
+          default: undefined,
+          desc: 'required in production',
+          requiredWhen: (env) => env.NODE_ENV === 'production',
+        }),
         TOKEN_TTL: duration({ default: 7 * durationUnits.d }),
         SMTP_URL: url({ default: undefined }),
         PUBLIC_URL: url({ default: undefined, desc: 'default http://localhost:$PORT' }),
-        ADMIN_EMAIL: str({ default: undefined, desc: 'required with ADMIN_PASSWORD', requiredWhen: (env) => Boolean(env.ADMIN_PASSWORD) }),
-        ADMIN_PASSWORD: str({ default: undefined, desc: 'required with ADMIN_EMAIL', requiredWhen: (env) => Boolean(env.ADMIN_EMAIL) }),
+        ADMIN_EMAIL: str({
+          default: undefined,
+          desc: 'required with ADMIN_PASSWORD',
+          requiredWhen: (env) => Boolean(env.ADMIN_PASSWORD),
+        }),
+        ADMIN_PASSWORD: str({
+          default: undefined,
+          desc: 'required with ADMIN_EMAIL',
+          requiredWhen: (env) => Boolean(env.ADMIN_EMAIL),
+        }),
         CURRENCIES: currencyList({ default: ['USD', 'EUR', 'GBP', 'RUB', 'JPY'] }),
         WORKER_CONCURRENCY: positiveInt({ default: 16 }),
         SWEEP_INTERVAL_MS: positiveInt({ default: 30_000 }),
@@ -217,7 +236,9 @@ export class AppConfig {
       rateLimitPerIp: e.RATE_LIMIT_PER_IP,
       commissionSchedule: e.COMMISSION_SCHEDULE,
       logLevel: e.LOG_LEVEL,
-      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       dbPoolSize: e.DB_POOL_SIZE,
       webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
       webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,

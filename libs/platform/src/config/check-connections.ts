@@ -24,7 +24,13 @@ async function connectToPostgres(url: string, databaseMayBeMissing: boolean): Pr
 }
 
 async function connectToRedis(url: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
   let cause: unknown;
   client.on('error', (error: Error) => (cause ??= error)); // connect() itself rejects with a bare "Connection is closed."
   try {
@@ -42,12 +48,19 @@ async function connectToRedis(url: string): Promise<void> {
  * stack traces, or a process that starts and then fails every request. Both are tried together
  * and both named when both fail; a password in a URL is never printed.
  */
-export async function checkConnections(config: AppConfig, { redis = true, databaseMayBeMissing = false } = {}): Promise<void> {
+export async function checkConnections(
+  config: AppConfig,
+  { redis = true, databaseMayBeMissing = false } = {},
+): Promise<void> {
   const targets: Array<[name: string, url: string, connect: () => Promise<void>]> = [
     ['DATABASE_URL', config.databaseUrl, () => connectToPostgres(config.databaseUrl, databaseMayBeMissing)],
   ];
   if (redis) targets.push(['REDIS_URL', config.redisUrl, () => connectToRedis(config.redisUrl)]);
   const outcomes = await Promise.allSettled(targets.map(([, , connect]) => connect()));
-  const failures = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [`cannot reach ${targets[i][0]} (${targets[i][1]}): ${reason(outcome.reason)}`] : []));
+  const failures = outcomes.flatMap((outcome, i) =>
+    outcome.status === 'rejected'
+      ? [`cannot reach ${targets[i][0]} (${targets[i][1]}): ${reason(outcome.reason)}`]
+      : [],
+  );
   if (failures.length) throw new ConfigError(withoutPasswords(failures.join('; ')));
 }

@@ -5,7 +5,12 @@ import type { DataSource, EntityManager } from 'typeorm';
  * fewer than `batch`: a purge in small transactions whose locks and WAL never stand in the way
  * of the traffic. Answers how many rows went.
  */
-export async function deleteInBatches(db: DataSource | EntityManager, deleteSql: string, params: unknown[], batch = 500): Promise<number> {
+export async function deleteInBatches(
+  db: DataSource | EntityManager,
+  deleteSql: string,
+  params: unknown[],
+  batch = 500,
+): Promise<number> {
   let deleted = 0;
   for (;;) {
     const [, count] = await db.query<[unknown, number]>(deleteSql, [batch, ...params]);

@@ -17,8 +17,16 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   }
 }
 
-async function withMigrations<T>(databaseUrl: string, migrations: Array<new () => MigrationInterface>, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl, 1), migrations, migrationsTransactionMode: 'each' });
+async function withMigrations<T>(
+  databaseUrl: string,
+  migrations: Array<new () => MigrationInterface>,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
+  const dataSource = new DataSource({
+    ...dataSourceOptions(databaseUrl, 1),
+    migrations,
+    migrationsTransactionMode: 'each',
+  });
   await dataSource.initialize();
   try {
     return await work(dataSource);
@@ -27,17 +35,29 @@ async function withMigrations<T>(databaseUrl: string, migrations: Array<new () =
   }
 }
 
-export async function migrateDatabase(databaseUrl: string, migrations: Array<new () => MigrationInterface>): Promise<string[]> {
+export async function migrateDatabase(
+  databaseUrl: string,
+  migrations: Array<new () => MigrationInterface>,
+): Promise<string[]> {
   await ensureDatabaseExists(databaseUrl);
-  return withMigrations(databaseUrl, migrations, async (dataSource) => (await dataSource.runMigrations()).map((m) => m.name));
+  return withMigrations(databaseUrl, migrations, async (dataSource) =>
+    (await dataSource.runMigrations()).map((m) => m.name),
+  );
 }
 
 /** Runs the down() of the last applied migration; the name of the one reverted, or undefined when none was applied. */
-export function revertLastMigration(databaseUrl: string, migrations: Array<new () => MigrationInterface>): Promise<string | undefined> {
+export function revertLastMigration(
+  databaseUrl: string,
+  migrations: Array<new () => MigrationInterface>,
+): Promise<string | undefined> {
   return withMigrations(databaseUrl, migrations, async (dataSource) => {
-    const [present] = await dataSource.query<Array<{ present: boolean }>>("SELECT to_regclass('migrations') IS NOT NULL AS present");
+    const [present] = await dataSource.query<Array<{ present: boolean }>>(
+      "SELECT to_regclass('migrations') IS NOT NULL AS present",
+    );
     if (!present.present) return undefined;
-    const applied = await dataSource.query<Array<{ name: string }>>('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
+    const applied = await dataSource.query<Array<{ name: string }>>(
+      'SELECT name FROM migrations ORDER BY id DESC LIMIT 1',
+    );
     if (!applied.length) return undefined;
     await dataSource.undoLastMigration({ transaction: 'each' });
     return applied[0].name;

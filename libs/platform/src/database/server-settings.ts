@@ -25,7 +25,8 @@ export const EXPECTED_SERVER_SETTINGS: readonly Expectation[] = [
   {
     name: 'autovacuum',
     expected: 'on',
-    consequence: 'dead rows of payments, holds and deliveries are never reclaimed, and tables only grow; vacuum them on a schedule',
+    consequence:
+      'dead rows of payments, holds and deliveries are never reclaimed, and tables only grow; vacuum them on a schedule',
   },
   { name: 'track_counts', expected: 'on', consequence: 'autovacuum cannot tell which tables need it' },
   {
@@ -43,7 +44,8 @@ export const EXPECTED_SERVER_SETTINGS: readonly Expectation[] = [
 /** One line per setting that is not as expected: what it is, what it should be, and why. */
 export function settingWarnings(actual: ReadonlyMap<string, string>): string[] {
   return EXPECTED_SERVER_SETTINGS.filter(({ name, expected }) => actual.has(name) && actual.get(name) !== expected).map(
-    ({ name, expected, consequence }) => `PostgreSQL ${name} is ${actual.get(name)}, expected ${expected}: ${consequence}`,
+    ({ name, expected, consequence }) =>
+      `PostgreSQL ${name} is ${actual.get(name)}, expected ${expected}: ${consequence}`,
   );
 }
 

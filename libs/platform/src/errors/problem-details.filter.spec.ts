@@ -42,6 +42,9 @@ describe('replyWithProblem, for what no domain error names', () => {
     const res = await fetch(`${url}/outage`, { headers: { 'x-request-id': 'req-503' } });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
-    expect(lines.find((l) => l.level === 40)).toMatchObject({ reqId: 'req-503', msg: expect.stringContaining('ECONNREFUSED') });
+    expect(lines.find((l) => l.level === 40)).toMatchObject({
+      reqId: 'req-503',
+      msg: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 });

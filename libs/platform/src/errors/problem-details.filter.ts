@@ -31,10 +31,18 @@ function toProblem(exception: unknown, request: FastifyRequest): { body: Problem
   }
   if (isInfrastructureOutage(exception)) {
     logger.warn({ reqId: request.id }, `dependency unavailable: ${(exception as Error).message}`);
-    return { body: problem(503, 'SERVICE_UNAVAILABLE', 'a dependency is temporarily unavailable; retry shortly'), retryAfter: 1 };
+    return {
+      body: problem(503, 'SERVICE_UNAVAILABLE', 'a dependency is temporarily unavailable; retry shortly'),
+      retryAfter: 1,
+    };
   }
   logger.error({ reqId: request.id, err: exception });
-  return { body: { ...problem(500, 'INTERNAL_ERROR', `unexpected error; quote request id ${request.id}`), requestId: request.id } };
+  return {
+    body: {
+      ...problem(500, 'INTERNAL_ERROR', `unexpected error; quote request id ${request.id}`),
+      requestId: request.id,
+    },
+  };
 }
 
 @Catch()

@@ -75,7 +75,11 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
       () => this.ping('redis', () => this.redis.ping()),
       ...this.queueNames.map((name) => () => this.ping(`queue:${name}`, () => this.queue(name).client.ping())),
-      ...this.details.entries().map(([key, detail]) => () => this.indicators.check(key).up(detail())),
+      ...this.details.entries().map(
+        ([key, detail]) =>
+          () =>
+            this.indicators.check(key).up(detail()),
+      ),
     ]);
   }
 

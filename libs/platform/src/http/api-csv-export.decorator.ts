@@ -9,7 +9,8 @@ export function ApiCsvExport(page: Type, description: string, columns: string) {
       name: 'format',
       required: false,
       schema: { type: 'string', enum: ['csv'] },
-      description: '`csv` (or `Accept: text/csv`): every matching row, not a page, as an RFC 4180 attachment; no `limit` or `cursor`',
+      description:
+        '`csv` (or `Accept: text/csv`): every matching row, not a page, as an RFC 4180 attachment; no `limit` or `cursor`',
     }),
     ApiOkResponse({
       description:

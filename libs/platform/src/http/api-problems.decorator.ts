@@ -13,7 +13,12 @@ export class ProblemDetailsDto {
   @ApiProperty({ type: 'integer', example: 404 }) status: number;
   @ApiProperty({ example: 'account not found' }) detail: string;
   @ApiProperty({ example: 'NOT_FOUND', description: 'A stable error code from the API contract' }) code: string;
-  @ApiProperty({ type: [FieldProblemDto], required: false, description: 'The fields at fault, for 400 validation failures' }) errors?: FieldProblemDto[];
+  @ApiProperty({
+    type: [FieldProblemDto],
+    required: false,
+    description: 'The fields at fault, for 400 validation failures',
+  })
+  errors?: FieldProblemDto[];
 }
 
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemDetailsDto' };
@@ -58,12 +63,23 @@ const EXAMPLE_DETAILS: Record<string, string> = {
 export function problemResponse(status: number, codes: readonly string[], details: Record<string, string> = {}) {
   return {
     description: `Problem details; code ${codes.join(', ')}`,
-    ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
+    ...(status === 429 || status === 503
+      ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } }
+      : {}),
     content: {
       'application/problem+json': {
         schema: PROBLEM_SCHEMA,
         examples: Object.fromEntries(
-          codes.map((code) => [code, { value: problem(status, code, details[code] ?? EXAMPLE_DETAILS[code] ?? code.toLowerCase().replace(/_/g, ' ')) }]),
+          codes.map((code) => [
+            code,
+            {
+              value: problem(
+                status,
+                code,
+                details[code] ?? EXAMPLE_DETAILS[code] ?? code.toLowerCase().replace(/_/g, ' '),
+              ),
+            },
+          ]),
         ),
       },
     },
@@ -86,7 +102,11 @@ export function withProblem(
   const content = response.content['application/problem+json'];
   if (content.examples && code in content.examples) return response;
   const examples = { ...content.examples, [code]: { value: problem(status, code, detail) } };
-  return { ...response, description: `${response.description}, ${code}`, content: { 'application/problem+json': { ...content, examples } } };
+  return {
+    ...response,
+    description: `${response.description}, ${code}`,
+    content: { 'application/problem+json': { ...content, examples } },
+  };
 }
 
 /**
@@ -95,6 +115,8 @@ export function withProblem(
  */
 export function ApiProblems(answers: Record<number, readonly string[]>, details: Record<string, string> = {}) {
   return applyDecorators(
-    ...Object.entries(answers).map(([status, codes]) => ApiResponse({ status: Number(status), ...problemResponse(Number(status), codes, details) })),
+    ...Object.entries(answers).map(([status, codes]) =>
+      ApiResponse({ status: Number(status), ...problemResponse(Number(status), codes, details) }),
+    ),
   );
 }

@@ -47,7 +47,8 @@ function bodyShapeProblem(body: unknown): FieldProblem | undefined {
   const stack: Array<[unknown, string, number]> = [[body, '', 0]];
   while (stack.length) {
     const [value, path, depth] = stack.pop()!;
-    if (typeof value === 'string' && value.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' };
+    if (typeof value === 'string' && value.includes('\u0000'))
+      return { field: path, message: 'must not contain NUL characters' };
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_BODY_DEPTH) return { field: path, message: `nested more than ${MAX_BODY_DEPTH} levels deep` };
     for (const key of Object.keys(value)) {
@@ -86,7 +87,8 @@ function securityHeaders(): onRequestHookHandler {
   return (request, reply, done) => {
     const path = request.url;
     const next = (error?: unknown) => done(error as Error | undefined);
-    if (!path.startsWith(`/${API_PREFIX}/`)) return (path.startsWith('/docs') ? docsHeaders : pageHeaders)(request.raw, reply.raw, next);
+    if (!path.startsWith(`/${API_PREFIX}/`))
+      return (path.startsWith('/docs') ? docsHeaders : pageHeaders)(request.raw, reply.raw, next);
     reply.raw.setHeader('Cache-Control', 'no-store'); // balances and payments must not sit in a shared cache
     apiHeaders(request.raw, reply.raw, next);
   };
@@ -102,7 +104,7 @@ export function useApiPrefix(app: INestApplication): void {
 
 const TAGS: Array<[string, string]> = [
   ['auth', 'Registration, e-mail confirmation, login and access tokens'],
-  ['api-keys', 'Long-lived keys for a merchant\'s server'],
+  ['api-keys', "Long-lived keys for a merchant's server"],
   ['users', 'The caller'],
   ['accounts', 'Accounts and their statements'],
   ['payments', 'Transfers, withdrawals, deposits: accepted with 202, finished by the worker'],
@@ -124,7 +126,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('billing-gateway')
     .setDescription(
-      'Payment gateway and double-entry ledger. Amounts are decimal strings in the currency\'s minor-unit precision, never JSON numbers; ' +
+      "Payment gateway and double-entry ledger. Amounts are decimal strings in the currency's minor-unit precision, never JSON numbers; " +
         'errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. ' +
         'Log in with `POST /api/v1/auth/login` and send the `accessToken` as `Authorization: Bearer <accessToken>`; ' +
         'a server sends an API key (`POST /api/v1/api-keys`) the same way, `Authorization: Bearer bgk_…`. ' +
@@ -146,16 +148,25 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const { webhooks, models } = declaredWebhooks(app);
-  const document = SwaggerModule.createDocument(app, { ...builder.build(), webhooks }, {
-    extraModels: [ProblemDetailsDto, ...models],
-    // Named as an SDK's method would be (`createTransfer`): the handler's name, unique across controllers.
-    operationIdFactory: (_controller, method) => method,
-  });
+  const document = SwaggerModule.createDocument(
+    app,
+    { ...builder.build(), webhooks },
+    {
+      extraModels: [ProblemDetailsDto, ...models],
+      // Named as an SDK's method would be (`createTransfer`): the handler's name, unique across controllers.
+      operationIdFactory: (_controller, method) => method,
+    },
+  );
   for (const path of Object.values(document.paths)) {
     for (const [method, operation] of Object.entries(path) as Array<[string, Operation]>) {
       if (typeof operation !== 'object' || !operation.responses) continue;
       if (!READ_METHODS.has(method) && operation.security?.length !== 0) {
-        operation.responses['403'] = withProblem(operation.responses['403'] as Parameters<typeof withProblem>[0], 403, 'FORBIDDEN', READ_ONLY_KEY_REFUSED);
+        operation.responses['403'] = withProblem(
+          operation.responses['403'] as Parameters<typeof withProblem>[0],
+          403,
+          'FORBIDDEN',
+          READ_ONLY_KEY_REFUSED,
+        );
       }
       if (operation.requestBody) {
         operation.responses['413'] ??= problemResponse(413, ['PAYLOAD_TOO_LARGE']);

@@ -5,7 +5,9 @@ const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One RFC 4180 record: a field with a comma, a quote or a line break is quoted, its quotes doubled; CRLF ends it. */
 export function csvRecord(fields: ReadonlyArray<string | null>): string {
-  return fields.map((f) => (f === null ? '' : NEEDS_QUOTES.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',') + '\r\n';
+  return (
+    fields.map((f) => (f === null ? '' : NEEDS_QUOTES.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',') + '\r\n'
+  );
 }
 
 /** A client asks for CSV with `Accept: text/csv` or `?format=csv` (any other format is refused by the list). */
@@ -21,7 +23,10 @@ export interface CsvExport {
 }
 
 /** Rows as they come, each turned into a record's fields. */
-export async function* csvFields<Row>(batches: AsyncIterable<Row[]>, fields: (row: Row) => Array<string | null>): AsyncGenerator<Array<Array<string | null>>> {
+export async function* csvFields<Row>(
+  batches: AsyncIterable<Row[]>,
+  fields: (row: Row) => Array<string | null>,
+): AsyncGenerator<Array<Array<string | null>>> {
   for await (const batch of batches) yield batch.map(fields);
 }
 
@@ -38,5 +43,8 @@ export function csvFile({ filename, header, batches }: CsvExport): StreamableFil
       yield chunk;
     }
   }
-  return new StreamableFile(Readable.from(records()), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${filename}"` });
+  return new StreamableFile(Readable.from(records()), {
+    type: 'text/csv; charset=utf-8',
+    disposition: `attachment; filename="${filename}"`,
+  });
 }

@@ -3,7 +3,17 @@ import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bull';
-import { Controller, type DynamicModule, HttpCode, Inject, Module, type OnModuleInit, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  type DynamicModule,
+  HttpCode,
+  Inject,
+  Module,
+  type OnModuleInit,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bull';
@@ -23,7 +33,12 @@ type RawMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => voi
 
 function cookieToken(req: IncomingMessage): string | undefined {
   const prefix = `${COOKIE}=`;
-  return req.headers.cookie?.split(/;\s*/).find((c) => c.startsWith(prefix))?.slice(prefix.length) || undefined;
+  return (
+    req.headers.cookie
+      ?.split(/;\s*/)
+      .find((c) => c.startsWith(prefix))
+      ?.slice(prefix.length) || undefined
+  );
 }
 
 /**
@@ -34,14 +49,16 @@ function adminOnly(request: FastifyRequest, reply: FastifyReply, done: () => voi
   const req = request.raw;
   const cookie = cookieToken(req);
   if (!req.headers.authorization && cookie) req.headers.authorization = `Bearer ${cookie}`;
-  (passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, found: AuthUser | false) => {
-    try {
-      if (authenticatedUser(error, found, request.method).role !== 'ADMIN') throw new Forbidden();
-    } catch (refusal) {
-      return replyWithProblem(refusal, request, reply);
-    }
-    done();
-  }) as RawMiddleware)(req, reply.raw, done);
+  (
+    passport.authenticate(ACCESS_TOKEN_STRATEGY, { session: false }, (error: unknown, found: AuthUser | false) => {
+      try {
+        if (authenticatedUser(error, found, request.method).role !== 'ADMIN') throw new Forbidden();
+      } catch (refusal) {
+        return replyWithProblem(refusal, request, reply);
+      }
+      done();
+    }) as RawMiddleware
+  )(req, reply.raw, done);
 }
 
 @ApiTags('admin')
@@ -55,7 +72,15 @@ export class QueueDashboardSessionController {
     summary: 'Open the queue dashboard',
     description: `Sets the caller's access token as an HttpOnly, SameSite=Strict cookie for ${QUEUE_DASHBOARD_PATH}, where the Bull Board dashboard then opens in the browser. It lasts as long as the token.`,
   })
-  @ApiNoContentResponse({ description: 'The cookie is set', headers: { 'Set-Cookie': { description: `${COOKIE}=…; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict`, schema: { type: 'string' } } } })
+  @ApiNoContentResponse({
+    description: 'The cookie is set',
+    headers: {
+      'Set-Cookie': {
+        description: `${COOKIE}=…; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict`,
+        schema: { type: 'string' },
+      },
+    },
+  })
   @ApiProblems({ 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] })
   openQueueDashboardSession(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
     const token = encodeURIComponent(req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '');
@@ -80,7 +105,9 @@ export class QueueDashboardModule implements OnModuleInit {
   /** A Fastify plugin of its own, so that the administrators' check guards the dashboard's routes alone. */
   onModuleInit(): void {
     const serverAdapter = new FastifyAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
-    const queues = this.names.map((name) => new BullAdapter(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })));
+    const queues = this.names.map(
+      (name) => new BullAdapter(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })),
+    );
     createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: 'billing-gateway' } } });
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     void fastify.register(

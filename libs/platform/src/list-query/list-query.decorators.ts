@@ -28,7 +28,13 @@ const VALUE_SCHEMAS: Record<FieldType, SchemaObject> = {
   metadata: { type: 'object', additionalProperties: { type: 'string', maxLength: 500 } },
 };
 const EQUALITY_ONLY: ReadonlySet<FieldType> = new Set(['uuid', 'enum', 'boolean']);
-const OPERATOR_TEXT: Record<string, string> = { ne: 'not equal to', gt: 'greater than', gte: 'at least', lt: 'less than', lte: 'at most' };
+const OPERATOR_TEXT: Record<string, string> = {
+  ne: 'not equal to',
+  gt: 'greater than',
+  gte: 'at least',
+  lt: 'less than',
+  lte: 'at most',
+};
 
 /** The documented part of a list field: enum values may come from configuration, so they are optional. */
 export type DocumentedField = Pick<FieldSpec, 'type' | 'values' | 'nullable'>;
@@ -47,16 +53,33 @@ function filterParameters(name: string, field: DocumentedField) {
       }),
     ];
   }
-  const value = field.values?.length ? { ...VALUE_SCHEMAS[field.type], enum: [...field.values] } : VALUE_SCHEMAS[field.type];
+  const value = field.values?.length
+    ? { ...VALUE_SCHEMAS[field.type], enum: [...field.values] }
+    : VALUE_SCHEMAS[field.type];
   const ops = EQUALITY_ONLY.has(field.type) ? ['ne'] : ['ne', 'gt', 'gte', 'lt', 'lte'];
   const nulls = field.nullable ? ' `null` matches a missing value.' : '';
   const compares = field.type === 'money' ? ' Amounts compare as money.' : '';
   return [
-    ApiQuery({ name, required: false, schema: value, description: `\`${name}\` equal to this (also \`${name}[eq]\`).${compares}${nulls}` }),
+    ApiQuery({
+      name,
+      required: false,
+      schema: value,
+      description: `\`${name}\` equal to this (also \`${name}[eq]\`).${compares}${nulls}`,
+    }),
     ...ops.map((op) =>
-      ApiQuery({ name: `${name}[${op}]`, required: false, schema: value, description: `\`${name}\` ${OPERATOR_TEXT[op]} this.${compares}${op === 'ne' ? nulls : ''}` }),
+      ApiQuery({
+        name: `${name}[${op}]`,
+        required: false,
+        schema: value,
+        description: `\`${name}\` ${OPERATOR_TEXT[op]} this.${compares}${op === 'ne' ? nulls : ''}`,
+      }),
     ),
-    ApiQuery({ name: `${name}[in]`, required: false, schema: { type: 'string' }, description: `\`${name}\` one of these comma-separated values (at most 100).` }),
+    ApiQuery({
+      name: `${name}[in]`,
+      required: false,
+      schema: { type: 'string' },
+      description: `\`${name}\` one of these comma-separated values (at most 100).`,
+    }),
   ];
 }
 
@@ -73,6 +96,11 @@ export function ApiListQuery(fields: Record<string, DocumentedField>, defaultSor
       description: `Comma-separated fields, a leading \`-\` for descending (default \`${defaultSort}\`); \`id\` breaks ties. Fields: ${sortable.join(', ')}`,
     }),
     ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } }),
-    ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: 'Opaque cursor: the previous page\'s `nextCursor`' }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      schema: { type: 'string' },
+      description: "Opaque cursor: the previous page's `nextCursor`",
+    }),
   );
 }

@@ -102,7 +102,8 @@ interface Filter {
 /** SQL semantics: a comparison with NULL is never true; `=null` / `[ne]=null` test for NULL. */
 function matches(row: Row, { field, op, value }: Filter): boolean {
   const actual = valueOf(row, field);
-  if (value === 'null' && SPEC.fields[field].nullable && (op === 'eq' || op === 'ne')) return op === 'eq' ? actual === null : actual !== null;
+  if (value === 'null' && SPEC.fields[field].nullable && (op === 'eq' || op === 'ne'))
+    return op === 'eq' ? actual === null : actual !== null;
   if (actual === null) return false;
   if (op === 'in') return value.split(',').some((v) => compare(actual, filterValueOf(field, v)) === 0);
   const c = compare(actual, filterValueOf(field, value));
@@ -116,7 +117,9 @@ interface SortKey {
 
 /** The contract's order: the requested keys, NULLs last either way, then id in the last key's direction. */
 function expectedOrder(rows: Row[], sort: SortKey[]): string[] {
-  const keys = sort.some((k) => k.field === 'id') ? sort : [...sort, { field: 'id' as const, descending: sort.at(-1)!.descending }];
+  const keys = sort.some((k) => k.field === 'id')
+    ? sort
+    : [...sort, { field: 'id' as const, descending: sort.at(-1)!.descending }];
   return [...rows]
     .sort((a, b) => {
       for (const { field, descending } of keys) {
@@ -158,7 +161,9 @@ const filterValue = (field: Field, ids: string[]): fc.Arbitrary<string> => {
 const filterArbitrary = (ids: string[]): fc.Arbitrary<Filter> =>
   fc.constantFrom(...SORTABLE).chain((field) => {
     const type = SPEC.fields[field].type;
-    const ops = ['uuid', 'enum', 'boolean'].includes(type) ? (['eq', 'ne', 'in'] as const) : (['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const);
+    const ops = ['uuid', 'enum', 'boolean'].includes(type)
+      ? (['eq', 'ne', 'in'] as const)
+      : (['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const);
     return fc.constantFrom(...ops).chain((op) => {
       const single = filterValue(field, ids);
       const value =
@@ -175,16 +180,17 @@ const sortArbitrary: fc.Arbitrary<SortKey[]> = fc
   .shuffledSubarray(SORTABLE, { minLength: 1, maxLength: 3 })
   .chain((fields) => fc.tuple(...fields.map((field) => fc.boolean().map((descending) => ({ field, descending })))));
 
-const caseArbitrary = fc
-  .uniqueArray(rowArbitrary, { selector: (row) => row.id, maxLength: 30 })
-  .chain((rows) =>
-    fc.record({
-      rows: fc.constant(rows),
-      sort: sortArbitrary,
-      filters: fc.uniqueArray(filterArbitrary(rows.map((r) => r.id)), { selector: (f) => `${f.field}[${f.op}]`, maxLength: 2 }),
-      limit: fc.integer({ min: 1, max: 4 }),
+const caseArbitrary = fc.uniqueArray(rowArbitrary, { selector: (row) => row.id, maxLength: 30 }).chain((rows) =>
+  fc.record({
+    rows: fc.constant(rows),
+    sort: sortArbitrary,
+    filters: fc.uniqueArray(filterArbitrary(rows.map((r) => r.id)), {
+      selector: (f) => `${f.field}[${f.op}]`,
+      maxLength: 2,
     }),
-  );
+    limit: fc.integer({ min: 1, max: 4 }),
+  }),
+);
 
 function queryString(sort: SortKey[], filters: Filter[], limit: number, cursor?: string): string {
   const params = new URLSearchParams();
@@ -201,12 +207,22 @@ describe('ListQueries against PostgreSQL', () => {
   let client: pg.Client;
   let db: Queryable;
 
-  const ids = async (query: string) => (await lists.page<{ id: string }, string>(db, SPEC, query, undefined, (row) => row.id));
+  const ids = async (query: string) =>
+    await lists.page<{ id: string }, string>(db, SPEC, query, undefined, (row) => row.id);
 
   async function load(rows: Row[]) {
     await db.query('TRUNCATE probe');
     for (const r of rows) {
-      await db.query('INSERT INTO probe VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [r.id, r.name, r.amount.toString(), r.currency, r.createdAt, r.score, r.active, r.rate]);
+      await db.query('INSERT INTO probe VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+        r.id,
+        r.name,
+        r.amount.toString(),
+        r.currency,
+        r.createdAt,
+        r.score,
+        r.active,
+        r.rate,
+      ]);
     }
   }
 
@@ -224,7 +240,8 @@ describe('ListQueries against PostgreSQL', () => {
 
   beforeAll(async () => {
     const url = process.env.DATABASE_URL ?? '';
-    if (!new URL(url).pathname.includes('test')) throw new Error(`refusing to run against ${url}: the database name must contain "test"`);
+    if (!new URL(url).pathname.includes('test'))
+      throw new Error(`refusing to run against ${url}: the database name must contain "test"`);
     client = new pg.Client({ connectionString: url });
     await client.connect();
     db = { query: async (sql, params) => (await client.query(sql, params)).rows };
@@ -239,7 +256,10 @@ describe('ListQueries against PostgreSQL', () => {
     await fc.assert(
       fc.asyncProperty(caseArbitrary, async ({ rows, sort, filters, limit }) => {
         await load(rows);
-        const expected = expectedOrder(rows.filter((row) => filters.every((f) => matches(row, f))), sort);
+        const expected = expectedOrder(
+          rows.filter((row) => filters.every((f) => matches(row, f))),
+          sort,
+        );
         const whole = await ids(queryString(sort, filters, 200));
         expect(whole).toEqual({ data: expected, nextCursor: null });
         expect(await everyPage((cursor) => queryString(sort, filters, limit, cursor))).toEqual(expected);
@@ -308,8 +328,14 @@ describe('ListQueries against PostgreSQL', () => {
       expect((await ids('')).data).toHaveLength(all.length);
     });
 
-    it('keeps the caller\'s scope around the client\'s filters', async () => {
-      const scoped = await lists.page<{ id: string }, string>(db, SPEC, 'sort=id&name=alpha', { sql: 'currency = $1', params: ['JPY'] }, (r) => r.id);
+    it("keeps the caller's scope around the client's filters", async () => {
+      const scoped = await lists.page<{ id: string }, string>(
+        db,
+        SPEC,
+        'sort=id&name=alpha',
+        { sql: 'currency = $1', params: ['JPY'] },
+        (r) => r.id,
+      );
       expect(scoped.data).toEqual(idsOf(yen100));
     });
 
@@ -364,12 +390,15 @@ describe('ListQueries against PostgreSQL', () => {
       await expect(ids(`limit=1&sort=-name&cursor=${nextCursor}`)).rejects.toThrow(InvalidQuery);
       const otherConfig = AppConfig.fromEnv({ JWT_SECRET: 'another-secret' });
       const otherLists = new ListQueries(otherConfig, new Currencies(otherConfig));
-      await expect(otherLists.page(db, SPEC, `limit=1&sort=name&cursor=${nextCursor}`, undefined, (r) => r)).rejects.toThrow(InvalidQuery);
+      await expect(
+        otherLists.page(db, SPEC, `limit=1&sort=name&cursor=${nextCursor}`, undefined, (r) => r),
+      ).rejects.toThrow(InvalidQuery);
     });
 
     it('refuses a cursor issued by another list, or for another scope of the same list', async () => {
       const { nextCursor } = await ids('limit=1');
-      const scoped = (spec: ListSpec, scope?: { sql: string; params: unknown[] }) => lists.page(db, spec, `limit=1&cursor=${nextCursor}`, scope, (r) => r);
+      const scoped = (spec: ListSpec, scope?: { sql: string; params: unknown[] }) =>
+        lists.page(db, spec, `limit=1&cursor=${nextCursor}`, scope, (r) => r);
       await expect(scoped({ ...SPEC, name: 'other-probes' })).rejects.toThrow('the cursor is not valid for this list');
       await expect(scoped(SPEC, { sql: 'currency = $1', params: ['JPY'] })).rejects.toThrow(InvalidQuery);
       await expect(scoped(SPEC)).resolves.toEqual(expect.objectContaining({ data: [expect.anything()] }));

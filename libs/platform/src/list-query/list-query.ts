@@ -9,7 +9,14 @@ import type { FieldSpec, FieldType, ListSpec, Page, Queryable } from './list-spe
 
 const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const;
 type Operator = (typeof OPERATORS)[number];
-const SQL_OPERATORS: Record<Exclude<Operator, 'in'>, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+const SQL_OPERATORS: Record<Exclude<Operator, 'in'>, string> = {
+  eq: '=',
+  ne: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+};
 const EQUALITY_ONLY: ReadonlySet<FieldType> = new Set(['uuid', 'enum', 'boolean']);
 const RESERVED = new Set(['sort', 'limit', 'cursor']);
 const MAX_IN_VALUES = 100;
@@ -23,7 +30,15 @@ const INTEGER = /^-?(0|[1-9][0-9]{0,17})$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/;
 
 const CASTS: Record<FieldType, string> = {
-  uuid: 'uuid', text: 'text', enum: 'text', timestamp: 'timestamptz', money: 'numeric', boolean: 'boolean', integer: 'bigint', decimal: 'numeric', metadata: 'jsonb',
+  uuid: 'uuid',
+  text: 'text',
+  enum: 'text',
+  timestamp: 'timestamptz',
+  money: 'numeric',
+  boolean: 'boolean',
+  integer: 'bigint',
+  decimal: 'numeric',
+  metadata: 'jsonb',
 };
 
 interface SortKey {
@@ -85,7 +100,12 @@ export class ListQueries {
     const pageRows = hasMore ? rows.slice(0, list.limit) : rows;
     const last = pageRows.at(-1);
     const nextCursor =
-      hasMore && last ? this.signCursor(list, list.sortKeys.map((_, i) => serialise(last[`__k${i}`]))) : null;
+      hasMore && last
+        ? this.signCursor(
+            list,
+            list.sortKeys.map((_, i) => serialise(last[`__k${i}`])),
+          )
+        : null;
     return { data: pageRows.map((row) => toDto(row as Row)), nextCursor };
   }
 
@@ -95,14 +115,24 @@ export class ListQueries {
    * however many rows match, and the rows are one snapshot. `limit` and `cursor` have no place here.
    * Stopping early (the client went away) closes the cursor and frees the connection.
    */
-  all<Row>(db: DataSource, spec: ListSpec, queryString: string, scope: { sql: string; params: unknown[] } | undefined, batchSize: number): AsyncIterable<Row[]> {
+  all<Row>(
+    db: DataSource,
+    spec: ListSpec,
+    queryString: string,
+    scope: { sql: string; params: unknown[] } | undefined,
+    batchSize: number,
+  ): AsyncIterable<Row[]> {
     // Compiled now, so that a bad query is refused before an answer starts.
     const list = this.compile(spec, queryString, scope?.params ?? [], { unpaged: true });
-    return fetchAll<Row>(db, `DECLARE export NO SCROLL CURSOR FOR ${selectSql(spec, list, scope)}`, list.params, batchSize);
+    return fetchAll<Row>(
+      db,
+      `DECLARE export NO SCROLL CURSOR FOR ${selectSql(spec, list, scope)}`,
+      list.params,
+      batchSize,
+    );
   }
 
-  private compile(
-spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false } = {}): CompiledList {
+  private compile(spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false } = {}): CompiledList {
     const search = new URLSearchParams(queryString);
     const seen = new Set<string>();
     for (const key of search.keys()) {
@@ -115,7 +145,8 @@ spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false }
     const list = new CompiledList([], sortKeys, limit, sortSignature, JSON.stringify([spec.name, scopeParams]));
     list.params.push(...scopeParams);
 
-    if (unpaged && (search.has('limit') || search.has('cursor'))) throw new InvalidQuery('an export has every row: no limit or cursor');
+    if (unpaged && (search.has('limit') || search.has('cursor')))
+      throw new InvalidQuery('an export has every row: no limit or cursor');
     for (const [key, value] of search) {
       if (RESERVED.has(key) || (unpaged && key === 'format')) continue;
       const tagged = /^([A-Za-z][A-Za-z0-9]*)\[(.*)\]$/.exec(key);
@@ -126,7 +157,8 @@ spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false }
       const match = /^([A-Za-z][A-Za-z0-9]*)(?:\[([a-z]+)\])?$/.exec(key);
       const field = match ? spec.fields[match[1]] : undefined;
       if (!match || !field || !Object.hasOwn(spec.fields, match[1])) throw new InvalidQuery(`unknown filter ${key}`);
-      if (field.type === 'metadata') throw new InvalidQuery(`${match[1]} is filtered key by key: ${match[1]}[key]=value`);
+      if (field.type === 'metadata')
+        throw new InvalidQuery(`${match[1]} is filtered key by key: ${match[1]}[key]=value`);
       const op = (match[2] ?? 'eq') as Operator;
       if (!OPERATORS.includes(op)) throw new InvalidQuery(`unknown operator ${match[2]} in ${key}`);
       if (EQUALITY_ONLY.has(field.type) && !['eq', 'ne', 'in'].includes(op)) {
@@ -149,7 +181,10 @@ spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false }
     if (op === 'in') {
       const values = raw.split(',');
       if (values.length > MAX_IN_VALUES) throw new InvalidQuery(`${name}[in] takes at most ${MAX_IN_VALUES} values`);
-      return `${expr} = ANY(${list.bind(values.map((v) => parseValue(name, field, v)), `${cast}[]`)})`;
+      return `${expr} = ANY(${list.bind(
+        values.map((v) => parseValue(name, field, v)),
+        `${cast}[]`,
+      )})`;
     }
     return `${expr} ${SQL_OPERATORS[op]} ${list.bind(parseValue(name, field, raw), cast)}`;
   }
@@ -170,7 +205,13 @@ spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false }
       const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
       if (!field || field.type === 'metadata') throw new InvalidQuery(`cannot sort by ${JSON.stringify(name)}`);
       if (keys.some((k) => k.name === name)) throw new InvalidQuery(`${name} is sorted twice`);
-      keys.push({ name, expr: this.comparable(field), cast: CASTS[field.type], descending, nullable: Boolean(field.nullable) });
+      keys.push({
+        name,
+        expr: this.comparable(field),
+        cast: CASTS[field.type],
+        descending,
+        nullable: Boolean(field.nullable),
+      });
     }
     const lastDescending = keys.at(-1)!.descending;
     for (const name of spec.tieBreakers ?? ['id']) {
@@ -188,7 +229,8 @@ spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false }
    */
   private after(list: CompiledList, values: Array<string | null>): string {
     const keys = list.sortKeys;
-    const uniform = keys.every((k) => k.descending === keys[0].descending && !k.nullable) && values.every((v) => v !== null);
+    const uniform =
+      keys.every((k) => k.descending === keys[0].descending && !k.nullable) && values.every((v) => v !== null);
     if (uniform) {
       const left = keys.map((k) => k.expr).join(', ');
       const right = keys.map((k, i) => list.bind(values[i], k.cast)).join(', ');
@@ -217,7 +259,13 @@ spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false }
   private verifyCursor(list: CompiledList, cursor: string): Array<string | null> {
     const [payload, mac, extra] = cursor.split('.');
     const expected = payload ? Buffer.from(this.mac(list.cursorScope, payload)) : Buffer.alloc(0);
-    if (!payload || !mac || extra !== undefined || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), expected)) {
+    if (
+      !payload ||
+      !mac ||
+      extra !== undefined ||
+      mac.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(mac), expected)
+    ) {
       throw new InvalidQuery('the cursor is not valid for this list');
     }
     const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { s: string; v: Array<string | null> };
@@ -226,11 +274,21 @@ spec: ListSpec, queryString: string, scopeParams: unknown[], { unpaged = false }
   }
 
   private mac(scope: string, payload: string): string {
-    return createHmac('sha256', this.cursorKey).update(scope).update('\n').update(payload).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.cursorKey)
+      .update(scope)
+      .update('\n')
+      .update(payload)
+      .digest('base64url')
+      .slice(0, 22);
   }
 }
 
-async function* fetchAll<Row>(db: DataSource, declare: string, params: unknown[], batchSize: number): AsyncGenerator<Row[]> {
+async function* fetchAll<Row>(
+  db: DataSource,
+  declare: string,
+  params: unknown[],
+  batchSize: number,
+): AsyncGenerator<Row[]> {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
@@ -251,9 +309,15 @@ async function* fetchAll<Row>(db: DataSource, declare: string, params: unknown[]
 /** The list's SELECT in its sort order, with its keys as `__k0…` (a page's cursor is made of the last row's). */
 function selectSql(spec: ListSpec, list: CompiledList, scope: { sql: string } | undefined): string {
   const where = [...(scope ? [`(${scope.sql})`] : []), ...list.conditions];
-  const order = list.sortKeys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}${k.nullable ? ' NULLS LAST' : ''}`).join(', ');
+  const order = list.sortKeys
+    .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}${k.nullable ? ' NULLS LAST' : ''}`)
+    .join(', ');
   const keys = list.sortKeys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ');
-  return `SELECT ${spec.select}, ${keys} FROM ${spec.from}` + (where.length ? ` WHERE ${where.join(' AND ')}` : '') + ` ORDER BY ${order}`;
+  return (
+    `SELECT ${spec.select}, ${keys} FROM ${spec.from}` +
+    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY ${order}`
+  );
 }
 
 /**
@@ -261,7 +325,8 @@ function selectSql(spec: ListSpec, list: CompiledList, scope: { sql: string } | 
  * the partial GIN index on the column answers; the explicit IS NOT NULL lets the planner use it.
  */
 function metadataCondition(list: CompiledList, field: FieldSpec, key: string, value: string): string {
-  if (!METADATA_KEY.test(key)) throw new InvalidQuery(`metadata key ${JSON.stringify(key)} must be 1 to 40 characters of A-Z a-z 0-9 _ . -`);
+  if (!METADATA_KEY.test(key))
+    throw new InvalidQuery(`metadata key ${JSON.stringify(key)} must be 1 to 40 characters of A-Z a-z 0-9 _ . -`);
   const problem = metadataProblem({ [key]: value });
   if (problem) throw new InvalidQuery(problem);
   return `(${field.sql} IS NOT NULL AND ${field.sql} @> ${list.bind(JSON.stringify({ [key]: value }), 'jsonb')})`;
@@ -321,14 +386,19 @@ function isRealTimestamp(raw: string): boolean {
   date.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
   date.setUTCHours(hour, minute, second);
   return (
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
   );
 }
 
 function serialise(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
   throw new TypeError(`a sort key of type ${typeof value} has no cursor form`);
 }

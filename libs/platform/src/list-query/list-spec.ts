@@ -1,5 +1,6 @@
 /** `metadata`: a jsonb object of strings, filtered key by key (`metadata[key]=value`), never sorted. */
-export type FieldType = 'uuid' | 'text' | 'enum' | 'timestamp' | 'money' | 'boolean' | 'integer' | 'decimal' | 'metadata';
+export type FieldType =
+  'uuid' | 'text' | 'enum' | 'timestamp' | 'money' | 'boolean' | 'integer' | 'decimal' | 'metadata';
 
 export interface FieldSpec {
   /** A trusted SQL expression (from code, never from input). */

@@ -36,7 +36,8 @@ export function logDestination(nodeEnv: AppConfig['nodeEnv']): DestinationStream
     singleLine: true,
     // A request's line and a logged mail say everything in their message already.
     ignore: 'pid,hostname,context,req,res,responseTime,mail',
-    messageFormat: '{if context}[{context}] {end}{msg}{if req.method}: {req.method} {req.url} → {res.statusCode} in {responseTime} ms{end}',
+    messageFormat:
+      '{if context}[{context}] {end}{msg}{if req.method}: {req.method} {req.url} → {res.statusCode} in {responseTime} ms{end}',
   });
 }
 
@@ -81,7 +82,8 @@ export class AppLogger implements LoggerService {
     const bindings: Record<string, unknown> = { context };
     if (level === 'error' && typeof params[0] === 'string') bindings.stack = params.shift();
     if (message instanceof Error) this.pino[level]({ ...bindings, err: message }, message.message);
-    else if (typeof message === 'object' && message !== null) this.pino[level]({ ...bindings, ...message }, typeof params[0] === 'string' ? params[0] : undefined);
+    else if (typeof message === 'object' && message !== null)
+      this.pino[level]({ ...bindings, ...message }, typeof params[0] === 'string' ? params[0] : undefined);
     else this.pino[level](bindings, String(message));
   }
 }

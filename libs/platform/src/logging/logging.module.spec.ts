@@ -26,7 +26,12 @@ describe('request logging', () => {
   it('writes one short line per request with its id, never its headers', async () => {
     const res = await fetch(`${url}/api/v1/payments?x=1`, {
       method: 'POST',
-      headers: { authorization: 'Bearer secret-token', cookie: 'queue_dashboard_token=secret', 'x-request-id': 'req-42', 'content-type': 'application/json' },
+      headers: {
+        authorization: 'Bearer secret-token',
+        cookie: 'queue_dashboard_token=secret',
+        'x-request-id': 'req-42',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ amount: '1.00' }),
     });
     expect(res.headers.get('x-request-id')).toBe('req-42');

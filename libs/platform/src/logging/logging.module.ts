@@ -45,7 +45,13 @@ export function logRequests(app: FastifyInstance, logger: AppLogger): void {
 
 @Global()
 @Module({
-  providers: [{ provide: AppLogger, inject: [AppConfig], useFactory: (config: AppConfig) => new AppLogger(config.logLevel, logDestination(config.nodeEnv)) }],
+  providers: [
+    {
+      provide: AppLogger,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new AppLogger(config.logLevel, logDestination(config.nodeEnv)),
+    },
+  ],
   exports: [AppLogger],
 })
 export class LoggingModule {}

@@ -14,14 +14,18 @@ export const METADATA_MAX_VALUE_LENGTH = 500;
 
 /** Why `value` is not metadata (naming the key at fault), or null when it is. */
 export function metadataProblem(value: unknown, { nullRemoves = false } = {}): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'metadata must be an object of string values';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'metadata must be an object of string values';
   const entries = Object.entries(value);
   if (entries.length > METADATA_MAX_KEYS) return `metadata takes at most ${METADATA_MAX_KEYS} keys`;
   for (const [key, item] of entries) {
-    if (!METADATA_KEY.test(key)) return `metadata key ${JSON.stringify(key)} must be 1 to 40 characters of A-Z a-z 0-9 _ . -`;
+    if (!METADATA_KEY.test(key))
+      return `metadata key ${JSON.stringify(key)} must be 1 to 40 characters of A-Z a-z 0-9 _ . -`;
     if (item === null && nullRemoves) continue;
-    if (typeof item !== 'string') return `metadata.${key} must be a string${nullRemoves ? ' (or null to remove it)' : ''}`;
-    if (item.length > METADATA_MAX_VALUE_LENGTH) return `metadata.${key} must be at most ${METADATA_MAX_VALUE_LENGTH} characters`;
+    if (typeof item !== 'string')
+      return `metadata.${key} must be a string${nullRemoves ? ' (or null to remove it)' : ''}`;
+    if (item.length > METADATA_MAX_VALUE_LENGTH)
+      return `metadata.${key} must be at most ${METADATA_MAX_VALUE_LENGTH} characters`;
     if (item.includes('\u0000')) return `metadata.${key} must not contain NUL characters`; // jsonb cannot hold one
   }
   return null;
@@ -57,10 +61,16 @@ export function IsMetadata({ nullRemoves = false } = {}) {
   return applyDecorators(
     ApiPropertyOptional({
       type: 'object',
-      additionalProperties: { type: 'string', maxLength: METADATA_MAX_VALUE_LENGTH, ...(nullRemoves && { nullable: true }) },
+      additionalProperties: {
+        type: 'string',
+        maxLength: METADATA_MAX_VALUE_LENGTH,
+        ...(nullRemoves && { nullable: true }),
+      },
       maxProperties: METADATA_MAX_KEYS,
       example: { orderId: 'A-17' },
-      description: nullRemoves ? `${DESCRIPTION} Merged into what is there: a key set to \`null\` is removed.` : DESCRIPTION,
+      description: nullRemoves
+        ? `${DESCRIPTION} Merged into what is there: a key set to \`null\` is removed.`
+        : DESCRIPTION,
     }),
     IsOptional(),
     (target: object, propertyName: string | symbol) =>
@@ -70,7 +80,8 @@ export function IsMetadata({ nullRemoves = false } = {}) {
         propertyName: String(propertyName),
         validator: {
           validate: (value: unknown) => metadataProblem(value, { nullRemoves }) === null,
-          defaultMessage: (args?: ValidationArguments) => metadataProblem(args?.value, { nullRemoves }) ?? 'invalid metadata',
+          defaultMessage: (args?: ValidationArguments) =>
+            metadataProblem(args?.value, { nullRemoves }) ?? 'invalid metadata',
         },
       }),
   );

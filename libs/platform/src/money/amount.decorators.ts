@@ -9,7 +9,7 @@ const AMOUNT_SHAPE = /^(0|[1-9][0-9]{0,14})(\.[0-9]{1,4})?$/;
  * depends on the account's currency, so the handler finishes the check with `Currencies.parse`.
  */
 export function IsAmount(
-  description = 'Decimal string in the currency\'s minor-unit precision',
+  description = "Decimal string in the currency's minor-unit precision",
   { optional = false, refuseNull = false } = {},
 ) {
   const context = { code: 'INVALID_AMOUNT' };

@@ -14,7 +14,9 @@ const amountString = (currency: Currency) =>
   fc
     .tuple(
       fc.oneof(fc.constant('0'), fc.bigInt({ min: 1n, max: MAX_MINOR_INTEGER_PART }).map(String)),
-      currency.exponent === 0 ? fc.constant('') : fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: currency.exponent }),
+      currency.exponent === 0
+        ? fc.constant('')
+        : fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: currency.exponent }),
     )
     .map(([integer, fraction]) => (fraction ? `${integer}.${fraction}` : integer))
     .filter((input) => /[1-9]/.test(input));
@@ -25,7 +27,8 @@ const canonical = (input: string, currency: Currency) => {
   return currency.exponent === 0 ? integer : `${integer}.${fraction.padEnd(currency.exponent, '0')}`;
 };
 
-const positiveMinor = (currency: Currency) => fc.bigInt({ min: 1n, max: (MAX_MINOR_INTEGER_PART + 1n) * 10n ** BigInt(currency.exponent) - 1n });
+const positiveMinor = (currency: Currency) =>
+  fc.bigInt({ min: 1n, max: (MAX_MINOR_INTEGER_PART + 1n) * 10n ** BigInt(currency.exponent) - 1n });
 
 /** Half-to-even by exact rational comparison, written independently of divideHalfEven. */
 function referenceHalfEven(numerator: bigint, denominator: bigint): bigint {
@@ -60,7 +63,7 @@ describe('money', () => {
     );
   });
 
-  it('formats with the currency\'s full precision', () => {
+  it("formats with the currency's full precision", () => {
     expect(formatAmount(1250n, USD)).toBe('12.50');
     expect(formatAmount(1200n, USD)).toBe('12.00');
     expect(formatAmount(5n, USD)).toBe('0.05');
@@ -81,13 +84,17 @@ describe('money', () => {
   it('adds parsed amounts exactly and associatively, so a sum formats to the decimal sum', () => {
     fc.assert(
       fc.property(
-        currencies.chain((currency) => fc.tuple(fc.constant(currency), fc.array(amountString(currency), { minLength: 1, maxLength: 20 }))),
+        currencies.chain((currency) =>
+          fc.tuple(fc.constant(currency), fc.array(amountString(currency), { minLength: 1, maxLength: 20 })),
+        ),
         ([currency, inputs]) => {
           const minors = inputs.map((input) => parseAmount(input, currency));
           const leftToRight = minors.reduce((sum, minor) => sum + minor, 0n);
           const rightToLeft = minors.reduceRight((sum, minor) => sum + minor, 0n);
           expect(leftToRight).toBe(rightToLeft);
-          expect(formatAmount(leftToRight, currency)).toBe(decimalSum(inputs.map((input) => canonical(input, currency))));
+          expect(formatAmount(leftToRight, currency)).toBe(
+            decimalSum(inputs.map((input) => canonical(input, currency))),
+          );
         },
       ),
     );
@@ -95,14 +102,23 @@ describe('money', () => {
 
   it('adds ten times 0.10 to exactly 1.00, where a double would not', () => {
     const tenCents = Array.from({ length: 10 }, () => parseAmount('0.10', USD));
-    expect(formatAmount(tenCents.reduce((sum, minor) => sum + minor, 0n), USD)).toBe('1.00');
+    expect(
+      formatAmount(
+        tenCents.reduce((sum, minor) => sum + minor, 0n),
+        USD,
+      ),
+    ).toBe('1.00');
   });
 
   it('divides with rounding half to even, like an exact reference', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }), fc.bigInt({ min: 1n, max: 10n ** 12n }), (numerator, denominator) => {
-        expect(divideHalfEven(numerator, denominator)).toBe(referenceHalfEven(numerator, denominator));
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }),
+        fc.bigInt({ min: 1n, max: 10n ** 12n }),
+        (numerator, denominator) => {
+          expect(divideHalfEven(numerator, denominator)).toBe(referenceHalfEven(numerator, denominator));
+        },
+      ),
     );
   });
 
@@ -163,9 +179,12 @@ describe('money', () => {
 
   it('tells an amount from minor units the contract cannot write: zero, negative, more than 15 integer digits', () => {
     fc.assert(
-      fc.property(currencies.chain((currency) => fc.tuple(fc.constant(currency), positiveMinor(currency))), ([currency, minor]) => {
-        expect(isAmount(minor, currency)).toBe(true);
-      }),
+      fc.property(
+        currencies.chain((currency) => fc.tuple(fc.constant(currency), positiveMinor(currency))),
+        ([currency, minor]) => {
+          expect(isAmount(minor, currency)).toBe(true);
+        },
+      ),
     );
     expect(isAmount(99999999999999999n, USD)).toBe(true);
     expect(isAmount(100000000000000000n, USD)).toBe(false);
@@ -175,14 +194,18 @@ describe('money', () => {
     expect(isAmount(-1n, USD)).toBe(false);
   });
 
-  it('refuses every string that breaks the contract\'s pattern', () => {
+  it("refuses every string that breaks the contract's pattern", () => {
     fc.assert(
-      fc.property(currencies, fc.string({ unit: fc.constantFrom(...'0123456789.-+e ,'), maxLength: 20 }), (currency, input) => {
-        const fraction = currency.exponent ? `(\\.[0-9]{1,${currency.exponent}})?` : '';
-        const valid = new RegExp(`^(0|[1-9][0-9]{0,14})${fraction}$`).test(input) && /[1-9]/.test(input);
-        if (valid) expect(parseAmount(input, currency)).toBeGreaterThan(0n);
-        else expect(() => parseAmount(input, currency)).toThrow(InvalidAmount);
-      }),
+      fc.property(
+        currencies,
+        fc.string({ unit: fc.constantFrom(...'0123456789.-+e ,'), maxLength: 20 }),
+        (currency, input) => {
+          const fraction = currency.exponent ? `(\\.[0-9]{1,${currency.exponent}})?` : '';
+          const valid = new RegExp(`^(0|[1-9][0-9]{0,14})${fraction}$`).test(input) && /[1-9]/.test(input);
+          if (valid) expect(parseAmount(input, currency)).toBeGreaterThan(0n);
+          else expect(() => parseAmount(input, currency)).toThrow(InvalidAmount);
+        },
+      ),
     );
   });
 });

@@ -21,7 +21,8 @@ export function parseAmount(input: unknown, currency: Currency): bigint {
       `amount must be a positive decimal string with at most ${currency.exponent} decimals for ${currency.code}`,
     );
   }
-  const minor = BigInt(match[1]) * pow10(currency.exponent) + BigInt((match[2] ?? '').padEnd(currency.exponent, '0') || '0');
+  const minor =
+    BigInt(match[1]) * pow10(currency.exponent) + BigInt((match[2] ?? '').padEnd(currency.exponent, '0') || '0');
   if (minor === 0n) throw new InvalidAmount('amount must not be zero');
   return minor;
 }

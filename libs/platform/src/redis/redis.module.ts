@@ -34,7 +34,13 @@ export function createRedisClient(url: string, name: string, options: { subscrib
 /** One shared Redis connection for commands (rate limits, health, events); subscribers open their own. */
 @Global()
 @Module({
-  providers: [{ provide: Redis, inject: [AppConfig], useFactory: (config: AppConfig) => createRedisClient(config.redisUrl, 'commands') }],
+  providers: [
+    {
+      provide: Redis,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => createRedisClient(config.redisUrl, 'commands'),
+    },
+  ],
   exports: [Redis],
 })
 export class RedisModule implements OnApplicationShutdown {

@@ -46,7 +46,9 @@ export class AccessTokens {
   }
 
   sign(userId: string, tokenId: string, expiresAt: Date): string {
-    return jwt.sign({ sub: userId, jti: tokenId, exp: Math.floor(expiresAt.getTime() / 1000) }, this.signingKey, { algorithm: 'HS256' });
+    return jwt.sign({ sub: userId, jti: tokenId, exp: Math.floor(expiresAt.getTime() / 1000) }, this.signingKey, {
+      algorithm: 'HS256',
+    });
   }
 
   /** For sockets and anything else that holds a raw token: verify the signature, then the row. */
@@ -65,6 +67,13 @@ export class AccessTokens {
     if (!isUuid(claims.jti) || !isUuid(claims.sub)) return false;
     const token = await this.liveTokens.find(claims.jti.toLowerCase());
     if (!token || token.user_id !== claims.sub.toLowerCase()) return false;
-    return { id: token.user_id, role: token.role, confirmed: token.confirmed, credential: 'access-token', credentialId: token.id, readOnly: false };
+    return {
+      id: token.user_id,
+      role: token.role,
+      confirmed: token.confirmed,
+      credential: 'access-token',
+      credentialId: token.id,
+      readOnly: false,
+    };
   }
 }

@@ -66,6 +66,13 @@ export class ApiKeys {
     if (!FORMAT.test(raw)) return false;
     const key = await this.liveKeys.find(hashApiKey(raw));
     if (!key) return false;
-    return { id: key.user_id, role: key.role, confirmed: key.confirmed, credential: 'api-key', credentialId: key.id, readOnly: key.read_only };
+    return {
+      id: key.user_id,
+      role: key.role,
+      confirmed: key.confirmed,
+      credential: 'api-key',
+      credentialId: key.id,
+      readOnly: key.read_only,
+    };
   }
 }

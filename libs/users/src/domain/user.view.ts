@@ -19,7 +19,14 @@ export interface TokenView {
 }
 
 export function toUserView(user: User): UserView {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, confirmed: user.confirmed, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    confirmed: user.confirmed,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 export function normaliseEmail(email: string): string {

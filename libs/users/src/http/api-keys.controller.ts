@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString } from '#platform';
 import { CreateApiKey } from '../commands/create-api-key/create-api-key.command.js';
 import { RevokeApiKey } from '../commands/revoke-api-key/revoke-api-key.command.js';
@@ -30,7 +38,7 @@ export class ApiKeysController {
   @Get()
   @ApiOperation({ summary: 'List own live API keys' })
   @ApiListQuery(API_KEY_LIST.fields, API_KEY_LIST.defaultSort)
-  @ApiOkResponse({ type: ApiKeyPageDto, description: 'The caller\'s live API keys (never their secret)' })
+  @ApiOkResponse({ type: ApiKeyPageDto, description: "The caller's live API keys (never their secret)" })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
   listApiKeys(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListApiKeys(user.id, query));

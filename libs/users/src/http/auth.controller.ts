@@ -1,6 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiListQuery, ApiProblems, type AuthUser, CurrentUser, ListQueryString, Public } from '#platform';
 import { ConfirmEmail } from '../commands/confirm-email/confirm-email.command.js';
 import { LogIn } from '../commands/log-in/log-in.command.js';
@@ -22,7 +31,11 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Register', description: 'Password at least 8 characters; the e-mail is case-insensitively unique.', security: [] })
+  @ApiOperation({
+    summary: 'Register',
+    description: 'Password at least 8 characters; the e-mail is case-insensitively unique.',
+    security: [],
+  })
   @ApiCreatedResponse({ type: UserDto, description: 'Registered; a confirmation e-mail is on its way' })
   @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 409: ['EMAIL_TAKEN'], 429: ['TOO_MANY_REQUESTS'] })
   registerUser(@Body() body: RegisterDto, @Ip() ip: string) {
@@ -32,7 +45,11 @@ export class AuthController {
   @Public()
   @Post('confirm')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm the e-mail address', description: 'With the token from the confirmation e-mail.', security: [] })
+  @ApiOperation({
+    summary: 'Confirm the e-mail address',
+    description: 'With the token from the confirmation e-mail.',
+    security: [],
+  })
   @ApiOkResponse({ type: UserDto, description: 'The user, now `confirmed: true`' })
   @ApiProblems({ 400: ['INVALID_CONFIRMATION_TOKEN', 'VALIDATION_FAILED', 'INVALID_JSON'] })
   confirmEmail(@Body() body: ConfirmDto) {
@@ -61,9 +78,12 @@ export class AuthController {
   @ApiBearerAuth()
   @ManagesCredentials()
   @Get('tokens')
-  @ApiOperation({ summary: 'List own live tokens', description: 'API keys are not tokens: `GET /api/v1/api-keys` lists them.' })
+  @ApiOperation({
+    summary: 'List own live tokens',
+    description: 'API keys are not tokens: `GET /api/v1/api-keys` lists them.',
+  })
   @ApiListQuery(TOKEN_LIST.fields, TOKEN_LIST.defaultSort)
-  @ApiOkResponse({ type: TokenPageDto, description: 'The caller\'s live tokens (never their secret)' })
+  @ApiOkResponse({ type: TokenPageDto, description: "The caller's live tokens (never their secret)" })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
   listAccessTokens(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListTokens(user.id, query));
@@ -87,7 +107,8 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Log out',
-    description: 'Revokes the token used for this request. An API key is no login: it answers 403 FORBIDDEN, and is revoked by `DELETE /api/v1/api-keys/{id}`.',
+    description:
+      'Revokes the token used for this request. An API key is no login: it answers 403 FORBIDDEN, and is revoked by `DELETE /api/v1/api-keys/{id}`.',
   })
   @ApiNoContentResponse({ description: 'The token used for this request is revoked' })
   @ApiProblems({ 401: ['UNAUTHORIZED'] })

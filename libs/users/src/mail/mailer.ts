@@ -15,7 +15,10 @@ export abstract class Mailer {
 export class SmtpMailer extends Mailer {
   private readonly transport: Transporter;
 
-  constructor(smtpUrl: string, private readonly from = 'billing-gateway <no-reply@billing-gateway.local>') {
+  constructor(
+    smtpUrl: string,
+    private readonly from = 'billing-gateway <no-reply@billing-gateway.local>',
+  ) {
     super();
     this.transport = nodemailer.createTransport(smtpUrl);
   }

@@ -65,7 +65,10 @@ describe('isPublicAddress', () => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each([['localhost'], ['example.com'], [''], ['1.2.3'], ['256.1.1.1'], ['fe80::1%eth0']])('refuses %p, which is not an address literal', (text) => {
-    expect(isPublicAddress(text)).toBe(false);
-  });
+  it.each([['localhost'], ['example.com'], [''], ['1.2.3'], ['256.1.1.1'], ['fe80::1%eth0']])(
+    'refuses %p, which is not an address literal',
+    (text) => {
+      expect(isPublicAddress(text)).toBe(false);
+    },
+  );
 });

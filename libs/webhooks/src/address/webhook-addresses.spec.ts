@@ -7,7 +7,9 @@ const addresses = (insecure: boolean) => new WebhookAddresses({ webhookAllowInse
 
 function lookup(guard: WebhookAddresses, hostname: string, all: boolean): Promise<string | LookupAddress[]> {
   return new Promise((resolve, reject) =>
-    guard.lookup(hostname, { all }, (error: Error | null, address: string | LookupAddress[]) => (error ? reject(error) : resolve(address))),
+    guard.lookup(hostname, { all }, (error: Error | null, address: string | LookupAddress[]) =>
+      error ? reject(error) : resolve(address),
+    ),
   );
 }
 
@@ -45,7 +47,7 @@ describe('WebhookAddresses', () => {
     await expect(secure.check('https://no-such-host.invalid/hook')).rejects.toThrow('does not resolve');
   });
 
-  it('refuses, in the connection\'s own lookup, a name that resolves to a private address', async () => {
+  it("refuses, in the connection's own lookup, a name that resolves to a private address", async () => {
     await expect(lookup(secure, 'localhost', true)).rejects.toThrow('is not a public address');
     await expect(lookup(secure, 'localhost', false)).rejects.toThrow('is not a public address');
   });

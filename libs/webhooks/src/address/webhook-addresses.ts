@@ -40,7 +40,8 @@ export class WebhookAddresses implements OnApplicationBootstrap {
 
   /** The URL's form alone: scheme, no credentials, a sensible length, an address literal that is allowed. */
   parse(raw: string): URL {
-    if (raw.length > MAX_WEBHOOK_URL_LENGTH) throw new InvalidWebhookUrl(`must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
+    if (raw.length > MAX_WEBHOOK_URL_LENGTH)
+      throw new InvalidWebhookUrl(`must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
     let url: URL;
     try {
       url = new URL(raw);
@@ -48,7 +49,8 @@ export class WebhookAddresses implements OnApplicationBootstrap {
       throw new InvalidWebhookUrl('is not an absolute URL');
     }
     const schemes = this.insecure ? ['https:', 'http:'] : ['https:'];
-    if (!schemes.includes(url.protocol)) throw new InvalidWebhookUrl(this.insecure ? 'must be http or https' : `must be https${INSECURE_HINT}`);
+    if (!schemes.includes(url.protocol))
+      throw new InvalidWebhookUrl(this.insecure ? 'must be http or https' : `must be https${INSECURE_HINT}`);
     if (url.username || url.password) throw new InvalidWebhookUrl('must not carry credentials');
     const host = hostOf(url);
     if (isIP(host)) this.assertAllowed(host);
@@ -85,12 +87,15 @@ export class WebhookAddresses implements OnApplicationBootstrap {
   };
 
   assertAllowed(address: string): void {
-    if (!this.insecure && !isPublicAddress(address)) throw new InvalidWebhookUrl(`${address} is not a public address${INSECURE_HINT}`);
+    if (!this.insecure && !isPublicAddress(address))
+      throw new InvalidWebhookUrl(`${address} is not a public address${INSECURE_HINT}`);
   }
 
   private resolve(hostname: string): Promise<LookupAddress[]> {
     return new Promise((resolve, reject) =>
-      dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : addresses.length ? resolve(addresses) : reject(new Error(`${hostname} has no address`)))),
+      dnsLookup(hostname, { all: true }, (error, addresses) =>
+        error ? reject(error) : addresses.length ? resolve(addresses) : reject(new Error(`${hostname} has no address`)),
+      ),
     );
   }
 }

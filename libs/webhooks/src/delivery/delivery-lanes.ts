@@ -50,9 +50,16 @@ export class DeliveryLanes {
     const unhealthyRoom = unhealthyHeld < Math.floor(this.limits.total / 2) ? 1 : 0;
     const endpointIds = [...new Set([...this.lanes.keys(), ...this.unhealthy])];
     const healthyRoom = (1 + LEASED_AHEAD) * this.limits.perEndpoint;
-    const rooms = endpointIds.map((id) => Math.max(0, (this.unhealthy.has(id) ? unhealthyRoom : healthyRoom) - this.held(id)));
+    const rooms = endpointIds.map((id) =>
+      Math.max(0, (this.unhealthy.has(id) ? unhealthyRoom : healthyRoom) - this.held(id)),
+    );
     const heldTotal = [...this.lanes.values()].reduce((sum, lane) => sum + lane.inFlight + lane.waiting.length, 0);
-    return { endpointIds, rooms, defaultRoom: healthyRoom, total: Math.max(0, (1 + LEASED_AHEAD) * this.limits.total - heldTotal) };
+    return {
+      endpointIds,
+      rooms,
+      defaultRoom: healthyRoom,
+      total: Math.max(0, (1 + LEASED_AHEAD) * this.limits.total - heldTotal),
+    };
   }
 
   add(leased: Leased[]): void {

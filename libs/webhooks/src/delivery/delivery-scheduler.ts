@@ -106,7 +106,10 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly recorder: OutcomeRecorder,
     private readonly config: AppConfig,
   ) {
-    this.lanes = new DeliveryLanes({ total: config.webhookConcurrency, perEndpoint: config.webhookEndpointConcurrency });
+    this.lanes = new DeliveryLanes({
+      total: config.webhookConcurrency,
+      perEndpoint: config.webhookEndpointConcurrency,
+    });
     // Room for an attempt and a wait behind one; a delivery kept waiting longer is left to lapse (start).
     this.leaseMs = 2 * config.webhookTimeoutMs + LEASE_MARGIN_MS;
     this.slowAfterMs = Math.min(1000, config.webhookTimeoutMs / 2);
@@ -135,10 +138,13 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       return;
     }
     if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.round();
-    }, Math.max(0, this.lastRound + ROUND_GAP_MS - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.round();
+      },
+      Math.max(0, this.lastRound + ROUND_GAP_MS - Date.now()),
+    );
   }
 
   private async round(): Promise<void> {
@@ -167,7 +173,13 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
   private async lease(): Promise<void> {
     const { endpointIds, rooms, defaultRoom, total } = this.lanes.rooms();
     if (!total) return;
-    const [leased] = await LEASE.run<[LeasedDelivery[], number]>(this.db, [endpointIds, rooms, defaultRoom, total, this.leaseMs]);
+    const [leased] = await LEASE.run<[LeasedDelivery[], number]>(this.db, [
+      endpointIds,
+      rooms,
+      defaultRoom,
+      total,
+      this.leaseMs,
+    ]);
     this.mayHaveMore = leased.length > 0;
     for (const delivery of leased) this.leased.set(delivery.id, delivery);
     this.lanes.add(leased.map((d) => ({ id: d.id, endpointId: d.endpoint_id, leasedUntil: d.leased_until })));
@@ -176,10 +188,13 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
   /** Starts what the lanes allow; a delivery whose lease could run out during its attempt is left to lapse. */
   private start(): void {
     const tooLate = Date.now() + this.config.webhookTimeoutMs + LEASE_MARGIN_MS / 2;
-    for (const dropped of this.lanes.dropWaiting((d) => d.leasedUntil.getTime() < tooLate)) this.leased.delete(dropped.id);
+    for (const dropped of this.lanes.dropWaiting((d) => d.leasedUntil.getTime() < tooLate))
+      this.leased.delete(dropped.id);
     for (const lane of this.lanes.startable()) {
       const attempt = this.attempt(lane)
-        .catch((error: Error) => this.logger.error(`delivery ${lane.id} not attempted, its lease will lapse: ${error.message}`))
+        .catch((error: Error) =>
+          this.logger.error(`delivery ${lane.id} not attempted, its lease will lapse: ${error.message}`),
+        )
         .finally(() => this.attempts.delete(attempt));
       this.attempts.add(attempt);
     }

@@ -44,7 +44,9 @@ export class OutcomeRecorder {
 
   record(id: string, leasedUntil: Date, outcome: AttemptOutcome): Promise<void> {
     this.pending.push({ id, leasedUntil, outcome });
-    this.writing ??= new Promise((gathered) => setTimeout(gathered, GATHER_MS)).then(() => this.writeAll()).finally(() => (this.writing = undefined));
+    this.writing ??= new Promise((gathered) => setTimeout(gathered, GATHER_MS))
+      .then(() => this.writeAll())
+      .finally(() => (this.writing = undefined));
     return this.writing;
   }
 

@@ -6,7 +6,13 @@ const noJitter = () => 0;
 
 describe('backoffMs', () => {
   it('doubles from the base with each attempt', () => {
-    expect([1, 2, 3, 4, 12].map((attempt) => backoffMs(attempt, 60_000, noJitter))).toEqual([60_000, 120_000, 240_000, 480_000, 60_000 * 2048]);
+    expect([1, 2, 3, 4, 12].map((attempt) => backoffMs(attempt, 60_000, noJitter))).toEqual([
+      60_000,
+      120_000,
+      240_000,
+      480_000,
+      60_000 * 2048,
+    ]);
   });
 
   it('adds at most a tenth of jitter', () => {
@@ -41,29 +47,54 @@ describe('parseRetryAfter', () => {
 
 describe('outcomeOf', () => {
   it.each([[200], [201], [204], [299]])('counts %s as delivered', (statusCode) => {
-    expect(outcomeOf({ statusCode }, 1, policy, now)).toEqual({ status: 'SUCCEEDED', statusCode, error: null, retryInMs: null });
+    expect(outcomeOf({ statusCode }, 1, policy, now)).toEqual({
+      status: 'SUCCEEDED',
+      statusCode,
+      error: null,
+      retryInMs: null,
+    });
   });
 
   it.each([[500], [502], [503], [408], [429]])('retries %s with backoff', (statusCode) => {
-    expect(outcomeOf({ statusCode }, 3, policy, now, noJitter)).toEqual({ status: 'PENDING', statusCode, error: `answered HTTP ${statusCode}`, retryInMs: 240_000 });
+    expect(outcomeOf({ statusCode }, 3, policy, now, noJitter)).toEqual({
+      status: 'PENDING',
+      statusCode,
+      error: `answered HTTP ${statusCode}`,
+      retryInMs: 240_000,
+    });
   });
 
   it('retries no answer at all (network error, timeout, refused address)', () => {
-    expect(outcomeOf({ error: 'connect ECONNREFUSED' }, 1, policy, now, noJitter)).toEqual({ status: 'PENDING', statusCode: null, error: 'connect ECONNREFUSED', retryInMs: 60_000 });
+    expect(outcomeOf({ error: 'connect ECONNREFUSED' }, 1, policy, now, noJitter)).toEqual({
+      status: 'PENDING',
+      statusCode: null,
+      error: 'connect ECONNREFUSED',
+      retryInMs: 60_000,
+    });
   });
 
   it('honours Retry-After on a 429 or a 503', () => {
     expect(outcomeOf({ statusCode: 429, retryAfter: '2' }, 1, policy, now).retryInMs).toBe(2000);
-    expect(outcomeOf({ statusCode: 503, retryAfter: 'Sat, 31 Jan 2026 12:01:00 GMT' }, 1, policy, now).retryInMs).toBe(60_000);
+    expect(outcomeOf({ statusCode: 503, retryAfter: 'Sat, 31 Jan 2026 12:01:00 GMT' }, 1, policy, now).retryInMs).toBe(
+      60_000,
+    );
   });
 
   it('falls back to backoff when Retry-After is malformed', () => {
     expect(outcomeOf({ statusCode: 429, retryAfter: 'later' }, 2, policy, now, noJitter).retryInMs).toBe(120_000);
   });
 
-  it.each([[400], [401], [403], [404], [410], [422], [301], [302], [307], [100]])('fails %s at once, without retrying', (statusCode) => {
-    expect(outcomeOf({ statusCode }, 1, policy, now)).toEqual({ status: 'FAILED', statusCode, error: `answered HTTP ${statusCode}`, retryInMs: null });
-  });
+  it.each([[400], [401], [403], [404], [410], [422], [301], [302], [307], [100]])(
+    'fails %s at once, without retrying',
+    (statusCode) => {
+      expect(outcomeOf({ statusCode }, 1, policy, now)).toEqual({
+        status: 'FAILED',
+        statusCode,
+        error: `answered HTTP ${statusCode}`,
+        retryInMs: null,
+      });
+    },
+  );
 
   it('fails after the last attempt', () => {
     expect(outcomeOf({ statusCode: 500 }, 11, policy, now).status).toBe('PENDING');

@@ -41,11 +41,19 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /** What becomes of a delivery after its attempt number `attempt` (from 1). */
-export function outcomeOf(result: AttemptResult, attempt: number, policy: RetryPolicy, now: number, random: () => number = Math.random): AttemptOutcome {
+export function outcomeOf(
+  result: AttemptResult,
+  attempt: number,
+  policy: RetryPolicy,
+  now: number,
+  random: () => number = Math.random,
+): AttemptOutcome {
   const statusCode = 'statusCode' in result ? result.statusCode : null;
-  if (statusCode !== null && statusCode >= 200 && statusCode < 300) return { status: 'SUCCEEDED', statusCode, error: null, retryInMs: null };
+  if (statusCode !== null && statusCode >= 200 && statusCode < 300)
+    return { status: 'SUCCEEDED', statusCode, error: null, retryInMs: null };
   const error = 'error' in result ? result.error : `answered HTTP ${statusCode}`;
-  if ((statusCode !== null && !isRetryable(statusCode)) || attempt >= policy.maxAttempts) return { status: 'FAILED', statusCode, error, retryInMs: null };
+  if ((statusCode !== null && !isRetryable(statusCode)) || attempt >= policy.maxAttempts)
+    return { status: 'FAILED', statusCode, error, retryInMs: null };
   const asked = 'statusCode' in result ? parseRetryAfter(result.retryAfter, now) : undefined;
   return { status: 'PENDING', statusCode, error, retryInMs: asked ?? backoffMs(attempt, policy.baseMs, random) };
 }

@@ -39,7 +39,8 @@ describe('Standard Webhooks signature', () => {
     const [current, previous] = [newSigningSecret(), newSigningSecret()];
     const headers = signingHeaders('evt_1', [current, previous], now(), body);
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
-    for (const secret of [current, previous]) expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
+    for (const secret of [current, previous])
+      expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
   });
 
   it('keys a secret made before, in base64url, with the same bytes: its standard spelling verifies', () => {
@@ -54,7 +55,9 @@ describe('Standard Webhooks signature', () => {
   it('is the base64 HMAC-SHA256 of "<id>.<t>.<body>" keyed with the decoded secret', () => {
     const key = randomBytes(32);
     const expected = createHmac('sha256', key).update(`evt_1.1769860800.${body}`).digest('base64');
-    expect(standardSignatureHeader([`whsec_${key.toString('base64')}`], 'evt_1', 1769860800, body)).toBe(`v1,${expected}`);
+    expect(standardSignatureHeader([`whsec_${key.toString('base64')}`], 'evt_1', 1769860800, body)).toBe(
+      `v1,${expected}`,
+    );
   });
 });
 

@@ -29,7 +29,12 @@ export function standardKey(secret: string): Buffer {
  * `webhook-signature`: `v1,<base64 HMAC-SHA256 of "<id>.<t>.<body>">` per live secret, space-separated,
  * the newest first.
  */
-export function standardSignatureHeader(secrets: readonly string[], id: string, timestamp: number, body: string): string {
+export function standardSignatureHeader(
+  secrets: readonly string[],
+  id: string,
+  timestamp: number,
+  body: string,
+): string {
   const signed = `${id}.${timestamp}.${body}`;
   const sign = (secret: string) => createHmac('sha256', standardKey(secret)).update(signed).digest('base64');
   return secrets.map((secret) => `v1,${sign(secret)}`).join(' ');

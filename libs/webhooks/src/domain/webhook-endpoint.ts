@@ -55,8 +55,17 @@ export function withSecret(row: WebhookEndpointRow): WebhookEndpointWithSecret {
 }
 
 /** The caller's endpoint; another user's, an unknown or a malformed id are all simply not found. */
-export async function ownEndpoint(db: DataSource | EntityManager, ownerId: string, id: string): Promise<WebhookEndpointRow> {
-  const [row] = isUuid(id) ? await db.query<WebhookEndpointRow[]>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.id = $1 AND e.owner_id = $2`, [id, ownerId]) : [];
+export async function ownEndpoint(
+  db: DataSource | EntityManager,
+  ownerId: string,
+  id: string,
+): Promise<WebhookEndpointRow> {
+  const [row] = isUuid(id)
+    ? await db.query<WebhookEndpointRow[]>(
+        `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.id = $1 AND e.owner_id = $2`,
+        [id, ownerId],
+      )
+    : [];
   if (!row) throw new NotFound('webhook endpoint');
   return row;
 }

@@ -40,6 +40,16 @@ const dateOrNull = (value: string | null) => (value === null ? null : new Date(v
 
 export function webhookEvent(event: EventRow, currencies: Currencies): WebhookEvent {
   const { payment } = event;
-  const row: PaymentRow = { ...payment, created_at: new Date(payment.created_at), processed_at: dateOrNull(payment.processed_at), expires_at: dateOrNull(payment.expires_at) };
-  return { id: event.event_id, type: event.type, createdAt: event.created_at.toISOString(), data: toPaymentView(row, currencies) };
+  const row: PaymentRow = {
+    ...payment,
+    created_at: new Date(payment.created_at),
+    processed_at: dateOrNull(payment.processed_at),
+    expires_at: dateOrNull(payment.expires_at),
+  };
+  return {
+    id: event.event_id,
+    type: event.type,
+    createdAt: event.created_at.toISOString(),
+    data: toPaymentView(row, currencies),
+  };
 }

@@ -84,7 +84,9 @@ export class WebhookEndpointsController {
     422: ['TOO_MANY_WEBHOOK_ENDPOINTS'],
   })
   createWebhookEndpoint(@CurrentUser() user: AuthUser, @Body() body: CreateWebhookEndpointDto) {
-    return this.commands.execute(new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description, body.metadata));
+    return this.commands.execute(
+      new RegisterWebhookEndpoint(user.id, body.url, body.events, body.description, body.metadata),
+    );
   }
 
   @Get()
@@ -193,8 +195,13 @@ export class WebhookEndpointsController {
   })
   @ApiParam(ID)
   @ApiAcceptedResponse({ type: RedeliveryDto })
-  @ApiProblems({ 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'] }, { FORBIDDEN: API_KEY_REFUSED })
+  @ApiProblems(
+    { 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'] },
+    { FORBIDDEN: API_KEY_REFUSED },
+  )
   redeliver(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: RedeliverEventsDto) {
-    return this.commands.execute(new RedeliverEvents(user.id, id, body.since === undefined ? undefined : new Date(body.since), body.eventIds));
+    return this.commands.execute(
+      new RedeliverEvents(user.id, id, body.since === undefined ? undefined : new Date(body.since), body.eventIds),
+    );
   }
 }

@@ -27,7 +27,7 @@ const header = (name: string, description: string, schema: object = { type: 'str
   ({ name, in: 'header', required: true, description, schema }) as const;
 
 const SIGNATURE_HEADERS = [
-  header('webhook-id', 'Standard Webhooks: the event\'s id', { type: 'string', format: 'uuid' }),
+  header('webhook-id', "Standard Webhooks: the event's id", { type: 'string', format: 'uuid' }),
   header('webhook-timestamp', 'Standard Webhooks: when this attempt was signed, in Unix seconds', {
     type: 'string',
     pattern: '^[0-9]+$',
@@ -37,7 +37,7 @@ const SIGNATURE_HEADERS = [
     'Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`, keyed with the ' +
       'bytes of the base64 after `whsec_`; one per live secret, space-separated, the newest first',
   ),
-  header('Billing-Event-Id', 'The event\'s id, as `webhook-id`', { type: 'string', format: 'uuid' }),
+  header('Billing-Event-Id', "The event's id, as `webhook-id`", { type: 'string', format: 'uuid' }),
   header(
     'Billing-Signature',
     '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, ' +
@@ -48,7 +48,7 @@ const SIGNATURE_HEADERS = [
 
 const DESCRIPTIONS: Record<string, string> = {
   'payment.initiated': 'A payment was accepted (INITIATED).',
-  'payment.authorized': 'A manual-capture payment\'s hold was placed (AUTHORIZED).',
+  'payment.authorized': "A manual-capture payment's hold was placed (AUTHORIZED).",
   'payment.completed': 'A payment was posted, or a hold captured (COMPLETED).',
   'payment.failed': 'A payment failed (FAILED); `data.failureReason` says why.',
   'payment.voided': 'A hold was voided (VOIDED).',
@@ -62,7 +62,10 @@ const eventOfType = (type: string): SchemaObject => ({
 
 /** An SDK's handler name for an event: `payment.completed` → `onPaymentCompleted`. */
 const handlerName = (type: string) =>
-  `on${type.split('.').map((word) => word[0].toUpperCase() + word.slice(1)).join('')}`;
+  `on${type
+    .split('.')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('')}`;
 
 /**
  * What each registered endpoint is sent: `POST <url>`, for every payment event it subscribes to, of

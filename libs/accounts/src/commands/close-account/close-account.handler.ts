@@ -19,9 +19,17 @@ export class CloseAccountHandler implements ICommandHandler<CloseAccount> {
   execute({ user, accountId }: CloseAccount): Promise<AccountView> {
     return this.state.change(user, accountId, (account) => {
       if (BigInt(account.balance) !== 0n || BigInt(account.held_balance) !== 0n) {
-        throw new AccountNotEmpty(this.currencies.format(account.balance, account.currency), this.currencies.format(account.held_balance, account.currency));
+        throw new AccountNotEmpty(
+          this.currencies.format(account.balance, account.currency),
+          this.currencies.format(account.held_balance, account.currency),
+        );
       }
-      return { set: 'closed_at = now()', values: [], audit: { action: 'CLOSED', mode: null, reason: null }, event: 'account.closed' };
+      return {
+        set: 'closed_at = now()',
+        values: [],
+        audit: { action: 'CLOSED', mode: null, reason: null },
+        event: 'account.closed',
+      };
     });
   }
 }

@@ -21,11 +21,10 @@ export class UpdateAccountHandler implements ICommandHandler<UpdateAccount> {
       const [locked] = await tx.query<Array<Pick<AccountRow, 'user_id' | 'metadata'>>>(LOCK_ACCOUNT, [accountId]);
       if (!locked || (user.role !== 'ADMIN' && locked.user_id !== user.id)) throw new NotFound('account');
       const merged = metadata ? mergeMetadata(locked.metadata, metadata) : locked.metadata;
-      const [[updated]] = await tx.query<[AccountRow[], number]>(`UPDATE accounts a SET name = coalesce($2, a.name), metadata = $3 WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`, [
-        accountId,
-        name?.trim() || null,
-        merged,
-      ]);
+      const [[updated]] = await tx.query<[AccountRow[], number]>(
+        `UPDATE accounts a SET name = coalesce($2, a.name), metadata = $3 WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`,
+        [accountId, name?.trim() || null, merged],
+      );
       return updated;
     });
     return toAccountView(row, this.currencies);

@@ -37,6 +37,8 @@ export class ListAccountsHandler implements IQueryHandler<ListAccounts> {
 
   execute({ user, queryString }: ListAccounts): Promise<Page<AccountView>> {
     const scope = user.role === 'ADMIN' ? undefined : { sql: 'a.user_id = $1', params: [user.id] };
-    return this.lists.page<AccountRow, AccountView>(this.db, ACCOUNT_LIST, queryString, scope, (row) => toAccountView(row, this.currencies));
+    return this.lists.page<AccountRow, AccountView>(this.db, ACCOUNT_LIST, queryString, scope, (row) =>
+      toAccountView(row, this.currencies),
+    );
   }
 }

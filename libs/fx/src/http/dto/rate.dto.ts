@@ -16,7 +16,8 @@ export class SetRateDto {
 export class RateDto {
   @ApiProperty({ example: 'USD', description: 'Source currency (ISO 4217)' }) from: string;
   @ApiProperty({ example: 'EUR', description: 'Target currency (ISO 4217)' }) to: string;
-  @ApiProperty({ example: '0.92', pattern: RATE_PATTERN, description: 'Exact decimal string, without trailing zeros' }) rate: string;
+  @ApiProperty({ example: '0.92', pattern: RATE_PATTERN, description: 'Exact decimal string, without trailing zeros' })
+  rate: string;
   @ApiProperty({ format: 'date-time', description: 'When this rate was set' }) updatedAt: string;
 }
 

@@ -83,7 +83,14 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
     const accounts = new Map<string, LockedAccount>(
       rows.map((r) => [
         r.id,
-        { type: r.type, currency: r.currency.trim(), balance: BigInt(r.balance), held: BigInt(r.held_balance), frozen: r.frozen_mode, closed: r.closed },
+        {
+          type: r.type,
+          currency: r.currency.trim(),
+          balance: BigInt(r.balance),
+          held: BigInt(r.held_balance),
+          frozen: r.frozen_mode,
+          closed: r.closed,
+        },
       ]),
     );
 

@@ -39,8 +39,12 @@ export class CheckTrialBalanceHandler implements IQueryHandler<CheckTrialBalance
         : tx.query<Mismatch[]>(TRIAL_BALANCE_SQL.mismatchedAccounts));
       const sumOf = new Map(sums.map((s) => [s.currency, s.sum]));
       const codes = new Set([...this.currencies.all.map((c) => c.code), ...sumOf.keys()]);
-      const currencies = [...codes].map((currency) => ({ currency, sum: this.currencies.format(sumOf.get(currency) ?? '0', currency) }));
-      const format = (value: string | undefined, currency: string) => (value === undefined ? undefined : this.currencies.format(value, currency));
+      const currencies = [...codes].map((currency) => ({
+        currency,
+        sum: this.currencies.format(sumOf.get(currency) ?? '0', currency),
+      }));
+      const format = (value: string | undefined, currency: string) =>
+        value === undefined ? undefined : this.currencies.format(value, currency);
       return {
         balanced: mismatched.length === 0 && [...sumOf.values()].every((s) => BigInt(s) === 0n),
         currencies,

@@ -3,7 +3,13 @@ import { Query } from '@nestjs/cqrs';
 export interface TrialBalance {
   balanced: boolean;
   currencies: Array<{ currency: string; sum: string }>;
-  mismatchedAccounts: Array<{ accountId: string; balance: string; operationsSum: string; heldBalance?: string; liveHolds?: string }>;
+  mismatchedAccounts: Array<{
+    accountId: string;
+    balance: string;
+    operationsSum: string;
+    heldBalance?: string;
+    liveHolds?: string;
+  }>;
   /** Set when the balance is proved as of a past moment. */
   at?: string;
 }

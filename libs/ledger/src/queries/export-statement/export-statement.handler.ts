@@ -33,7 +33,19 @@ interface ExportRow {
   metadata: Metadata | null;
 }
 
-const HEADER = ['operationId', 'createdAt', 'paymentId', 'paymentType', 'counterpartyAccountId', 'amount', 'balanceAfter', 'currency', 'description', 'externalRef', 'metadata'];
+const HEADER = [
+  'operationId',
+  'createdAt',
+  'paymentId',
+  'paymentType',
+  'counterpartyAccountId',
+  'amount',
+  'balanceAfter',
+  'currency',
+  'description',
+  'externalRef',
+  'metadata',
+];
 
 /** An account's statement for a finance team: owner or administrator, every operation matching, one snapshot. */
 @QueryHandler(ExportStatement)
@@ -51,19 +63,22 @@ export class ExportStatementHandler implements IQueryHandler<ExportStatement> {
     return {
       filename: `statement-${account.id}.csv`,
       header: HEADER,
-      batches: csvFields(this.lists.all<ExportRow>(this.db, STATEMENT_EXPORT, queryString, scope, EXPORT_BATCH_ROWS), (r) => [
-        r.id,
-        r.created_at.toISOString(),
-        r.payment_id,
-        r.payment_type,
-        r.counterparty,
-        this.currencies.format(r.amount, r.currency),
-        this.currencies.format(r.balance_after, r.currency),
-        r.currency,
-        r.description,
-        r.external_ref,
-        JSON.stringify(r.metadata ?? {}),
-      ]),
+      batches: csvFields(
+        this.lists.all<ExportRow>(this.db, STATEMENT_EXPORT, queryString, scope, EXPORT_BATCH_ROWS),
+        (r) => [
+          r.id,
+          r.created_at.toISOString(),
+          r.payment_id,
+          r.payment_type,
+          r.counterparty,
+          this.currencies.format(r.amount, r.currency),
+          this.currencies.format(r.balance_after, r.currency),
+          r.currency,
+          r.description,
+          r.external_ref,
+          JSON.stringify(r.metadata ?? {}),
+        ],
+      ),
     };
   }
 }

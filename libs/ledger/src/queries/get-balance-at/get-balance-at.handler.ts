@@ -20,8 +20,12 @@ export class GetBalanceAtHandler implements IQueryHandler<GetBalanceAt> {
     const account = await this.access.readable(user, accountId);
     const at = parseInstant('at', raw);
     if (at.getTime() > Date.now()) throw new InvalidQuery('at is in the future');
-    if (at < account.created_at) throw new InvalidQuery(`at is before the account was opened (${account.created_at.toISOString()})`);
-    const [last] = await this.db.query<Array<{ id: string; balance_after: string }>>(lastOperationBefore('$1', '$2', '<='), [account.id, at]);
+    if (at < account.created_at)
+      throw new InvalidQuery(`at is before the account was opened (${account.created_at.toISOString()})`);
+    const [last] = await this.db.query<Array<{ id: string; balance_after: string }>>(
+      lastOperationBefore('$1', '$2', '<='),
+      [account.id, at],
+    );
     return {
       accountId: account.id,
       currency: account.currency,

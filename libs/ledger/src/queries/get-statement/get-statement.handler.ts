@@ -35,8 +35,12 @@ export class GetStatementHandler implements IQueryHandler<GetStatement> {
 
   async execute({ user, accountId, queryString }: GetStatement): Promise<Page<OperationView>> {
     const account = await this.access.readable(user, accountId);
-    return this.lists.page<OperationRow, OperationView>(this.db, STATEMENT, queryString, { sql: 'o.account_id = $1', params: [account.id] }, (row) =>
-      toOperationView(row, this.currencies),
+    return this.lists.page<OperationRow, OperationView>(
+      this.db,
+      STATEMENT,
+      queryString,
+      { sql: 'o.account_id = $1', params: [account.id] },
+      (row) => toOperationView(row, this.currencies),
     );
   }
 }

@@ -19,7 +19,8 @@ const LOCAL_START = /^\d{4}-\d{2}-\d{2} 00:00:00$/;
  * so a day across a DST change lasts 23 or 25 hours. `$5` the unit, `$6` the page's first local
  * start (a cursor) or null, `$7` the page size plus one.
  */
-const bound = (param: string, tz: string, date: boolean) => (date ? `(${param}::date::timestamp AT TIME ZONE ${tz})` : `${param}::timestamptz`);
+const bound = (param: string, tz: string, date: boolean) =>
+  date ? `(${param}::date::timestamp AT TIME ZONE ${tz})` : `${param}::timestamptz`;
 const periodsSql = (fromIsDate: boolean, toIsDate: boolean) => `
   WITH periods AS (
     SELECT g AS local_start, g AT TIME ZONE $4 AS start_at, (g + ('1 ' || $5)::interval) AT TIME ZONE $4 AS end_at
@@ -64,11 +65,14 @@ export class ListBalancesHandler implements IQueryHandler<ListBalances> {
   async execute({ user, accountId, queryString }: ListBalances): Promise<BalanceIntervals> {
     const account = await this.access.readable(user, accountId);
     const q = new URLSearchParams(queryString);
-    for (const key of q.keys()) if (!PARAMETERS.has(key) || q.getAll(key).length > 1) throw new InvalidQuery(`unknown or repeated parameter ${key}`);
+    for (const key of q.keys())
+      if (!PARAMETERS.has(key) || q.getAll(key).length > 1)
+        throw new InvalidQuery(`unknown or repeated parameter ${key}`);
     const from = parseBound('from', q.get('from'));
     const to = parseBound('to', q.get('to'));
     const interval = q.get('interval') ?? 'day';
-    if (!(INTERVALS as readonly string[]).includes(interval)) throw new InvalidQuery(`interval must be one of ${INTERVALS.join(', ')}`);
+    if (!(INTERVALS as readonly string[]).includes(interval))
+      throw new InvalidQuery(`interval must be one of ${INTERVALS.join(', ')}`);
     const timezone = q.get('timezone') ?? 'UTC';
     if (!isTimeZone(timezone)) throw new InvalidQuery(`timezone ${JSON.stringify(timezone)} is not an IANA time zone`);
     const limit = parseLimit(q.get('limit'));
@@ -82,9 +86,20 @@ export class ListBalancesHandler implements IQueryHandler<ListBalances> {
         if (error.driverError?.code !== '22023') throw error;
         throw new InvalidQuery(`timezone ${JSON.stringify(timezone)} is not known to the database`);
       });
-    const [order] = await query<Array<{ ordered: boolean }>>(`SELECT ${bound('$1', '$3', fromIsDate)} < ${bound('$2', '$3', toIsDate)} AS ordered, $3::text AS zone`, [value(from), value(to), timezone]);
+    const [order] = await query<Array<{ ordered: boolean }>>(
+      `SELECT ${bound('$1', '$3', fromIsDate)} < ${bound('$2', '$3', toIsDate)} AS ordered, $3::text AS zone`,
+      [value(from), value(to), timezone],
+    );
     if (!order.ordered) throw new InvalidQuery('from must be before to');
-    const rows = await query<PeriodRow[]>(periodsSql(fromIsDate, toIsDate), [account.id, value(from), value(to), timezone, interval, after, limit + 1]);
+    const rows = await query<PeriodRow[]>(periodsSql(fromIsDate, toIsDate), [
+      account.id,
+      value(from),
+      value(to),
+      timezone,
+      interval,
+      after,
+      limit + 1,
+    ]);
     const page = rows.slice(0, limit);
     const format = (minor: string) => this.currencies.format(minor, account.currency);
     return {
@@ -101,14 +116,18 @@ export class ListBalancesHandler implements IQueryHandler<ListBalances> {
         debits: format(r.debits),
         operationCount: r.n,
       })),
-      nextCursor: rows.length > limit ? Buffer.from(JSON.stringify({ q: identity, next: rows[limit].local_start })).toString('base64url') : null,
+      nextCursor:
+        rows.length > limit
+          ? Buffer.from(JSON.stringify({ q: identity, next: rows[limit].local_start })).toString('base64url')
+          : null,
     };
   }
 }
 
 function parseLimit(raw: string | null): number {
   if (raw === null) return MAX_INTERVALS;
-  if (!/^[0-9]{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_INTERVALS) throw new InvalidQuery(`limit must be an integer from 1 to ${MAX_INTERVALS}`);
+  if (!/^[0-9]{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_INTERVALS)
+    throw new InvalidQuery(`limit must be an integer from 1 to ${MAX_INTERVALS}`);
   return Number(raw);
 }
 
@@ -120,7 +139,8 @@ function readCursor(cursor: string, identity: string): string {
   } catch {
     throw new InvalidQuery('the cursor is not valid for this list');
   }
-  if (decoded?.q !== identity || typeof decoded.next !== 'string' || !LOCAL_START.test(decoded.next)) throw new InvalidQuery('the cursor is not valid for this list');
+  if (decoded?.q !== identity || typeof decoded.next !== 'string' || !LOCAL_START.test(decoded.next))
+    throw new InvalidQuery('the cursor is not valid for this list');
   return decoded.next;
 }
 

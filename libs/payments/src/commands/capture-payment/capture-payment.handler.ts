@@ -3,7 +3,17 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TechnicalAccounts } from '#accounts';
 import { FxQuotes } from '#fx';
-import { AppConfig, Coalescer, Currencies, DomainError, KeyFailed, type AuthUser, isUniqueViolation, isUuid, NotFound } from '#platform';
+import {
+  AppConfig,
+  Coalescer,
+  Currencies,
+  DomainError,
+  KeyFailed,
+  type AuthUser,
+  isUniqueViolation,
+  isUuid,
+  NotFound,
+} from '#platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { commissionFor } from '../../domain/commission.js';
 import { parseIdempotencyKey } from '../../domain/idempotency-key.js';
@@ -83,7 +93,15 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
     try {
       return this.answers(await this.db.transaction((tx) => this.decide(tx, requests)));
     } catch (error) {
-      if (requests.length > 1) return Promise.all(requests.map((r) => this.captureAll([r]).then(([answer]) => answer, (failure: unknown) => new KeyFailed(failure))));
+      if (requests.length > 1)
+        return Promise.all(
+          requests.map((r) =>
+            this.captureAll([r]).then(
+              ([answer]) => answer,
+              (failure: unknown) => new KeyFailed(failure),
+            ),
+          ),
+        );
       // The same key used at once for another payment: its capture is still committing.
       if (isUniqueViolation(error)) throw new IdempotencyKeyInUse();
       throw error;
@@ -91,7 +109,10 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
   }
 
   private async decide(tx: EntityManager, requests: CaptureRequest[]): Promise<Decision[]> {
-    const locked = await this.payments.lock(tx, requests.map((r) => r.paymentId));
+    const locked = await this.payments.lock(
+      tx,
+      requests.map((r) => r.paymentId),
+    );
     const earlier = await this.earlierCaptures(tx, requests);
     const capturing = new Map<string, number>();
     const keysInBatch = new Map<string, { requestHash: string; index: number }>();
@@ -102,10 +123,14 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
         this.payments.assertMaySettle(request.user, found);
         // Moving money takes a confirmed address on either side: a capture as a refund (a void moves none).
         if (!request.user.confirmed) throw new EmailNotConfirmed();
-        const requested = request.amount === undefined ? null : this.currencies.parse(request.amount, found.row.currency);
-        const requestHash = createHash('sha256').update(JSON.stringify([found.row.id, requested?.toString() ?? null])).digest('hex');
+        const requested =
+          request.amount === undefined ? null : this.currencies.parse(request.amount, found.row.currency);
+        const requestHash = createHash('sha256')
+          .update(JSON.stringify([found.row.id, requested?.toString() ?? null]))
+          .digest('hex');
         const key = request.idempotencyKey === undefined ? undefined : keyOf(request.user.id, request.idempotencyKey);
-        const before: { requestHash: string; index?: number } | undefined = key === undefined ? undefined : (earlier.get(key) ?? keysInBatch.get(key));
+        const before: { requestHash: string; index?: number } | undefined =
+          key === undefined ? undefined : (earlier.get(key) ?? keysInBatch.get(key));
         if (before) {
           if (before.requestHash !== requestHash) throw new IdempotencyKeyReused();
           return before.index === undefined ? { asItStands: found.row } : { repeatOf: before.index };
@@ -127,9 +152,24 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
 
     const captured = decisions.flatMap((d) => ('captured' in d ? [d.captured] : []));
     if (!captured.length) return decisions;
-    await tx.query(SET_CAPTURED_TERMS, [captured.map((r) => r.id), captured.map((r) => r.amount), captured.map((r) => r.commission), captured.map((r) => r.target_amount)]);
-    if (newKeys.length) await tx.query(REMEMBER_KEYS, [newKeys.map((k) => k.userId), newKeys.map((k) => k.key), newKeys.map((k) => k.paymentId), newKeys.map((k) => k.requestHash)]);
-    const postings = captured.map((row) => ({ paymentId: row.id, legs: legsOf(row, this.technical), settles: 'COMPLETED' as const }));
+    await tx.query(SET_CAPTURED_TERMS, [
+      captured.map((r) => r.id),
+      captured.map((r) => r.amount),
+      captured.map((r) => r.commission),
+      captured.map((r) => r.target_amount),
+    ]);
+    if (newKeys.length)
+      await tx.query(REMEMBER_KEYS, [
+        newKeys.map((k) => k.userId),
+        newKeys.map((k) => k.key),
+        newKeys.map((k) => k.paymentId),
+        newKeys.map((k) => k.requestHash),
+      ]);
+    const postings = captured.map((row) => ({
+      paymentId: row.id,
+      legs: legsOf(row, this.technical),
+      settles: 'COMPLETED' as const,
+    }));
     const outcomes = new Map((await this.postings.postLocked(tx, postings)).map((o) => [o.paymentId, o]));
     for (const decision of decisions) {
       if ('captured' in decision) decision.outcome = outcomes.get(decision.captured.id)!;
@@ -150,7 +190,10 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
   }
 
   /** The captures some of `requests` repeat, by their user's Idempotency-Key. */
-  private async earlierCaptures(tx: EntityManager, requests: CaptureRequest[]): Promise<Map<string, { requestHash: string }>> {
+  private async earlierCaptures(
+    tx: EntityManager,
+    requests: CaptureRequest[],
+  ): Promise<Map<string, { requestHash: string }>> {
     const keyed = requests.filter((r) => r.idempotencyKey !== undefined);
     if (!keyed.length) return new Map();
     const rows = await tx.query<Array<{ user_id: string; idempotency_key: string; request_hash: string }>>(
@@ -166,7 +209,8 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePayment> {
     const authorized = BigInt(row.authorized_amount!);
     const amount = requested ?? authorized;
     if (amount > authorized) throw new CaptureExceedsAuthorized(this.currencies.format(authorized, row.currency));
-    const targetAmount = row.rate === null ? amount : this.fx.convertAt(row.currency, row.target_currency, amount, row.rate);
+    const targetAmount =
+      row.rate === null ? amount : this.fx.convertAt(row.currency, row.target_currency, amount, row.rate);
     return {
       ...row,
       amount: amount.toString(),

@@ -27,7 +27,13 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
     const ids = [...new Set(paymentIds)];
     const found = await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids]);
     const pending = found.filter((payment) => payment.status === 'INITIATED');
-    const summary: PostingSummary = { completed: 0, authorized: 0, failed: 0, skipped: ids.length - pending.length, unfinished: [] };
+    const summary: PostingSummary = {
+      completed: 0,
+      authorized: 0,
+      failed: 0,
+      skipped: ids.length - pending.length,
+      unfinished: [],
+    };
     if (!pending.length) return summary;
 
     const { outcomes: posted, unfinished } = await this.post(pending);
@@ -38,7 +44,9 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
       if (!outcome) continue;
       if (outcome.status === 'SKIPPED') summary.skipped++;
       else {
-        summary[outcome.status === 'AUTHORIZED' ? 'authorized' : outcome.status === 'FAILED' ? 'failed' : 'completed']++;
+        summary[
+          outcome.status === 'AUTHORIZED' ? 'authorized' : outcome.status === 'FAILED' ? 'failed' : 'completed'
+        ]++;
         this.announcements.announce(payment, outcome);
       }
     }
@@ -53,7 +61,16 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
   private async post(pending: PaymentRow[]): Promise<{ outcomes: PaymentOutcome[]; unfinished: string[] }> {
     const postingOf = (p: PaymentRow): Posting =>
       p.capture === 'manual'
-        ? { paymentId: p.id, legs: [], hold: { accountId: p.from_account_id, currency: p.currency, amount: BigInt(p.amount) + BigInt(p.commission), ttlMs: this.config.holdTtlMs } }
+        ? {
+            paymentId: p.id,
+            legs: [],
+            hold: {
+              accountId: p.from_account_id,
+              currency: p.currency,
+              amount: BigInt(p.amount) + BigInt(p.commission),
+              ttlMs: this.config.holdTtlMs,
+            },
+          }
         : { paymentId: p.id, legs: legsOf(p, this.technical) };
     if (pending.length > 1) {
       try {
@@ -68,7 +85,10 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
       try {
         outcomes.push(...(await this.postings.post([postingOf(payment)])));
       } catch (error) {
-        this.logger.error(`payment ${payment.id} could not be posted, left INITIATED: ${(error as Error).message}`, (error as Error).stack);
+        this.logger.error(
+          `payment ${payment.id} could not be posted, left INITIATED: ${(error as Error).message}`,
+          (error as Error).stack,
+        );
         unfinished.push(payment.id);
       }
     }

@@ -55,7 +55,9 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
    * Times are the database's, as `created_at` is; kept as text so that no precision is lost.
    */
   private async sweep(olderThanMs: number): Promise<Omit<SweepResult, 'expired'>> {
-    const [bounds] = await this.db.query<Array<{ finishedBefore: string; cutoff: string; surelyCommittedBefore: string }>>(
+    const [bounds] = await this.db.query<
+      Array<{ finishedBefore: string; cutoff: string; surelyCommittedBefore: string }>
+    >(
       `SELECT finished_before::text AS "finishedBefore",
               (now() - $1 * interval '1 millisecond')::text AS cutoff,
               (now() - $2 * interval '1 millisecond')::text AS "surelyCommittedBefore"
@@ -65,10 +67,10 @@ export class SweepPaymentsHandler implements ICommandHandler<SweepPayments> {
     // Every payment up to `to` that the scan could see is final, and it could see every one created
     // before surelyCommittedBefore; one committed later is found by the next sweep.
     const finishedUpTo = (to: string) =>
-      this.db.query(`UPDATE payment_sweep SET finished_before = greatest(finished_before, least($1::timestamptz, $2::timestamptz))`, [
-        to,
-        bounds.surelyCommittedBefore,
-      ]);
+      this.db.query(
+        `UPDATE payment_sweep SET finished_before = greatest(finished_before, least($1::timestamptz, $2::timestamptz))`,
+        [to, bounds.surelyCommittedBefore],
+      );
 
     const result = { examined: 0, completed: 0, authorized: 0, failed: 0 };
     let after = { createdAt: bounds.finishedBefore, id: NIL_UUID };

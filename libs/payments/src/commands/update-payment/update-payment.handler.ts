@@ -19,9 +19,15 @@ export class UpdatePaymentHandler implements ICommandHandler<UpdatePayment> {
   async execute({ user, paymentId, metadata }: UpdatePayment): Promise<PaymentView> {
     if (!isUuid(paymentId)) throw new NotFound('payment');
     const row = await this.db.transaction(async (tx) => {
-      const [locked] = await tx.query<Array<Pick<PaymentRow, 'payer_user_id' | 'payee_user_id'> & { metadata: Metadata | null }>>(LOCK_PAYMENT, [paymentId]);
+      const [locked] = await tx.query<
+        Array<Pick<PaymentRow, 'payer_user_id' | 'payee_user_id'> & { metadata: Metadata | null }>
+      >(LOCK_PAYMENT, [paymentId]);
       if (!locked || (user.role !== 'ADMIN' && !partiesOf(locked).includes(user.id))) throw new NotFound('payment');
-      if (metadata) await tx.query(`UPDATE payments SET metadata = $2 WHERE id = $1`, [paymentId, mergeMetadata(locked.metadata, metadata)]);
+      if (metadata)
+        await tx.query(`UPDATE payments SET metadata = $2 WHERE id = $1`, [
+          paymentId,
+          mergeMetadata(locked.metadata, metadata),
+        ]);
       const [current] = await FIND_PAYMENT.run<PaymentRow[]>(tx, [paymentId]);
       return current;
     });

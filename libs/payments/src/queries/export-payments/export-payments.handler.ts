@@ -10,8 +10,29 @@ const EXPORT_BATCH_ROWS = 2000;
 
 // Every field of a payment, in the order of the JSON answer; metadata as one JSON column.
 const HEADER: ReadonlyArray<keyof PaymentView> = [
-  'id', 'createdAt', 'type', 'status', 'fromAccountId', 'toAccountId', 'amount', 'currency', 'commission', 'targetAmount', 'targetCurrency', 'rate',
-  'description', 'destination', 'externalRef', 'failureReason', 'capture', 'authorizedAmount', 'expiresAt', 'processedAt', 'parentPaymentId', 'refundedAmount', 'metadata',
+  'id',
+  'createdAt',
+  'type',
+  'status',
+  'fromAccountId',
+  'toAccountId',
+  'amount',
+  'currency',
+  'commission',
+  'targetAmount',
+  'targetCurrency',
+  'rate',
+  'description',
+  'destination',
+  'externalRef',
+  'failureReason',
+  'capture',
+  'authorizedAmount',
+  'expiresAt',
+  'processedAt',
+  'parentPaymentId',
+  'refundedAmount',
+  'metadata',
 ];
 
 @QueryHandler(ExportPayments)
@@ -23,13 +44,19 @@ export class ExportPaymentsHandler implements IQueryHandler<ExportPayments> {
   ) {}
 
   execute({ user, queryString }: ExportPayments): Promise<CsvExport> {
-    const rows = this.lists.all<PaymentRow>(this.db, PAYMENT_LIST, queryString, paymentsVisibleTo(user), EXPORT_BATCH_ROWS);
+    const rows = this.lists.all<PaymentRow>(
+      this.db,
+      PAYMENT_LIST,
+      queryString,
+      paymentsVisibleTo(user),
+      EXPORT_BATCH_ROWS,
+    );
     return Promise.resolve({
       filename: 'payments.csv',
       header: HEADER,
       batches: csvFields(rows, (row) => {
         const view = toPaymentView(row, this.currencies);
-        return HEADER.map((field) => (field === 'metadata' ? JSON.stringify(view.metadata) : (view[field])));
+        return HEADER.map((field) => (field === 'metadata' ? JSON.stringify(view.metadata) : view[field]));
       }),
     });
   }

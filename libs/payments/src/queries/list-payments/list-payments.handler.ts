@@ -2,7 +2,16 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type AuthUser, Currencies, type ListSpec, ListQueries, type Page } from '#platform';
 import { DataSource } from 'typeorm';
-import { CAPTURE_METHODS, PAYMENT_COLUMNS, PAYMENT_STATUSES, PAYMENT_TYPES, REFUNDED_AMOUNT_SQL, type PaymentRow, toPaymentView, type PaymentView } from '../../domain/payment.js';
+import {
+  CAPTURE_METHODS,
+  PAYMENT_COLUMNS,
+  PAYMENT_STATUSES,
+  PAYMENT_TYPES,
+  REFUNDED_AMOUNT_SQL,
+  type PaymentRow,
+  toPaymentView,
+  type PaymentView,
+} from '../../domain/payment.js';
 import { ListPayments } from './list-payments.query.js';
 
 export const PAYMENT_LIST: ListSpec = {
@@ -38,7 +47,8 @@ export const PAYMENT_LIST: ListSpec = {
 };
 
 /** Payments the caller pays or is paid by; an administrator sees every payment. */
-export const paymentsVisibleTo = (user: AuthUser) => (user.role === 'ADMIN' ? undefined : { sql: '(p.payer_user_id = $1 OR p.payee_user_id = $1)', params: [user.id] });
+export const paymentsVisibleTo = (user: AuthUser) =>
+  user.role === 'ADMIN' ? undefined : { sql: '(p.payer_user_id = $1 OR p.payee_user_id = $1)', params: [user.id] };
 
 @QueryHandler(ListPayments)
 export class ListPaymentsHandler implements IQueryHandler<ListPayments> {
@@ -49,6 +59,12 @@ export class ListPaymentsHandler implements IQueryHandler<ListPayments> {
   ) {}
 
   execute({ user, queryString }: ListPayments): Promise<Page<PaymentView>> {
-    return this.lists.page<PaymentRow, PaymentView>(this.db, PAYMENT_LIST, queryString, paymentsVisibleTo(user), (row) => toPaymentView(row, this.currencies));
+    return this.lists.page<PaymentRow, PaymentView>(
+      this.db,
+      PAYMENT_LIST,
+      queryString,
+      paymentsVisibleTo(user),
+      (row) => toPaymentView(row, this.currencies),
+    );
   }
 }

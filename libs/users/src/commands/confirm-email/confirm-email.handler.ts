@@ -14,16 +14,16 @@ export class ConfirmEmailHandler implements ICommandHandler<ConfirmEmail> {
   execute({ token }: ConfirmEmail): Promise<UserView> {
     // Marking the token used and confirming happen together; a token works once.
     return this.db.transaction(async (tx) => {
-    const [rows] = await tx.query<[Array<{ user_id: string }>, number]>(
-      `UPDATE email_confirmations SET used_at = now()
+      const [rows] = await tx.query<[Array<{ user_id: string }>, number]>(
+        `UPDATE email_confirmations SET used_at = now()
         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
         RETURNING user_id`,
-      [hashConfirmationToken(token)],
-    );
-    if (!rows.length) throw new InvalidConfirmationToken();
-    const users = tx.getRepository(User);
-    await users.update({ id: rows[0].user_id }, { confirmed: true });
-    return toUserView(await users.findOneByOrFail({ id: rows[0].user_id }));
+        [hashConfirmationToken(token)],
+      );
+      if (!rows.length) throw new InvalidConfirmationToken();
+      const users = tx.getRepository(User);
+      await users.update({ id: rows[0].user_id }, { confirmed: true });
+      return toUserView(await users.findOneByOrFail({ id: rows[0].user_id }));
     });
   }
 }

@@ -32,6 +32,10 @@ export class LogInHandler implements ICommandHandler<LogIn> {
     const token = await this.db
       .getRepository(AccessToken)
       .save({ userId: user.id, name: tokenName?.trim() || null, expiresAt, lastUsedAt: null, revokedAt: null });
-    return { accessToken: this.tokens.sign(user.id, token.id, expiresAt), tokenId: token.id, expiresAt: token.expiresAt.toISOString() };
+    return {
+      accessToken: this.tokens.sign(user.id, token.id, expiresAt),
+      tokenId: token.id,
+      expiresAt: token.expiresAt.toISOString(),
+    };
   }
 }

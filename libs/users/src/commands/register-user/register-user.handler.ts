@@ -26,7 +26,9 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUser> {
     const { user, token } = await this.db.transaction(async (tx) => {
       const users = tx.getRepository(User);
       const created = await users
-        .save(users.create({ email: normalised, passwordHash, name: name?.trim() || null, role: 'USER', confirmed: false }))
+        .save(
+          users.create({ email: normalised, passwordHash, name: name?.trim() || null, role: 'USER', confirmed: false }),
+        )
         .catch((error: unknown) => {
           throw isUniqueViolation(error) ? new EmailTaken() : error;
         });

@@ -21,7 +21,12 @@ export class RegisterDto {
 }
 
 export class ConfirmDto {
-  @ApiProperty({ minLength: 1, maxLength: 200, description: 'The token from the confirmation e-mail', example: 'q3N1nB2cX8pV0rS7tU4wY6zA9dE5fG1h' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 200,
+    description: 'The token from the confirmation e-mail',
+    example: 'q3N1nB2cX8pV0rS7tU4wY6zA9dE5fG1h',
+  })
   @IsString()
   @Length(1, 200)
   token: string;
@@ -55,7 +60,11 @@ export class UserDto {
 }
 
 export class IssuedTokenDto {
-  @ApiProperty({ description: 'JWT to send as `Authorization: Bearer <accessToken>`', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl' }) accessToken: string;
+  @ApiProperty({
+    description: 'JWT to send as `Authorization: Bearer <accessToken>`',
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl',
+  })
+  accessToken: string;
   @ApiProperty({ format: 'uuid' }) tokenId: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }

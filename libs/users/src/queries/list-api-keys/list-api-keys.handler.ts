@@ -29,6 +29,12 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeys> {
   ) {}
 
   execute({ userId, queryString }: ListApiKeys): Promise<Page<ApiKeyView>> {
-    return this.lists.page<ApiKeyRow, ApiKeyView>(this.db, API_KEY_LIST, queryString, { sql: 'k.user_id = $1 AND k.revoked_at IS NULL', params: [userId] }, toApiKeyView);
+    return this.lists.page<ApiKeyRow, ApiKeyView>(
+      this.db,
+      API_KEY_LIST,
+      queryString,
+      { sql: 'k.user_id = $1 AND k.revoked_at IS NULL', params: [userId] },
+      toApiKeyView,
+    );
   }
 }

@@ -10,7 +10,10 @@ export class DeleteWebhookEndpointHandler implements ICommandHandler<DeleteWebho
 
   async execute({ ownerId, endpointId }: DeleteWebhookEndpoint): Promise<void> {
     if (!isUuid(endpointId)) throw new NotFound('webhook endpoint');
-    const [, deleted] = await this.db.query<[unknown, number]>(`DELETE FROM webhook_endpoints WHERE id = $1 AND owner_id = $2`, [endpointId, ownerId]);
+    const [, deleted] = await this.db.query<[unknown, number]>(
+      `DELETE FROM webhook_endpoints WHERE id = $1 AND owner_id = $2`,
+      [endpointId, ownerId],
+    );
     if (!deleted) throw new NotFound('webhook endpoint');
   }
 }

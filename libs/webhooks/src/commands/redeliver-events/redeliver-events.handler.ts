@@ -19,7 +19,10 @@ export class RedeliverEventsHandler implements ICommandHandler<RedeliverEvents> 
 
   async execute({ ownerId, endpointId, since, eventIds }: RedeliverEvents): Promise<{ queued: number }> {
     const endpoint = await ownEndpoint(this.db, ownerId, endpointId);
-    const [{ admin }] = await this.db.query<Array<{ admin: boolean }>>(`SELECT role = 'ADMIN' AS admin FROM users WHERE id = $1`, [ownerId]);
+    const [{ admin }] = await this.db.query<Array<{ admin: boolean }>>(
+      `SELECT role = 'ADMIN' AS admin FROM users WHERE id = $1`,
+      [ownerId],
+    );
     const visible = eventsVisibleTo(admin ? null : ownerId, this.config.webhookRetentionDays);
     const n = visible.params.length;
     const [{ queued }] = await this.db.query<Array<{ queued: number }>>(

@@ -31,7 +31,13 @@ export class RegisterWebhookEndpointHandler implements ICommandHandler<RegisterW
     private readonly config: AppConfig,
   ) {}
 
-  async execute({ ownerId, url, events, description, metadata }: RegisterWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
+  async execute({
+    ownerId,
+    url,
+    events,
+    description,
+    metadata,
+  }: RegisterWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
     const checked = await this.addresses.check(url);
     const limit = this.config.webhookMaxEndpointsPerUser;
     const row = await this.db.transaction(async (tx) => {
@@ -41,7 +47,14 @@ export class RegisterWebhookEndpointHandler implements ICommandHandler<RegisterW
       const [inserted] = await tx.query<WebhookEndpointRow[]>(
         `INSERT INTO webhook_endpoints AS e (owner_id, url, events, description, secret, metadata)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ENDPOINT_COLUMNS}`,
-        [ownerId, checked, [...new Set(events ?? [EVERY_EVENT])], description ?? null, newSigningSecret(), canonicalMetadata(metadata)],
+        [
+          ownerId,
+          checked,
+          [...new Set(events ?? [EVERY_EVENT])],
+          description ?? null,
+          newSigningSecret(),
+          canonicalMetadata(metadata),
+        ],
       );
       return inserted;
     });

@@ -2,7 +2,14 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isUuid, NotFound } from '#platform';
-import { DELIVERIES_CHANNEL, DELIVERY_COLUMNS, RESEND_NOW, type DeliveryRow, type DeliveryView, toDeliveryView } from '../../domain/webhook-delivery.js';
+import {
+  DELIVERIES_CHANNEL,
+  DELIVERY_COLUMNS,
+  RESEND_NOW,
+  type DeliveryRow,
+  type DeliveryView,
+  toDeliveryView,
+} from '../../domain/webhook-delivery.js';
 import { ownEndpoint } from '../../domain/webhook-endpoint.js';
 import { RetryWebhookDelivery } from './retry-delivery.command.js';
 

@@ -3,7 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isUuid, NotFound } from '#platform';
 import { newSigningSecret } from '../../domain/signature.js';
-import { ENDPOINT_COLUMNS, type WebhookEndpointRow, type WebhookEndpointWithSecret, withSecret } from '../../domain/webhook-endpoint.js';
+import {
+  ENDPOINT_COLUMNS,
+  type WebhookEndpointRow,
+  type WebhookEndpointWithSecret,
+  withSecret,
+} from '../../domain/webhook-endpoint.js';
 import { RotateWebhookSecret } from './rotate-secret.command.js';
 
 export const ROTATED_SECRET_LIFETIME = '24 hours';

@@ -26,7 +26,11 @@ const URL_DESCRIPTION =
 const EVENTS_DESCRIPTION = '`*` for every event, or some of the event names.';
 
 export class CreateWebhookEndpointDto {
-  @ApiProperty({ maxLength: MAX_WEBHOOK_URL_LENGTH, example: 'https://merchant.example.com/billing/webhooks', description: URL_DESCRIPTION })
+  @ApiProperty({
+    maxLength: MAX_WEBHOOK_URL_LENGTH,
+    example: 'https://merchant.example.com/billing/webhooks',
+    description: URL_DESCRIPTION,
+  })
   @IsString()
   url: string;
 
@@ -100,15 +104,29 @@ export class WebhookEndpointDto {
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS, example: ['*'] }) events: string[];
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty() enabled: boolean;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'payments' }, description: 'Your own tags; `{}` when none' }) metadata: Record<string, string>;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until then the secret replaced by the last rotation signs too' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { team: 'payments' },
+    description: 'Your own tags; `{}` when none',
+  })
+  metadata: Record<string, string>;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Until then the secret replaced by the last rotation signs too',
+  })
   previousSecretExpiresAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
-  @ApiProperty({ example: 'whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', description: 'The signing secret: shown this once' })
+  @ApiProperty({
+    example: 'whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    description: 'The signing secret: shown this once',
+  })
   secret: string;
 }
 
@@ -119,14 +137,29 @@ export class WebhookEndpointPageDto {
 
 export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', description: 'The event\'s id, the same for every endpoint it goes to: `Billing-Event-Id`' }) eventId: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: "The event's id, the same for every endpoint it goes to: `Billing-Event-Id`",
+  })
+  eventId: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'uuid' }) paymentId: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: string;
   @ApiProperty({ type: 'integer', description: 'Attempts made so far' }) attempts: number;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'The HTTP status of the last attempt, if it got an answer' }) lastStatusCode: number | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The HTTP status of the last attempt, if it got an answer',
+  })
+  lastStatusCode: number | null;
   @ApiProperty({ type: String, nullable: true }) lastError: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the next attempt is due (PENDING only)' }) nextAttemptAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the next attempt is due (PENDING only)',
+  })
+  nextAttemptAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
@@ -142,7 +175,12 @@ export class RedeliverEventsDto {
   @IsISO8601({ strict: true })
   since?: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_REDELIVERED_IDS, description: 'These events (with `since`: those of them from then on)' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_REDELIVERED_IDS,
+    description: 'These events (with `since`: those of them from then on)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -152,11 +190,12 @@ export class RedeliverEventsDto {
 }
 
 export class RedeliveryDto {
-  @ApiProperty({ type: 'integer', description: 'Deliveries queued: the events found that the endpoint subscribes to' }) queued: number;
+  @ApiProperty({ type: 'integer', description: 'Deliveries queued: the events found that the endpoint subscribes to' })
+  queued: number;
 }
 
 export class EventDto {
-  @ApiProperty({ format: 'uuid', description: 'The event\'s id: `Billing-Event-Id` of its deliveries' }) id: string;
+  @ApiProperty({ format: 'uuid', description: "The event's id: `Billing-Event-Id` of its deliveries" }) id: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: PaymentDto, description: 'The payment as it stood when the event happened' }) data: PaymentDto;

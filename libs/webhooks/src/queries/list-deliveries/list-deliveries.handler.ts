@@ -2,7 +2,14 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type ListSpec, ListQueries, type Page } from '#platform';
-import { DELIVERIES_WITH_EVENTS, DELIVERY_COLUMNS, DELIVERY_STATUSES, type DeliveryRow, type DeliveryView, toDeliveryView } from '../../domain/webhook-delivery.js';
+import {
+  DELIVERIES_WITH_EVENTS,
+  DELIVERY_COLUMNS,
+  DELIVERY_STATUSES,
+  type DeliveryRow,
+  type DeliveryView,
+  toDeliveryView,
+} from '../../domain/webhook-delivery.js';
 import { ownEndpoint } from '../../domain/webhook-endpoint.js';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
 import { ListWebhookDeliveries } from './list-deliveries.query.js';
@@ -36,6 +43,12 @@ export class ListWebhookDeliveriesHandler implements IQueryHandler<ListWebhookDe
 
   async execute({ ownerId, endpointId, queryString }: ListWebhookDeliveries): Promise<Page<DeliveryView>> {
     await ownEndpoint(this.db, ownerId, endpointId);
-    return this.lists.page<DeliveryRow, DeliveryView>(this.db, DELIVERY_LIST, queryString, { sql: 'd.endpoint_id = $1', params: [endpointId] }, toDeliveryView);
+    return this.lists.page<DeliveryRow, DeliveryView>(
+      this.db,
+      DELIVERY_LIST,
+      queryString,
+      { sql: 'd.endpoint_id = $1', params: [endpointId] },
+      toDeliveryView,
+    );
   }
 }

@@ -2,7 +2,12 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type ListSpec, ListQueries, type Page } from '#platform';
-import { ENDPOINT_COLUMNS, toEndpointView, type WebhookEndpointRow, type WebhookEndpointView } from '../../domain/webhook-endpoint.js';
+import {
+  ENDPOINT_COLUMNS,
+  toEndpointView,
+  type WebhookEndpointRow,
+  type WebhookEndpointView,
+} from '../../domain/webhook-endpoint.js';
 import { ListWebhookEndpoints } from './list-endpoints.query.js';
 
 export const ENDPOINT_LIST: ListSpec = {
@@ -15,7 +20,11 @@ export const ENDPOINT_LIST: ListSpec = {
     description: { sql: 'e.description', type: 'text', nullable: true },
     enabled: { sql: 'e.enabled', type: 'boolean' },
     metadata: { sql: 'e.metadata', type: 'metadata' },
-    previousSecretExpiresAt: { sql: 'CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_expires_at END', type: 'timestamp', nullable: true },
+    previousSecretExpiresAt: {
+      sql: 'CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_expires_at END',
+      type: 'timestamp',
+      nullable: true,
+    },
     createdAt: { sql: 'e.created_at', type: 'timestamp' },
     updatedAt: { sql: 'e.updated_at', type: 'timestamp' },
   },
@@ -30,6 +39,12 @@ export class ListWebhookEndpointsHandler implements IQueryHandler<ListWebhookEnd
   ) {}
 
   execute({ ownerId, queryString }: ListWebhookEndpoints): Promise<Page<WebhookEndpointView>> {
-    return this.lists.page<WebhookEndpointRow, WebhookEndpointView>(this.db, ENDPOINT_LIST, queryString, { sql: 'e.owner_id = $1', params: [ownerId] }, toEndpointView);
+    return this.lists.page<WebhookEndpointRow, WebhookEndpointView>(
+      this.db,
+      ENDPOINT_LIST,
+      queryString,
+      { sql: 'e.owner_id = $1', params: [ownerId] },
+      toEndpointView,
+    );
   }
 }

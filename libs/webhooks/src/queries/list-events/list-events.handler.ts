@@ -2,7 +2,13 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, Currencies, type ListSpec, ListQueries, type Page } from '#platform';
-import { EVENT_COLUMNS, type EventRow, eventsVisibleTo, webhookEvent, type WebhookEvent } from '../../domain/webhook-event.js';
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  eventsVisibleTo,
+  webhookEvent,
+  type WebhookEvent,
+} from '../../domain/webhook-event.js';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
 import { ListEvents } from './list-events.query.js';
 
@@ -30,6 +36,8 @@ export class ListEventsHandler implements IQueryHandler<ListEvents> {
 
   execute({ user, queryString }: ListEvents): Promise<Page<WebhookEvent>> {
     const scope = eventsVisibleTo(user.role === 'ADMIN' ? null : user.id, this.config.webhookRetentionDays);
-    return this.lists.page<EventRow, WebhookEvent>(this.db, EVENT_LIST, queryString, scope, (row) => webhookEvent(row, this.currencies));
+    return this.lists.page<EventRow, WebhookEvent>(this.db, EVENT_LIST, queryString, scope, (row) =>
+      webhookEvent(row, this.currencies),
+    );
   }
 }
