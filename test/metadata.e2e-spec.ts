@@ -260,10 +260,10 @@ describe('metadata', () => {
         .expect(201);
       const payment: Payment = (await pay({ orderId: 'WH-1' }).expect(202)).body;
       const [row] = await db.query(
-        `SELECT payment FROM webhook_deliveries WHERE payment_id = $1 AND type = 'payment.initiated'`,
+        `SELECT data FROM webhook_events WHERE payment_id = $1 AND type = 'payment.initiated'`,
         [payment.id],
       );
-      expect(row.payment.metadata).toEqual({ orderId: 'WH-1' });
+      expect(row.data.metadata).toEqual({ orderId: 'WH-1' });
     });
   });
 

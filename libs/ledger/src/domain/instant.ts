@@ -8,8 +8,10 @@ export function parseInstant(name: string, raw: string | null): Date {
   const parts = raw === null ? null : RFC_3339.exec(raw);
   const instant = parts ? new Date(raw!) : undefined;
   const [month, day, hour, minute, second] = parts ? parts.slice(2, 7).map(Number) : [];
+  // PostgreSQL's calendar goes from 1 BC straight to AD 1: it has no year 0000.
   const real =
     parts &&
+    Number(parts[1]) >= 1 &&
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&

@@ -22,7 +22,7 @@ export class EventsController {
   @ApiListQuery(EVENT_LIST.fields, EVENT_LIST.defaultSort)
   @ApiOkResponse({ type: EventPageDto })
   @ApiProblems({ 400: ['INVALID_QUERY'], 401: ['UNAUTHORIZED'] })
-  list(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
+  listEvents(@CurrentUser() user: AuthUser, @ListQueryString() query: string) {
     return this.queries.execute(new ListEvents(user, query));
   }
 }

@@ -199,7 +199,7 @@ export class WebhookEndpointsController {
     { 400: ['VALIDATION_FAILED', 'INVALID_JSON'], 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'], 404: ['NOT_FOUND'] },
     { FORBIDDEN: API_KEY_REFUSED },
   )
-  redeliver(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: RedeliverEventsDto) {
+  redeliverWebhookEvents(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: RedeliverEventsDto) {
     return this.commands.execute(
       new RedeliverEvents(user.id, id, body.since === undefined ? undefined : new Date(body.since), body.eventIds),
     );
