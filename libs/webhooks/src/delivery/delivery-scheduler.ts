@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { AppConfig, BatchStatement, PreparedStatement } from '#platform';
+import { AppConfig, BatchStatement } from '#platform';
 import { AttemptDelivery, type LeasedDelivery } from '../commands/attempt-delivery/attempt-delivery.command.js';
 import type { AttemptOutcome } from '../domain/retry-policy.js';
 import { DELIVERIES_CHANNEL } from '../domain/webhook-delivery.js';
@@ -21,9 +21,9 @@ const LEASE_MARGIN_MS = 10_000;
  * payee's, every administrator's; enabled, subscribed, and registered before the event), and marks
  * them fanned out, in one transaction: a crash leaves them pending, and the events another worker
  * is fanning out are skipped, not waited for. ON CONFLICT keeps a delivery made meanwhile by a
- * redelivery.
+ * redelivery. Its joins of endpoints and users are planned on every run, for the tables as they are.
  */
-const FAN_OUT = new PreparedStatement(
+const FAN_OUT = new BatchStatement(
   `WITH batch AS (
      UPDATE webhook_events ev SET fanned_out_at = now()
       WHERE ev.id IN (SELECT id FROM webhook_events WHERE fanned_out_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
