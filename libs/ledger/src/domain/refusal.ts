@@ -1,4 +1,4 @@
-import type { FailureReason, Posting } from './posting.js';
+import type { Condition, FailureReason, Posting } from './posting.js';
 
 export interface LockedAccount {
   type: 'USER' | 'TECHNICAL';
@@ -23,12 +23,17 @@ const LEAST = -(2n ** 63n);
 const GREATEST = 2n ** 63n - 1n;
 const outOfRange = (value: bigint) => value < LEAST || value > GREATEST;
 
+function holds({ availableAtLeast, balanceAtMost }: Condition, account: LockedAccount): boolean {
+  if (availableAtLeast !== undefined && account.balance - account.held < availableAtLeast) return false;
+  return balanceAtMost === undefined || account.balance <= balanceAtMost;
+}
+
 /**
  * Why a posting cannot be applied to the balances as they stand, or null when it can. Every leg's
  * running balance is checked, as each is written as an operation's balance_after: a value the
  * database cannot hold would fail the whole transaction, so it fails this one payment instead.
  * Funds are what is available: the balance less what live holds reserve, a new hold included.
- * A frozen account refuses what it is frozen against, but a hold placed before the freeze still
+ * Its conditions are checked first. A frozen account refuses what it is frozen against, but a hold placed before the freeze still
  * settles: its money was promised then.
  */
 export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, LockedAccount>): FailureReason | null {
@@ -41,6 +46,11 @@ export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, Locked
       throw new Error(`${what} in ${currency} on a ${account.currency} account ${accountId}`);
     return account;
   };
+  for (const condition of posting.conditions ?? []) {
+    const account = accounts.get(condition.accountId);
+    if (!account) return 'ACCOUNT_NOT_FOUND';
+    if (!holds(condition, account)) return 'PRECONDITION_FAILED';
+  }
   for (const leg of posting.legs) {
     const account = accountFor(leg.accountId, leg.currency, 'leg');
     if (!account) return 'ACCOUNT_NOT_FOUND';

@@ -1,20 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { BatchStatement, retryingTransaction } from '#platform';
-import { v7 as uuidv7 } from 'uuid';
 import { DataSource, type EntityManager } from 'typeorm';
 import { assertBalanced } from '../../domain/balance-check.js';
 import type { Posting, PostingOutcome } from '../../domain/posting.js';
-import { type LockedAccount, refusalOf } from '../../domain/refusal.js';
+import { applyPostings } from '../../domain/batch.js';
+import { accountsOf, readAccounts } from '../../domain/ledger-accounts.js';
 import { PostOperations } from './post-operations.command.js';
 
-// Accounts by id, the same order in every transaction so none can deadlock another. NO KEY UPDATE,
-// not UPDATE: only balances change, and no key ever does. A payment's hold changes only under its
-// payment's lock, which the caller holds, so reading it needs no lock of its own.
-const LOCK_ACCOUNTS = new BatchStatement(
-  `SELECT id, type, currency, balance, held_balance, frozen_mode, closed_at IS NOT NULL AS closed FROM accounts
-    WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
-);
 const FIND_HOLDS = new BatchStatement(
   `SELECT payment_id, account_id, amount FROM holds WHERE payment_id = ANY($1::uuid[])`,
 );
@@ -43,17 +36,6 @@ const POST = new BatchStatement(
      FROM unnest($9::uuid[], $10::int8[], $11::int8[]) AS v(id, balance, held) WHERE a.id = v.id`,
 );
 
-interface Operation {
-  id: string;
-  paymentId: string;
-  leg: number;
-  accountId: string;
-  type: string;
-  amount: bigint;
-  currency: string;
-  balanceAfter: bigint;
-}
-
 @CommandHandler(PostOperations)
 export class PostOperationsHandler implements ICommandHandler<PostOperations> {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -62,6 +44,7 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
     postings.forEach(assertBalanced);
     const payments = new Set(postings.map((p) => p.paymentId));
     if (payments.size < postings.length) throw new Error('a payment twice in one batch');
+    assertUnitsContiguous(postings);
     if (!postings.length) return [];
     return within ? this.post(within, postings) : retryingTransaction(this.db, (tx) => this.post(tx, postings));
   }
@@ -71,62 +54,8 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
     type HoldRow = { payment_id: string; account_id: string; amount: string };
     const held = settling.length ? await FIND_HOLDS.run<HoldRow[]>(tx, [settling]) : [];
     const released = new Map(held.map((r) => [r.payment_id, { accountId: r.account_id, amount: BigInt(r.amount) }]));
-    const accountIds = new Set([...released.values()].map((h) => h.accountId));
-    for (const p of postings) [...p.legs, ...(p.hold ? [p.hold] : [])].forEach((l) => accountIds.add(l.accountId));
-    type AccountRow = Pick<LockedAccount, 'type' | 'currency' | 'closed'> & {
-      id: string;
-      balance: string;
-      held_balance: string;
-      frozen_mode: LockedAccount['frozen'];
-    };
-    const rows = await LOCK_ACCOUNTS.run<AccountRow[]>(tx, [[...accountIds].sort()]);
-    const accounts = new Map<string, LockedAccount>(
-      rows.map((r) => [
-        r.id,
-        {
-          type: r.type,
-          currency: r.currency.trim(),
-          balance: BigInt(r.balance),
-          held: BigInt(r.held_balance),
-          frozen: r.frozen_mode,
-          closed: r.closed,
-        },
-      ]),
-    );
-
-    const operations: Operation[] = [];
-    const placed: Array<{ paymentId: string; accountId: string; amount: bigint; ttlMs: number }> = [];
-    const touched = new Set<string>();
-    // An AUTHORIZED outcome learns its expiry from the hold as written.
-    type Decided = Exclude<PostingOutcome, { status: 'AUTHORIZED' }> | { paymentId: string; status: 'AUTHORIZED' };
-    const decided: Decided[] = [];
-    for (const posting of postings) {
-      const { paymentId } = posting;
-      if (posting.settles) {
-        const hold = released.get(paymentId);
-        if (!hold) throw new Error(`payment ${paymentId} is settled without a live hold`);
-        accounts.get(hold.accountId)!.held -= hold.amount;
-        touched.add(hold.accountId);
-      }
-      // Against the balances as the batch's earlier postings left them.
-      const failureReason = refusalOf(posting, accounts);
-      if (failureReason) {
-        decided.push({ paymentId, status: 'FAILED', failureReason });
-        continue;
-      }
-      if (posting.hold) {
-        accounts.get(posting.hold.accountId)!.held += posting.hold.amount;
-        touched.add(posting.hold.accountId);
-        placed.push({ paymentId, ...posting.hold });
-      }
-      posting.legs.forEach((leg, index) => {
-        const account = accounts.get(leg.accountId)!;
-        account.balance += leg.amount;
-        touched.add(leg.accountId);
-        operations.push({ id: uuidv7(), paymentId, leg: index, ...leg, balanceAfter: account.balance });
-      });
-      decided.push({ paymentId, status: posting.hold ? 'AUTHORIZED' : (posting.settles ?? 'COMPLETED') });
-    }
+    const accounts = await readAccounts(tx, accountsOf(postings, released), { lock: true });
+    const { operations, placed, touched, decided } = applyPostings(postings, accounts, released);
 
     const expiryOf = new Map<string, Date>();
     if (released.size || placed.length) {
@@ -157,4 +86,14 @@ export class PostOperationsHandler implements ICommandHandler<PostOperations> {
     }
     return decided.map((d) => (d.status === 'AUTHORIZED' ? { ...d, expiresAt: expiryOf.get(d.paymentId)! } : d));
   }
+}
+
+/** A unit split by another posting would be applied as two units: all or none would not hold. */
+function assertUnitsContiguous(postings: Posting[]): void {
+  const ended = new Set<string>();
+  postings.forEach((p, i) => {
+    const previous = postings[i - 1]?.unit;
+    if (previous !== undefined && previous !== p.unit) ended.add(previous);
+    if (p.unit !== undefined && ended.has(p.unit)) throw new Error(`unit ${p.unit} is split in the batch`);
+  });
 }
