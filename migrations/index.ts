@@ -10,6 +10,8 @@ import { Webhooks1795766400800 } from './1795766400800-webhooks.js';
 import { WebhookEvents1795766401100 } from './1795766401100-webhook-events.js';
 import { BackOffice1795766401300 } from './1795766401300-back-office.js';
 
+import { PaymentGroups1795766401500 } from './1795766401500-payment-groups.js';
+
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
 export const migrations = [
   Users1795766400000,
@@ -23,4 +25,5 @@ export const migrations = [
   Webhooks1795766400800,
   WebhookEvents1795766401100,
   BackOffice1795766401300,
+  PaymentGroups1795766401500,
 ];

@@ -26,7 +26,7 @@ const TABLE_OWNERS: Record<string, string[]> = {
   accounts: ['accounts', 'account_audit'],
   ledger: ['operations', 'holds'],
   fx: ['fx_rates'],
-  payments: ['payments', 'payment_sweep', 'capture_requests'],
+  payments: ['payments', 'payment_groups', 'payment_sweep', 'capture_requests'],
   webhooks: ['webhook_endpoints', 'webhook_deliveries', 'webhook_events'],
 };
 const LEDGER_ACCOUNT_COLUMNS = ['balance', 'held_balance'];

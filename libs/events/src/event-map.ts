@@ -1,5 +1,5 @@
 import type { AccountView } from '#accounts';
-import type { PaymentView } from '#payments';
+import type { PaymentGroupView, PaymentView } from '#payments';
 
 /** What a client may send on /events; `payment.watch` answers through its acknowledgement. */
 export interface ClientToServerEvents {
@@ -18,6 +18,9 @@ export interface ServerToClientEvents {
   'account.frozen': (account: AccountView) => void;
   'account.unfrozen': (account: AccountView) => void;
   'account.closed': (account: AccountView) => void;
+  /** To a payment group's sender, once it is final (each of its payments has its own events too). */
+  'payment_group.completed': (group: PaymentGroupView) => void;
+  'payment_group.failed': (group: PaymentGroupView) => void;
 }
 
 export interface WatchRefused {

@@ -16,7 +16,15 @@ import { UpdatePaymentHandler } from './commands/update-payment/update-payment.h
 import { PurgeCaptureRequestsHandler } from './commands/purge-capture-requests/purge-capture-requests.handler.js';
 import { SweepPaymentsHandler } from './commands/sweep-payments/sweep-payments.handler.js';
 import { VoidPaymentHandler } from './commands/void-payment/void-payment.handler.js';
+import { CreatePaymentGroupHandler } from './commands/create-payment-group/create-payment-group.handler.js';
+import { GroupDrafts } from './intake/group-drafts.js';
 import { PayerAccounts } from './intake/payer-accounts.js';
+import { PaymentDrafts } from './intake/payment-drafts.js';
+import { PaymentQuotes } from './intake/payment-quotes.js';
+import { GetPaymentGroupHandler } from './queries/get-payment-group/get-payment-group.handler.js';
+import { ListPaymentGroupsHandler } from './queries/list-payment-groups/list-payment-groups.handler.js';
+import { QuotePaymentGroupHandler } from './queries/quote-payments/quote-payment-group.handler.js';
+import { QuotePaymentHandler } from './queries/quote-payments/quote-payment.handler.js';
 import { PaymentIntake } from './intake/payment-intake.js';
 import { PaymentAnnouncements } from './processing/payment-announcements.js';
 import { PaymentMetrics } from './processing/payment-metrics.js';
@@ -41,6 +49,14 @@ import { PaymentPostings } from './settlement/payment-postings.js';
   providers: [
     PaymentIntake,
     PayerAccounts,
+    PaymentDrafts,
+    GroupDrafts,
+    PaymentQuotes,
+    CreatePaymentGroupHandler,
+    GetPaymentGroupHandler,
+    ListPaymentGroupsHandler,
+    QuotePaymentHandler,
+    QuotePaymentGroupHandler,
     PaymentQueue,
     PostingBacklog,
     PaymentMetrics,

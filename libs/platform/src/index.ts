@@ -20,7 +20,7 @@ export { HealthModule, Readiness } from './health/health.module.js';
 export { HealthDetails } from './health/health-details.js';
 export { buildOpenApiDocument, configureHttpApp, useApiPrefix } from './http/configure-http-app.js';
 export { shutDownGracefully } from './http/graceful-shutdown.js';
-export { createHttpAdapter } from './http/http-adapter.js';
+export { createHttpAdapter, LargeBody } from './http/http-adapter.js';
 export { ListQueries } from './list-query/list-query.js';
 export type { ListSpec, Page } from './list-query/list-spec.js';
 export { Counter, Gauge, Histogram, metric } from './metrics/metrics.js';

@@ -6,7 +6,13 @@ import type { PaymentRow } from './payment.js';
  * The double-entry legs of a payment. The payer's account gives `amount` (plus commission to
  * `fees`); across currencies the money goes through the `fx` account of each currency.
  */
-export function legsOf(payment: PaymentRow, technical: TechnicalAccounts): Leg[] {
+export function legsOf(
+  payment: Pick<
+    PaymentRow,
+    'amount' | 'commission' | 'target_amount' | 'from_account_id' | 'to_account_id' | 'currency' | 'target_currency'
+  >,
+  technical: TechnicalAccounts,
+): Leg[] {
   const amount = BigInt(payment.amount);
   const commission = BigInt(payment.commission);
   const targetAmount = BigInt(payment.target_amount);

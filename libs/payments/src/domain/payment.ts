@@ -15,6 +15,12 @@ export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
 ];
 export const CAPTURE_METHODS: readonly CaptureMethod[] = ['automatic', 'manual'];
 
+/** A group item's preconditions, as stored: minor units as strings. */
+export interface StoredConditions {
+  fromAvailableAtLeast?: string;
+  toBalanceAtMost?: string;
+}
+
 export interface PaymentRow {
   id: string;
   type: PaymentType;
@@ -40,6 +46,11 @@ export interface PaymentRow {
   /** In the target currency: the refunds that have not failed. */
   refunded_amount: string;
   metadata: Metadata | null;
+  /** The payment group it was accepted in, and its place there; null for a payment accepted alone. */
+  group_id: string | null;
+  item_index: number | null;
+  /** Minor units, as strings: the preconditions its posting checks (a group's items only). */
+  conditions: StoredConditions | null;
   request_hash: string;
   created_at: Date;
   processed_at: Date | null;
@@ -58,11 +69,17 @@ export const PAYMENT_COLUMNS =
   'p.id, p.type, p.status, p.payer_user_id, p.payee_user_id, p.from_account_id, p.to_account_id, p.amount, p.currency, p.commission, ' +
   'p.target_amount, p.target_currency, p.rate::text AS rate, p.description, p.destination, p.external_ref, p.failure_reason, p.capture, ' +
   'p.authorized_amount, p.expires_at, p.request_hash, p.created_at, p.processed_at, p.parent_payment_id, p.metadata, ' +
+  'p.group_id, p.item_index, p.conditions, ' +
   `${REFUNDED_AMOUNT_SQL}::text AS refunded_amount`;
 
 /** By primary key alone (see PaymentPostings): the status is checked on the rows read. */
 export const FIND_PAYMENTS = new BatchStatement(
   `SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.id = ANY($1::uuid[])`,
+);
+
+/** The payments of these groups, each group's in item order: what its worker posts together. */
+export const FIND_GROUP_PAYMENTS = new BatchStatement(
+  `SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.group_id = ANY($1::uuid[]) ORDER BY p.group_id, p.item_index`,
 );
 
 /** One payment by id: what a client polls until its payment is final. */
@@ -92,6 +109,7 @@ export interface PaymentView {
   parentPaymentId: string | null;
   refundedAmount: string;
   metadata: Metadata;
+  groupId: string | null;
 }
 
 export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentView {
@@ -119,6 +137,8 @@ export function toPaymentView(row: PaymentRow, currencies: Currencies): PaymentV
     parentPaymentId: row.parent_payment_id,
     refundedAmount: currencies.format(row.refunded_amount, row.target_currency),
     metadata: row.metadata ?? {},
+    // Absent from the webhook snapshots taken before groups existed.
+    groupId: row.group_id ?? null,
   };
 }
 

@@ -94,3 +94,22 @@ export class ServiceOverloaded extends DomainError {
     super(detail);
   }
 }
+
+/** One item of a group refused, as it would be alone: its code and status, the item named. */
+export class GroupItemRefused extends DomainError {
+  readonly code: string;
+  readonly kind: DomainError['kind'];
+  override readonly fieldProblems: DomainError['fieldProblems'];
+
+  constructor(
+    readonly itemIndex: number,
+    cause: DomainError,
+  ) {
+    super(`items[${itemIndex}]: ${cause.message}`);
+    this.code = cause.code;
+    this.kind = cause.kind;
+    this.fieldProblems = (
+      cause.fieldProblems?.length ? cause.fieldProblems : [{ field: '', message: cause.message }]
+    ).map((p) => ({ field: p.field ? `items[${itemIndex}].${p.field}` : `items[${itemIndex}]`, message: p.message }));
+  }
+}

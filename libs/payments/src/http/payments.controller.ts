@@ -35,7 +35,9 @@ import { GetPayment } from '../queries/get-payment/get-payment.query.js';
 import { PAYMENT_LIST } from '../queries/list-payments/list-payments.handler.js';
 import { ListPayments } from '../queries/list-payments/list-payments.query.js';
 import { ExportPayments } from '../queries/export-payments/export-payments.query.js';
-import { IdempotencyKeys } from './idempotency-keys.decorator.js';
+import { QuotePayment } from '../queries/quote-payments/quote-payment.query.js';
+import { PaymentQuoteDto, QuoteTransferDto } from './dto/payment-group.dto.js';
+import { ApiIdempotencyKey, IdempotencyKeys } from './idempotency-keys.decorator.js';
 import {
   CaptureDto,
   CreateDepositDto,
@@ -59,13 +61,7 @@ function ApiPaymentCreation(summary: string, description: string, problems: Reco
   return applyDecorators(
     HttpCode(202),
     ApiOperation({ summary, description }),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description:
-        'Same key and same body (amounts compared as money) → the same payment, charged once; same key, another body → 409. Kept at least 24 h.',
-      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
-    }),
+    ApiIdempotencyKey(),
     ApiAcceptedResponse({
       type: PaymentDto,
       description: 'Accepted, INITIATED: poll GET /api/v1/payments/{id} or listen on /events',
@@ -121,6 +117,27 @@ export class PaymentsController {
         ),
       ),
     );
+  }
+
+  @Post('payments/quote')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Quote a transfer',
+    description:
+      'A dry run of `POST /payments`: the commission, what arrives, at which rate, whether posting it now would ' +
+      "complete, and the caller's balances after it. Stores nothing and consumes no Idempotency-Key. A forecast: " +
+      'balances may move before the real request.',
+  })
+  @ApiOkResponse({ type: PaymentQuoteDto })
+  @ApiProblems({
+    400: ['VALIDATION_FAILED', 'INVALID_AMOUNT', 'SAME_ACCOUNT', 'INVALID_JSON'],
+    401: ['UNAUTHORIZED'],
+    403: ['EMAIL_NOT_CONFIRMED'],
+    404: ['NOT_FOUND'],
+    422: ['RATE_NOT_AVAILABLE'],
+  })
+  quotePayment(@CurrentUser() user: AuthUser, @Body() body: QuoteTransferDto) {
+    return this.queries.execute(new QuotePayment(user, body));
   }
 
   @Post('withdrawals')

@@ -17,6 +17,7 @@ import { commissionFor } from '../domain/commission.js';
 import { PaymentInitiated } from '../domain/payment-events.js';
 import {
   type CaptureMethod,
+  FIND_GROUP_PAYMENTS,
   PAYMENT_COLUMNS,
   partiesOf,
   type PaymentRow,
@@ -24,7 +25,14 @@ import {
   toPaymentView,
   type PaymentView,
 } from '../domain/payment.js';
-import { ExternalRefReused, IdempotencyKeyInUse, IdempotencyKeyReused } from '../domain/payments.errors.js';
+import { type PaymentConditions, storedConditions } from '../domain/conditions.js';
+import { GROUP_COLUMNS, type PaymentGroupRow } from '../domain/payment-group.js';
+import {
+  ExternalRefReused,
+  GroupItemRefused,
+  IdempotencyKeyInUse,
+  IdempotencyKeyReused,
+} from '../domain/payments.errors.js';
 import { PaymentMetrics } from '../processing/payment-metrics.js';
 import { PaymentQueue } from '../processing/payment-queue.js';
 import { PostingBacklog } from '../processing/posting-backlog.js';
@@ -32,14 +40,21 @@ import { PostingBacklog } from '../processing/posting-backlog.js';
 /** Under load, payments are stored (and enqueued) together at most this often: fewer commits and jobs. */
 const MIN_MS_BETWEEN_INSERTS = 8;
 
+const INSERT_GROUP = new PreparedStatement(
+  `INSERT INTO payment_groups AS g (id, initiator_id, atomic, item_count, description, metadata, idempotency_key, request_hash)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+   ON CONFLICT DO NOTHING
+   RETURNING ${GROUP_COLUMNS}`,
+);
+
 /** One row per payment; a row that meets a unique key is skipped (see insertAll). */
 const INSERT_PAYMENTS = new PreparedStatement(
   `INSERT INTO payments AS p (id, type, initiator_id, payer_user_id, payee_user_id, from_account_id, to_account_id, amount, currency,
                               commission, target_amount, target_currency, rate, description, destination, external_ref, idempotency_key, request_hash,
-                              capture, parent_payment_id, metadata)
+                              capture, parent_payment_id, metadata, group_id, item_index, conditions)
    SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::text[],
                         $10::int8[], $11::int8[], $12::text[], $13::numeric[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-                        $19::text[], $20::uuid[], $21::jsonb[])
+                        $19::text[], $20::uuid[], $21::jsonb[], $22::uuid[], $23::int2[], $24::jsonb[])
    ON CONFLICT DO NOTHING
    RETURNING ${PAYMENT_COLUMNS}`,
 );
@@ -64,6 +79,25 @@ export interface PaymentDraft {
   /** The payment a refund gives back. */
   parentPaymentId?: string;
   metadata?: Metadata | null;
+  /** A group item's preconditions (minor units), checked when it is posted. */
+  conditions?: PaymentConditions;
+}
+
+/** Many payments to accept together, posted all or none when atomic. */
+export interface GroupDraft {
+  initiatorId: string;
+  atomic: boolean;
+  description: string | null;
+  metadata?: Metadata | null;
+  items: PaymentDraft[];
+}
+
+export interface GroupAcceptance {
+  group: PaymentGroupRow;
+  /** In item order. */
+  payments: PaymentView[];
+  /** False when an earlier request with the same key is answered again. */
+  created: boolean;
 }
 
 /**
@@ -86,7 +120,7 @@ export interface LockedRequest {
  * own, which V8 allocates in the old generation, so they fed the api's full collections, which
  * stall requests (docs/performance.md, "Less garbage promoted in the api").
  */
-interface Terms {
+export interface Terms {
   commission: bigint;
   targetAmount: bigint;
   targetCurrency: string;
@@ -99,6 +133,7 @@ interface Insertion {
   terms: Terms;
   idempotencyKey: string | undefined;
   requestHash: string;
+  group?: { id: string; itemIndex: number };
 }
 
 /** The stored row, or nothing when a unique key met an earlier payment. */
@@ -175,6 +210,69 @@ export class PaymentIntake {
     return this.answer(row, created);
   }
 
+  /**
+   * Stores a group and its payments in one transaction, INITIATED, or nothing: an item whose
+   * externalRef is taken refuses the whole group. A repeat of the Idempotency-Key with the same
+   * request answers the stored group. One job carries the group: its worker posts all of it.
+   */
+  async acceptGroup(group: GroupDraft, idempotencyKey: string | undefined): Promise<GroupAcceptance> {
+    this.backlog.assertAccepting();
+    const requestHash = hashRequest(groupIdentityOf(group));
+    const groupId = uuidv7();
+    const stored = await this.db.transaction(async (tx) => {
+      const [inserted] = await INSERT_GROUP.run<PaymentGroupRow[]>(tx, [
+        groupId,
+        group.initiatorId,
+        group.atomic,
+        group.items.length,
+        group.description,
+        canonicalMetadata(group.metadata),
+        idempotencyKey ?? null,
+        requestHash,
+      ]);
+      if (!inserted) return this.existingGroup(tx, group.initiatorId, idempotencyKey!, requestHash);
+      const rows = await this.insertTogether(
+        group.items.map((draft, itemIndex) => ({
+          id: uuidv7(),
+          draft,
+          terms: this.termsOf(draft),
+          idempotencyKey: undefined,
+          requestHash: hashRequest(identityOf(draft)),
+          group: { id: groupId, itemIndex },
+        })),
+        tx,
+      );
+      const taken = rows.findIndex((row) => !row);
+      if (taken >= 0) throw new GroupItemRefused(taken, new ExternalRefReused());
+      return { group: inserted, payments: rows as PaymentRow[], created: true };
+    });
+    if (stored.created) {
+      await this.queue.enqueue([stored.payments[0].id]);
+      for (const row of stored.payments) await this.answer(row, true);
+    } else if (stored.group.status === 'INITIATED') {
+      await this.queue.enqueue([stored.payments[0].id]);
+    }
+    const payments = stored.payments.map((row) => toPaymentView(row, this.currencies));
+    return { group: stored.group, payments, created: stored.created };
+  }
+
+  private async existingGroup(
+    tx: EntityManager,
+    initiatorId: string,
+    idempotencyKey: string,
+    requestHash: string,
+  ): Promise<{ group: PaymentGroupRow; payments: PaymentRow[]; created: false }> {
+    const [group] = await tx.query<PaymentGroupRow[]>(
+      `SELECT ${GROUP_COLUMNS} FROM payment_groups g WHERE g.initiator_id = $1 AND g.idempotency_key = $2`,
+      [initiatorId, idempotencyKey],
+    );
+    // The conflicting insert was rolled back between ours and this read.
+    if (!group) throw new IdempotencyKeyInUse();
+    if (group.request_hash !== requestHash) throw new IdempotencyKeyReused();
+    const payments = await FIND_GROUP_PAYMENTS.run<PaymentRow[]>(tx, [[group.id]]);
+    return { group, payments, created: false };
+  }
+
   private async answer(row: PaymentRow, created: boolean): Promise<Acceptance> {
     const payment = toPaymentView(row, this.currencies);
     if (created) {
@@ -188,7 +286,7 @@ export class PaymentIntake {
   }
 
   /** Commission by the payment type's rule, on the amount; the payee gets the amount unless converted. */
-  private termsOf({ type, amount, currency, conversion }: PaymentDraft): Terms {
+  termsOf({ type, amount, currency, conversion }: PaymentDraft): Terms {
     return {
       commission: commissionFor(this.config.commissionSchedule[type], amount),
       targetAmount: conversion?.targetAmount ?? amount,
@@ -247,6 +345,9 @@ export class PaymentIntake {
       column((r) => r.draft.capture ?? 'automatic'),
       column((r) => r.draft.parentPaymentId ?? null),
       column((r) => canonicalMetadata(r.draft.metadata)),
+      column((r) => r.group?.id ?? null),
+      column((r) => r.group?.itemIndex ?? null),
+      column((r) => storedConditions(r.draft.conditions)),
     ]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return requests.map((r) => byId.get(r.id));
@@ -289,6 +390,16 @@ export class PaymentIntake {
     if (row && row.request_hash !== requestHash) throw new IdempotencyKeyReused();
     return row;
   }
+}
+
+/** A group's request: its own fields, and each item's as a payment of its own, conditions included. */
+function groupIdentityOf(group: GroupDraft): unknown[] {
+  return [
+    group.atomic,
+    group.description,
+    ...metadataIdentity(group.metadata),
+    group.items.map((draft) => [...identityOf(draft), storedConditions(draft.conditions)]),
+  ];
 }
 
 /** What makes two requests "the same": the validated request, amounts as minor units. */

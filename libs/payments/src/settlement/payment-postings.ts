@@ -35,7 +35,29 @@ const MOVE_PAYMENTS = new BatchStatement(
           expires_at = CASE WHEN v.status = 'AUTHORIZED' THEN v.expires_at ELSE p.expires_at END
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS v(id, status, reason, expires_at)
     WHERE p.id = v.id
-    RETURNING p.id, p.processed_at`,
+    RETURNING p.id, p.processed_at, p.group_id`,
+);
+
+/**
+ * The groups whose every payment has moved on: COMPLETED, or FAILED when atomic and refused, with
+ * the item that failed it and why (the one reason that is not GROUP_FAILED). Counted from the
+ * payments themselves, through the (group_id, item_index) index.
+ */
+const SETTLE_GROUPS = new BatchStatement(
+  `UPDATE payment_groups g
+      SET status = CASE WHEN g.atomic AND s.failed > 0 THEN 'FAILED' ELSE 'COMPLETED' END,
+          completed_count = s.completed, failed_count = s.failed,
+          failed_item_index = CASE WHEN g.atomic THEN s.culprit_index END,
+          failure_reason = CASE WHEN g.atomic THEN s.culprit_reason END,
+          processed_at = clock_timestamp()
+     FROM (SELECT group_id,
+                  count(*) FILTER (WHERE status = 'COMPLETED') AS completed,
+                  count(*) FILTER (WHERE status = 'FAILED') AS failed,
+                  (array_agg(item_index ORDER BY item_index) FILTER (WHERE failure_reason <> 'GROUP_FAILED'))[1] AS culprit_index,
+                  (array_agg(failure_reason ORDER BY item_index) FILTER (WHERE failure_reason <> 'GROUP_FAILED'))[1] AS culprit_reason
+             FROM payments WHERE group_id = ANY($1::uuid[])
+            GROUP BY group_id HAVING count(*) FILTER (WHERE status = 'INITIATED') = 0) s
+    WHERE g.id = s.group_id AND g.status = 'INITIATED'`,
 );
 
 /** A payment's posting acts on it in this status: an INITIATED one is posted, an AUTHORIZED one settled. */
@@ -44,7 +66,8 @@ const actsOn = (posting: Posting): PaymentStatus => (posting.settles ? 'AUTHORIZ
 /**
  * Posts payments through the ledger and moves them on from what came of it, in one transaction:
  * the payment state machine is payments' own, the ledger writes only operations, balances and holds.
- * Each payment moves on from the status its posting acts on exactly once, however often it is posted.
+ * Each payment moves on from the status its posting acts on exactly once, however often it is posted,
+ * and a payment group once its last payment has.
  */
 @Injectable()
 export class PaymentPostings {
@@ -79,12 +102,15 @@ export class PaymentPostings {
   async postLocked(tx: EntityManager, postings: Posting[]): Promise<MovedOn[]> {
     if (!postings.length) return [];
     const outcomes = await this.commands.execute(new PostOperations(postings, tx));
-    const [rows] = await MOVE_PAYMENTS.run<[Array<{ id: string; processed_at: Date | null }>, number]>(tx, [
+    type Moved = { id: string; processed_at: Date | null; group_id: string | null };
+    const [rows] = await MOVE_PAYMENTS.run<[Moved[], number]>(tx, [
       outcomes.map((o) => o.paymentId),
       outcomes.map((o) => o.status),
       outcomes.map((o) => (o.status === 'FAILED' ? o.failureReason : null)),
       outcomes.map((o) => (o.status === 'AUTHORIZED' ? o.expiresAt.toISOString() : null)),
     ]);
+    const groups = [...new Set(rows.flatMap((r) => (r.group_id ? [r.group_id] : [])))];
+    if (groups.length) await SETTLE_GROUPS.run(tx, [groups]);
     const processedAt = new Map(rows.map((r) => [r.id, r.processed_at]));
     return outcomes.map((o) => (o.status === 'AUTHORIZED' ? o : { ...o, processedAt: processedAt.get(o.paymentId)! }));
   }

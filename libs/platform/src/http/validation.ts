@@ -11,7 +11,12 @@ function collect(errors: ValidationError[], parent = ''): { problems: FieldProbl
   const problems: FieldProblem[] = [];
   const codes: string[] = [];
   for (const error of errors) {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    // An array's element is named as in the request: `items[3].amount`.
+    const field = !parent
+      ? error.property
+      : /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`;
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
       problems.push({ field, message });
       const code = (error.contexts?.[constraint] as ErrorCodeContext | undefined)?.code;

@@ -21,8 +21,8 @@ export class Currencies {
     return currency;
   }
 
-  parse(amount: unknown, code: string): bigint {
-    return parseAmount(amount, this.get(code));
+  parse(amount: unknown, code: string, options?: { allowZero?: boolean }): bigint {
+    return parseAmount(amount, this.get(code), options);
   }
 
   format(minor: bigint | string, code: string): string {

@@ -10,9 +10,10 @@ export function pow10(exponent: number): bigint {
 
 /**
  * Parses a client's decimal string into minor units of `currency`. Accepts exactly the form the
- * contract names: no sign, no leading zeros, at most the currency's decimals, never zero.
+ * contract names: no sign, no leading zeros, at most the currency's decimals, never zero unless
+ * `allowZero` (a bound on a balance, not an amount moved).
  */
-export function parseAmount(input: unknown, currency: Currency): bigint {
+export function parseAmount(input: unknown, currency: Currency, { allowZero = false } = {}): bigint {
   if (typeof input !== 'string') throw new InvalidAmount('amount must be a decimal string');
   const fraction = currency.exponent === 0 ? '' : `(?:\\.([0-9]{1,${currency.exponent}}))?`;
   const match = new RegExp(`^(0|[1-9][0-9]{0,${MAX_INTEGER_DIGITS - 1}})${fraction}$`).exec(input);
@@ -23,7 +24,7 @@ export function parseAmount(input: unknown, currency: Currency): bigint {
   }
   const minor =
     BigInt(match[1]) * pow10(currency.exponent) + BigInt((match[2] ?? '').padEnd(currency.exponent, '0') || '0');
-  if (minor === 0n) throw new InvalidAmount('amount must not be zero');
+  if (minor === 0n && !allowZero) throw new InvalidAmount('amount must not be zero');
   return minor;
 }
 

@@ -1,15 +1,30 @@
 import { Logger } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TechnicalAccounts } from '#accounts';
 import type { Posting } from '#ledger';
-import { AppConfig } from '#platform';
+import { AppConfig, BatchStatement } from '#platform';
 import { DataSource } from 'typeorm';
+import { ledgerConditions, parseStoredConditions } from '../../domain/conditions.js';
 import { legsOf } from '../../domain/legs.js';
-import { FIND_PAYMENTS, type PaymentRow } from '../../domain/payment.js';
+import {
+  GROUP_COLUMNS,
+  type PaymentGroupRow,
+  PaymentGroupSettled,
+  toPaymentGroupView,
+} from '../../domain/payment-group.js';
+import { FIND_GROUP_PAYMENTS, FIND_PAYMENTS, type PaymentRow } from '../../domain/payment.js';
 import { PaymentAnnouncements } from '../../processing/payment-announcements.js';
 import { type PaymentOutcome, PaymentPostings } from '../../settlement/payment-postings.js';
 import { PostPayments, type PostingSummary } from './post-payments.command.js';
+
+const FIND_GROUPS = new BatchStatement(`SELECT ${GROUP_COLUMNS} FROM payment_groups g WHERE g.id = ANY($1::uuid[])`);
+
+/** Payments posted together or not at all: a payment alone, or a group with all its payments in item order. */
+interface Unit {
+  payments: PaymentRow[];
+  group?: PaymentGroupRow;
+}
 
 @CommandHandler(PostPayments)
 export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
@@ -20,23 +35,25 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
     private readonly postings: PaymentPostings,
     private readonly technical: TechnicalAccounts,
     private readonly announcements: PaymentAnnouncements,
+    private readonly events: EventBus,
     private readonly config: AppConfig,
   ) {}
 
   async execute({ paymentIds }: PostPayments): Promise<PostingSummary> {
     const ids = [...new Set(paymentIds)];
     const found = await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids]);
-    const pending = found.filter((payment) => payment.status === 'INITIATED');
+    const units = await this.unitsOf(found.filter((payment) => payment.status === 'INITIATED'));
+    const pending = units.flatMap((unit) => unit.payments);
     const summary: PostingSummary = {
       completed: 0,
       authorized: 0,
       failed: 0,
-      skipped: ids.length - pending.length,
+      skipped: Math.max(0, ids.length - pending.length),
       unfinished: [],
     };
     if (!pending.length) return summary;
 
-    const { outcomes: posted, unfinished } = await this.post(pending);
+    const { outcomes: posted, unfinished } = await this.post(units);
     const outcomes = new Map(posted.map((outcome) => [outcome.paymentId, outcome]));
     summary.unfinished = unfinished;
     for (const payment of pending) {
@@ -50,48 +67,85 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
         this.announcements.announce(payment, outcome);
       }
     }
+    const moved = (unit: Unit) => unit.payments.some((p) => (outcomes.get(p.id)?.status ?? 'SKIPPED') !== 'SKIPPED');
+    await this.announceGroups(units.flatMap((unit) => (unit.group && moved(unit) ? [unit.group.id] : [])));
     return summary;
   }
 
   /**
-   * All in one transaction; should that fail for a reason of one payment's own, each is
-   * posted alone so that one bad payment cannot hold back the others. One whose posting throws
+   * Any payment of a group brings the whole group, its payments in item order: the group is
+   * posted in one transaction, whichever of its payments' jobs (or the sweep) comes first.
+   */
+  private async unitsOf(pending: PaymentRow[]): Promise<Unit[]> {
+    const groupIds = [...new Set(pending.flatMap((p) => (p.group_id ? [p.group_id] : [])))];
+    const units: Unit[] = pending.filter((p) => !p.group_id).map((p) => ({ payments: [p] }));
+    if (!groupIds.length) return units;
+    const [groups, members] = await Promise.all([
+      FIND_GROUPS.run<PaymentGroupRow[]>(this.db, [groupIds]),
+      FIND_GROUP_PAYMENTS.run<PaymentRow[]>(this.db, [groupIds]),
+    ]);
+    for (const group of groups) {
+      const payments = members.filter((p) => p.group_id === group.id && p.status === 'INITIATED');
+      if (payments.length) units.push({ group, payments });
+    }
+    return units;
+  }
+
+  /**
+   * All in one transaction; should that fail for a reason of one unit's own, each unit is posted
+   * alone so that one bad payment (or group) cannot hold back the others. One whose posting throws
    * even alone is left INITIATED, and the others are posted all the same.
    */
-  private async post(pending: PaymentRow[]): Promise<{ outcomes: PaymentOutcome[]; unfinished: string[] }> {
-    const postingOf = (p: PaymentRow): Posting =>
-      p.capture === 'manual'
-        ? {
-            paymentId: p.id,
-            legs: [],
-            hold: {
-              accountId: p.from_account_id,
-              currency: p.currency,
-              amount: BigInt(p.amount) + BigInt(p.commission),
-              ttlMs: this.config.holdTtlMs,
-            },
-          }
-        : { paymentId: p.id, legs: legsOf(p, this.technical) };
-    if (pending.length > 1) {
+  private async post(units: Unit[]): Promise<{ outcomes: PaymentOutcome[]; unfinished: string[] }> {
+    if (units.length > 1) {
       try {
-        return { outcomes: await this.postings.post(pending.map(postingOf)), unfinished: [] };
+        return { outcomes: await this.postings.post(units.flatMap((u) => this.postingsOf(u))), unfinished: [] };
       } catch (error) {
-        this.logger.warn(`batch of ${pending.length} failed (${(error as Error).message}); posting one by one`);
+        this.logger.warn(`batch of ${units.length} failed (${(error as Error).message}); posting one by one`);
       }
     }
     const outcomes: PaymentOutcome[] = [];
     const unfinished: string[] = [];
-    for (const payment of pending) {
+    for (const unit of units) {
       try {
-        outcomes.push(...(await this.postings.post([postingOf(payment)])));
+        outcomes.push(...(await this.postings.post(this.postingsOf(unit))));
       } catch (error) {
+        const ids = unit.payments.map((p) => p.id).join(', ');
         this.logger.error(
-          `payment ${payment.id} could not be posted, left INITIATED: ${(error as Error).message}`,
+          `payment(s) ${ids} could not be posted, left INITIATED: ${(error as Error).message}`,
           (error as Error).stack,
         );
-        unfinished.push(payment.id);
+        unfinished.push(...unit.payments.map((p) => p.id));
       }
     }
     return { outcomes, unfinished };
+  }
+
+  private postingsOf({ payments, group }: Unit): Posting[] {
+    const unit = group?.atomic ? group.id : undefined;
+    return payments.map((p) => {
+      const conditions = ledgerConditions({
+        conditions: parseStoredConditions(p.conditions),
+        fromAccountId: p.from_account_id,
+        toAccountId: p.to_account_id,
+      });
+      if (p.capture === 'manual') {
+        const amount = BigInt(p.amount) + BigInt(p.commission);
+        const hold = { accountId: p.from_account_id, currency: p.currency, amount, ttlMs: this.config.holdTtlMs };
+        return { paymentId: p.id, legs: [], hold, conditions, unit };
+      }
+      return { paymentId: p.id, legs: legsOf(p, this.technical), conditions, unit };
+    });
+  }
+
+  /** After the commit: each group that became final, to its initiator. */
+  private async announceGroups(groupIds: string[]): Promise<void> {
+    if (!groupIds.length) return;
+    const groups = await FIND_GROUPS.run<PaymentGroupRow[]>(this.db, [groupIds]);
+    for (const group of groups) {
+      if (group.status !== 'INITIATED') {
+        this.events.publish(new PaymentGroupSettled(toPaymentGroupView(group), [group.initiator_id]));
+      }
+    }
   }
 }

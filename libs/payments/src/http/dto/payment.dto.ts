@@ -195,6 +195,13 @@ export class PaymentDto {
     description: 'Your own tags; `{}` when none',
   })
   metadata: Record<string, string>;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The payment group it was sent in; null when sent alone',
+  })
+  groupId: string | null;
 }
 
 export class PaymentPageDto {

@@ -42,6 +42,7 @@ export const PAYMENT_LIST: ListSpec = {
     parentPaymentId: { sql: 'p.parent_payment_id', type: 'uuid', nullable: true },
     refundedAmount: { sql: REFUNDED_AMOUNT_SQL, type: 'money', currencySql: 'p.target_currency' },
     metadata: { sql: 'p.metadata', type: 'metadata' },
+    groupId: { sql: 'p.group_id', type: 'uuid', nullable: true },
   },
   defaultSort: '-createdAt',
 };
