@@ -32,6 +32,7 @@ const HEADER: ReadonlyArray<keyof PaymentView> = [
   'processedAt',
   'parentPaymentId',
   'refundedAmount',
+  'groupId',
   'metadata',
 ];
 
