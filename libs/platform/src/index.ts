@@ -60,3 +60,4 @@ export type { Metadata, MetadataPatch } from './metadata/metadata.js';
 export { csvFields, csvFile, csvRecord, wantsCsv } from './http/csv.js';
 export type { CsvExport } from './http/csv.js';
 export { ApiCsvExport } from './http/api-csv-export.decorator.js';
+export { isRealCalendarTime } from './time/calendar.js';

@@ -1,4 +1,4 @@
-import { InvalidQuery } from '#platform';
+import { InvalidQuery, isRealCalendarTime } from '#platform';
 
 const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -7,18 +7,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseInstant(name: string, raw: string | null): Date {
   const parts = raw === null ? null : RFC_3339.exec(raw);
   const instant = parts ? new Date(raw!) : undefined;
-  const [month, day, hour, minute, second] = parts ? parts.slice(2, 7).map(Number) : [];
-  // PostgreSQL's calendar goes from 1 BC straight to AD 1: it has no year 0000.
-  const real =
-    parts &&
-    Number(parts[1]) >= 1 &&
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysIn(Number(parts[1]), month) &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 60;
+  const real = parts && isRealCalendarTime(parts.slice(1, 7).map(Number));
   if (!instant || !real || Number.isNaN(instant.getTime()))
     throw new InvalidQuery(`${name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00.000Z`);
   return instant;
@@ -31,11 +20,4 @@ export function parseBound(name: string, raw: string | null): { instant: string 
     return { date: raw };
   }
   return { instant: parseInstant(name, raw).toISOString() };
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysIn(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return DAYS_IN_MONTH[month - 1] + (month === 2 && leap ? 1 : 0);
 }

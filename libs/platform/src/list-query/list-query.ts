@@ -6,6 +6,7 @@ import { METADATA_KEY, metadataProblem } from '../metadata/metadata.js';
 import { Currencies } from '../money/currencies.js';
 import type { DataSource } from 'typeorm';
 import type { FieldSpec, FieldType, ListSpec, Page, Queryable } from './list-spec.js';
+import { isRealCalendarTime } from '../time/calendar.js';
 
 const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -379,20 +380,7 @@ function parseValue(name: string, field: FieldSpec, raw: string): string {
  */
 function isRealTimestamp(raw: string): boolean {
   const parts = TIMESTAMP.exec(raw);
-  if (!parts) return false;
-  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
-  if (year === 0) return false;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
-  date.setUTCHours(hour, minute, second);
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second
-  );
+  return parts !== null && isRealCalendarTime(parts.slice(1, 7).map(Number));
 }
 
 function serialise(value: unknown): string | null {
