@@ -19,8 +19,12 @@ const EXPORTED_AT = '2026-01-01T00:00:00.000Z';
 const TIME = Date.parse(EXPORTED_AT);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
+/** A `$ref`'s schema; for `allOf` (a reference with a description) or `oneOf` (one of several kinds), the first. */
 function resolve(schema: Schema): SchemaObject {
-  if (!('$ref' in schema)) return schema;
+  if (!('$ref' in schema)) {
+    const [first] = schema.allOf ?? schema.oneOf ?? [];
+    return first ? resolve(first) : schema;
+  }
   const name = schema.$ref.replace('#/components/schemas/', '');
   return document.components?.schemas?.[name] as SchemaObject;
 }
@@ -30,7 +34,7 @@ const typeOf = (schema: SchemaObject) => [schema.type].flat().find((type) => typ
 
 /**
  * A request body the api accepts as it stands: each field's example, else its default, else its
- * enum's first value, else a value of its type (an array of one such item).
+ * enum's first value, else a value of its type (an array of one such item, of its first kind).
  */
 function example(schema: Schema): unknown {
   const resolved = resolve(schema);

@@ -26,7 +26,7 @@ const ITEM_PROBLEMS = {
   422: ['RATE_NOT_AVAILABLE'],
 };
 
-@ApiTags('payment groups')
+@ApiTags('payment-groups')
 @ApiBearerAuth()
 @Controller('payment-groups')
 export class PaymentGroupsController {

@@ -108,6 +108,7 @@ const TAGS: Array<[string, string]> = [
   ['users', 'The caller'],
   ['accounts', 'Accounts and their statements'],
   ['payments', 'Transfers, withdrawals, deposits: accepted with 202, finished by the worker'],
+  ['payment-groups', 'Many payments in one request, posted all or nothing; and dry runs'],
   ['rates', 'Exchange rates'],
   ['webhooks', 'Endpoints that receive payment events, and their deliveries; the events sent are under `webhooks`'],
   ['admin', 'Administrators only'],
