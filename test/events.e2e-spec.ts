@@ -241,6 +241,82 @@ describe('payment events on /events', () => {
       });
     });
 
+    it('sends payment_group.completed and .failed, with the group as it stands, to its sender alone', async () => {
+      const [payer, payee, stranger] = await Promise.all([registerUser(api), registerUser(api), registerUser(api)]);
+      const [payerAccount, payeeAccount, strangerAccount] = await Promise.all([
+        openAccount(payer),
+        openAccount(payee),
+        openAccount(stranger),
+      ]);
+      const [payerClient, payeeClient, strangerClient] = await Promise.all([
+        connect(api.url, payer.token),
+        connect(api.url, payee.token),
+        connect(api.url, stranger.token),
+      ]);
+      await payerClient.arrival('payment.completed', await deposit(api.url, payerAccount, '50.00'));
+
+      const group = async (amounts: string[]) => {
+        const items = amounts.map((amount) => ({
+          type: 'TRANSFER',
+          fromAccountId: payerAccount,
+          toAccountId: payeeAccount,
+          amount,
+        }));
+        const res = await request(api.url).post('/api/v1/payment-groups').set(payer.auth).send({ items }).expect(202);
+        return res.body.id as string;
+      };
+      /** The group as GET answers it, less its payments: what its event carries. */
+      const groupNow = async (groupId: string) => {
+        const res = await request(api.url).get(`/api/v1/payment-groups/${groupId}`).set(payer.auth).expect(200);
+        const { payments: _payments, ...view } = res.body;
+        return view;
+      };
+
+      const completedId = await group(['1.00', '2.00']);
+      const completed = await payerClient.arrival('payment_group.completed', completedId);
+      expect(completed).toMatchObject({
+        id: completedId,
+        status: 'COMPLETED',
+        atomic: true,
+        itemCount: 2,
+        counts: { completed: 2, failed: 0 },
+        failure: null,
+      });
+      expect(completed).toEqual(await groupNow(completedId));
+
+      // The second item is more than the payer has: atomic, the group fails on it.
+      const failedId = await group(['1.00', '1000.00']);
+      const failed = await payerClient.arrival('payment_group.failed', failedId);
+      expect(failed).toMatchObject({
+        id: failedId,
+        status: 'FAILED',
+        counts: { completed: 0, failed: 2 },
+        failure: { itemIndex: 1, code: 'INSUFFICIENT_FUNDS' },
+      });
+      expect(failed).toEqual(await groupNow(failedId));
+
+      // Published after the groups' events, on the same Redis connection: once each client has its marker, a
+      // group event meant for it (or a second copy for the payer) would have arrived too.
+      const markers = await Promise.all([
+        deposit(api.url, payerAccount, '1.00'),
+        deposit(api.url, payeeAccount, '1.00'),
+        deposit(api.url, strangerAccount, '1.00'),
+      ]);
+      await Promise.all(
+        [payerClient, payeeClient, strangerClient].map((client, i) => client.arrival('payment.completed', markers[i])),
+      );
+      const groupEvents = (client: Client) =>
+        client.received.filter((r) => r.event.startsWith('payment_group.')).map((r) => [r.event, r.payment.id]);
+      expect(groupEvents(payerClient)).toEqual([
+        ['payment_group.completed', completedId],
+        ['payment_group.failed', failedId],
+      ]);
+      expect(groupEvents(payeeClient)).toEqual([]);
+      // The payee is a party to the completed group's payments, and has their events, not the group's.
+      expect(payeeClient.received.filter((r) => r.event === 'payment.completed')).toHaveLength(3);
+      expect(strangerClient.received.filter((r) => r.payment.id !== markers[2])).toEqual([]);
+    });
+
     it('answers payment.watch with the payment as it stands now, also after it has finished', async () => {
       const payee = await registerUser(api);
       const payeeAccount = await openAccount(payee);
