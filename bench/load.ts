@@ -89,7 +89,8 @@ export class TransferLoad {
       const sent = await this.sendGroup(tag, next(), recorder);
       if (!sent.id) return sent.retryAfterS;
       const accepted = performance.now();
-      polls += await this.groupFinal(sent.id, sent.authorization, GROUP_POLL_MAX_MS);
+      const waited = await this.groupFinal(sent.id, sent.authorization, GROUP_POLL_MAX_MS);
+      polls += waited; // `polls += await …` would read `polls` before the wait and lose the other clients' counts
       finalMs.push(performance.now() - accepted);
       return 0;
     });
