@@ -115,9 +115,10 @@ export async function groupOutcome(db: pg.Client, tag: string): Promise<GroupOut
             count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
             count(*) FILTER (WHERE status = 'INITIATED')::int AS pending,
             extract(epoch FROM max(processed_at) - min(created_at))::float8 AS span_s,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - created_at) * 1000)::float8 AS p50,
-            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - created_at) * 1000)::float8 AS p99
-       FROM payment_groups WHERE description = $1`,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99
+       FROM (SELECT *, extract(epoch FROM processed_at - created_at) * 1000 AS ms
+               FROM payment_groups WHERE description = $1) g`,
     [tag],
   );
   const { groups, completed, failed, pending, span_s, p50, p99 } = rows[0];

@@ -560,15 +560,19 @@ function groupsLines(g: GroupsResult, reference: { pgbenchTps: number }): string
   return (
     `groups of ${g.itemsPerGroup} transfers, ${g.clients} clients: ${n(g.completedPerSec, 0)} payments final/s ` +
     `(${g.completed} completed, ${g.failed} failed; ${n(g.ratio, 2)}× pgbench's ${n(reference.pgbenchTps, 0)} tps), ` +
-    `${n(g.groupsPerSec)} groups/s (${g.groupsCompleted} completed, ${g.groupsFailed} failed, ${g.groupsPending} pending)` +
-    `\n  group completion (created → processedAt) p50 ${n(g.groupCompletionP50Ms)} ms, p99 ${n(g.groupCompletionP99Ms)} ms; ` +
+    `${n(g.groupsPerSec)} groups/s ` +
+    `(${g.groupsCompleted} completed, ${g.groupsFailed} failed, ${g.groupsPending} pending)` +
+    `\n  group completion (created → processedAt) p50 ${n(g.groupCompletionP50Ms)} ms, ` +
+    `p99 ${n(g.groupCompletionP99Ms)} ms; ` +
     `client's wait 202 → seen final p50 ${n(g.clientWaitP50Ms)} ms, p99 ${n(g.clientWaitP99Ms)} ms ` +
     `(${n(g.pollsPerGroup)} polls a group); ` +
     `POST p50/p99 ${n(g.acceptP50Ms)}/${n(g.acceptP99Ms)} ms, ${g.errors} errors` +
     (g.errorSamples.length ? ` (e.g. ${g.errorSamples.join(' | ')})` : '') +
-    `\n  peak RSS during it: api ${g.rssMb.api} MB, worker ${g.rssMb.worker} MB; cores busy ${n(g.coresBusy ?? NaN, 2)}; ` +
+    `\n  peak RSS during it: api ${g.rssMb.api} MB, worker ${g.rssMb.worker} MB; ` +
+    `cores busy ${n(g.coresBusy ?? NaN, 2)}; ` +
     `CPU per payment ${formatCpu(g)}` +
-    `\n  one atomic group of ${g.largeAtomicGroup.items} items, POST → final: median ${n(g.largeAtomicGroup.medianMs, 0)} ms ` +
+    `\n  one atomic group of ${g.largeAtomicGroup.items} items, POST → final: ` +
+    `median ${n(g.largeAtomicGroup.medianMs, 0)} ms ` +
     `of ${g.largeAtomicGroup.runsMs.map((ms) => n(ms, 0)).join(', ')} ms`
   );
 }
