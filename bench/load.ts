@@ -44,7 +44,7 @@ const HOLD_POLL_MS = 5;
 /**
  * A group is polled through the list (`?id=`), which answers the group alone: `GET /payment-groups/:id`
  * carries every payment (100 or 1,000), and sixteen clients polling it would measure that serialisation.
- * Polled every 10 ms, a group final after 1.2 s cost 120 polls, and the polls most of the api's CPU:
+ * Polled every 10 ms, a group final after 1.2 s cost up to 120 polls, far more requests than groups:
  * the loop's clients wait 5 ms, then 1.5 times longer each time, up to GROUP_POLL_MAX_MS.
  */
 const GROUP_POLL_MS = 5;
