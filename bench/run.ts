@@ -485,7 +485,7 @@ function printTable(r: {
     ['hot: all pay one', r.hot],
     ['hot: one pays all', r.hot.onePaysMany],
     ['holds: authorize, capture', r.holds],
-    [`groups of ${r.groups.itemsPerGroup} (per payment)`, r.groups],
+    [`groups of ${r.groups.itemsPerGroup} (accepted: groups)`, r.groups],
     ['webhooks (half rate)', r.webhooks],
     ['webhooks beside a hanging endpoint', r.webhooks.besideHanging],
   ];
