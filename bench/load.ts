@@ -8,6 +8,20 @@ export interface Transfer {
   payeeAccountId: string;
 }
 
+/** A payment group of transfers, all from the sender's account: a marketplace's payout. */
+export interface TransferGroup {
+  sender: BenchAccount;
+  payeeAccountIds: string[];
+}
+
+/** A group closed loop's requests (accept latency: POST → 202), and each accepted group's wait until final. */
+export interface GroupLoadResult extends LoadResult {
+  /** 202 received → the group seen final by polling, ms, sorted: what the client waited. */
+  finalMs: Float64Array;
+  /** Status requests made while waiting, all groups together. */
+  polls: number;
+}
+
 /** A manual-capture transfer: the payer authorizes it, the payee captures it. */
 export interface HeldTransfer {
   payer: BenchAccount;
@@ -27,6 +41,15 @@ export interface LoadResult {
 
 const MAX_ERROR_SAMPLES = 5;
 const HOLD_POLL_MS = 5;
+/**
+ * A group is polled through the list (`?id=`), which answers the group alone: `GET /payment-groups/:id`
+ * carries every payment (100 or 1,000), and sixteen clients polling it would measure that serialisation.
+ * Polled every 10 ms, a group final after 1.2 s cost up to 120 polls, far more requests than groups:
+ * the loop's clients wait 5 ms, then 1.5 times longer each time, up to GROUP_POLL_MAX_MS.
+ */
+const GROUP_POLL_MS = 5;
+const GROUP_POLL_MAX_MS = 50;
+const GROUP_FINAL_TIMEOUT_MS = 120_000;
 
 /**
  * Posts transfers over keep-alive connections and records how long each takes to be accepted (202).
@@ -47,17 +70,45 @@ export class TransferLoad {
   async closedLoop(tag: string, clients: number, durationS: number, next: () => Transfer): Promise<LoadResult> {
     const recorder = new Recorder();
     const started = performance.now();
-    const deadline = started + durationS * 1000;
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (performance.now() < deadline) {
-          const retryAfterS = await this.send(tag, next(), performance.now(), recorder);
-          // As a client should: a refusal's Retry-After is honoured, not met with the next request at once.
-          if (retryAfterS) await sleep(Math.min(retryAfterS * 1000, deadline - performance.now()));
-        }
-      }),
-    );
+    await clientsUntil(clients, started + durationS * 1000, () => this.send(tag, next(), performance.now(), recorder));
     return recorder.result((performance.now() - started) / 1000);
+  }
+
+  /** `clients` clients each send a group, wait until it is final, and send the next, until `durationS` is over. */
+  async groupLoop(
+    tag: string,
+    clients: number,
+    durationS: number,
+    next: () => TransferGroup,
+  ): Promise<GroupLoadResult> {
+    const recorder = new Recorder();
+    const finalMs: number[] = [];
+    let polls = 0;
+    const started = performance.now();
+    await clientsUntil(clients, started + durationS * 1000, async () => {
+      const sent = await this.sendGroup(tag, next(), recorder);
+      if (!sent.id) return sent.retryAfterS;
+      const accepted = performance.now();
+      const waited = await this.groupFinal(sent.id, sent.authorization, GROUP_POLL_MAX_MS);
+      polls += waited; // `polls += await …` would read `polls` before the wait and lose the other clients' counts
+      finalMs.push(performance.now() - accepted);
+      return 0;
+    });
+    return {
+      ...recorder.result((performance.now() - started) / 1000),
+      finalMs: Float64Array.from(finalMs).sort(),
+      polls,
+    };
+  }
+
+  /** One atomic group, sent alone: ms from its POST until it is seen final (polled every GROUP_POLL_MS). */
+  async oneGroup(tag: string, group: TransferGroup): Promise<number> {
+    const recorder = new Recorder();
+    const started = performance.now();
+    const sent = await this.sendGroup(tag, group, recorder);
+    if (!sent.id) throw new Error(`the group was refused: ${recorder.result(0).errorSamples.join(' | ')}`);
+    await this.groupFinal(sent.id, sent.authorization, GROUP_POLL_MS);
+    return performance.now() - started;
   }
 
   /**
@@ -159,6 +210,62 @@ export class TransferLoad {
     return { statusCode: response.statusCode, body: (await response.body.json()) as { id: string; status: string } };
   }
 
+  /** Sends one group of transfers; when refused with Retry-After, how many seconds the answer asks to wait. */
+  private async sendGroup(
+    tag: string,
+    { sender, payeeAccountIds }: TransferGroup,
+    recorder: Recorder,
+  ): Promise<{ id?: string; authorization: string; retryAfterS: number }> {
+    const { authorization } = sender;
+    const sent = performance.now();
+    try {
+      const response = await this.pool.request({
+        method: 'POST',
+        path: '/api/v1/payment-groups',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          atomic: true,
+          description: tag,
+          items: payeeAccountIds.map((toAccountId) => ({
+            type: 'TRANSFER',
+            fromAccountId: sender.accountId,
+            toAccountId,
+            amount: randomAmount(),
+            description: tag,
+          })),
+        }),
+      });
+      if (response.statusCode === 202) {
+        const { id } = (await response.body.json()) as { id: string };
+        recorder.accepted(performance.now() - sent);
+        return { id, authorization, retryAfterS: 0 };
+      }
+      recorder.error(`${response.statusCode} ${await response.body.text()}`);
+      return { authorization, retryAfterS: Number(response.headers['retry-after'] ?? 0) || 0 };
+    } catch (error) {
+      recorder.error((error as Error).message);
+      return { authorization, retryAfterS: 0 };
+    }
+  }
+
+  /** Polls a group until it is final; answers how many polls that took. */
+  private async groupFinal(id: string, authorization: string, maxIntervalMs: number): Promise<number> {
+    const deadline = performance.now() + GROUP_FINAL_TIMEOUT_MS;
+    for (let polls = 1, intervalMs = GROUP_POLL_MS; ; polls++, intervalMs = Math.min(maxIntervalMs, intervalMs * 1.5)) {
+      if (performance.now() > deadline)
+        throw new Error(`group ${id} not final ${GROUP_FINAL_TIMEOUT_MS} ms after its 202`);
+      await sleep(intervalMs);
+      const response = await this.pool.request({
+        method: 'GET',
+        path: `/api/v1/payment-groups?id=${id}`,
+        headers: { authorization },
+      });
+      const body = (await response.body.json()) as { data?: Array<{ status: string }> };
+      if (response.statusCode !== 200) throw new Error(`polling group ${id}: ${response.statusCode}`);
+      if (body.data?.[0]?.status !== 'INITIATED') return polls;
+    }
+  }
+
   /** Sends one transfer; when refused with Retry-After, how many seconds the answer asks to wait. */
   private async send(
     tag: string,
@@ -190,6 +297,22 @@ export class TransferLoad {
       return 0;
     }
   }
+}
+
+/**
+ * `clients` clients each call `once` again as soon as it returns, until `deadline`; as a client
+ * should, a refusal's Retry-After (the seconds `once` answers) is honoured, not met with the next
+ * request at once.
+ */
+async function clientsUntil(clients: number, deadline: number, once: () => Promise<number>): Promise<void> {
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const retryAfterS = await once();
+        if (retryAfterS) await sleep(Math.min(retryAfterS * 1000, deadline - performance.now()));
+      }
+    }),
+  );
 }
 
 class Recorder {

@@ -87,6 +87,52 @@ export class Payments {
   }
 }
 
+/** What became of a scenario's payment groups (tagged by their description), each a unit. */
+export interface GroupOutcome {
+  groups: number;
+  groupsCompleted: number;
+  groupsFailed: number;
+  groupsPending: number;
+  /** Groups final per second, from the first created to the last final. */
+  groupsPerSec: number;
+  /** A group's created → processedAt, from the payment_groups table. */
+  groupCompletionP50Ms: number;
+  groupCompletionP99Ms: number;
+}
+
+export async function groupOutcome(db: pg.Client, tag: string): Promise<GroupOutcome> {
+  const { rows } = await db.query<{
+    groups: number;
+    completed: number;
+    failed: number;
+    pending: number;
+    span_s: number;
+    p50: number;
+    p99: number;
+  }>(
+    `SELECT count(*)::int AS groups,
+            count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
+            count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+            count(*) FILTER (WHERE status = 'INITIATED')::int AS pending,
+            extract(epoch FROM max(processed_at) - min(created_at))::float8 AS span_s,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99
+       FROM (SELECT *, extract(epoch FROM processed_at - created_at) * 1000 AS ms
+               FROM payment_groups WHERE description = $1) g`,
+    [tag],
+  );
+  const { groups, completed, failed, pending, span_s, p50, p99 } = rows[0];
+  return {
+    groups,
+    groupsCompleted: completed,
+    groupsFailed: failed,
+    groupsPending: pending,
+    groupsPerSec: span_s > 0 ? (completed + failed) / span_s : 0,
+    groupCompletionP50Ms: p50,
+    groupCompletionP99Ms: p99,
+  };
+}
+
 export interface StatementResult {
   operations: number;
   depthRows: number;

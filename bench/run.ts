@@ -4,8 +4,22 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { CpuMeter } from './cpu.js';
-import { type LoadResult, percentile, TransferLoad, type Transfer } from './load.js';
-import { Payments, type ScenarioResult, statementExport, statementPages } from './measure.js';
+import {
+  type GroupLoadResult,
+  type LoadResult,
+  percentile,
+  TransferLoad,
+  type Transfer,
+  type TransferGroup,
+} from './load.js';
+import {
+  type GroupOutcome,
+  groupOutcome,
+  Payments,
+  type ScenarioResult,
+  statementExport,
+  statementPages,
+} from './measure.js';
 import { checkpoint, fillWalSegments, pgbenchReference } from './reference.js';
 import { type BenchAccount, seed, seedStatement } from './seed.js';
 import { Stack } from './stack.js';
@@ -20,6 +34,13 @@ const WARM_UP_S = 15;
 
 const PGBENCH_CLIENTS = 8;
 
+/** The groups scenario: this many clients, each waiting for its group to be final before it sends the next. */
+const GROUP_CLIENTS = 16;
+const GROUP_ITEMS = 100;
+/** Then, alone on the idle system, the largest group there may be, this many times (the median counts). */
+const LARGE_GROUP_ITEMS = 1000;
+const LARGE_GROUP_RUNS = 5;
+
 const { values: args } = parseArgs({
   options: {
     clients: { type: 'string' },
@@ -28,6 +49,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string' },
     sustained: { type: 'string' },
     webhooks: { type: 'boolean' },
+    groups: { type: 'boolean' },
   },
 });
 const settings = {
@@ -40,6 +62,8 @@ const settings = {
    * the uniform rate measured first): what webhooks cost, and a fast endpoint's lag beside a hanging one.
    */
   webhooksOnly: args.webhooks ?? false,
+  /** `--groups`: the reference and the groups scenario alone, to compare two versions of the code. */
+  groupsOnly: args.groups ?? false,
   clients: Number(args.clients ?? process.env.BENCH_CLIENTS ?? 64),
   durationS: Number(args.duration ?? process.env.BENCH_DURATION_S ?? 20),
   /** `--sustained=S`: the sustained scenario's uniform phase, then a fifth of it (at least 10 s) hot. */
@@ -58,7 +82,8 @@ const settings = {
 };
 if (settings.ratePerSec && !settings.rounds && !settings.webhooksOnly)
   usageError('--rate only goes with --rounds or --webhooks');
-if (settings.rounds && settings.webhooksOnly) usageError('--rounds and --webhooks are two different runs');
+if ([settings.rounds, settings.webhooksOnly, settings.groupsOnly].filter(Boolean).length > 1)
+  usageError('--rounds, --webhooks and --groups are different runs');
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
   process.exit(2);
@@ -160,6 +185,52 @@ async function main(): Promise<number> {
       return { alone, besideHanging };
     };
 
+    /**
+     * Payment groups of GROUP_ITEMS transfers between random seeded users. A user may only send from
+     * its own account, so each group has one payer, its sender, and random payees: a marketplace's
+     * payout. Each client sends a group, polls it until final, and sends the next; then, alone,
+     * one atomic group of LARGE_GROUP_ITEMS from POST to final. Preceded by its own warm-up: the
+     * group paths are not the single transfer's.
+     */
+    const groupsScenario = async (pgbenchTps: number): Promise<GroupsResult> => {
+      const nextGroup = (items: number) => (): TransferGroup => {
+        const sender = pick(seeded.users);
+        return { sender, payeeAccountIds: Array.from({ length: items }, () => anyOther(sender)) };
+      };
+      let waits: Pick<GroupLoadResult, 'finalMs' | 'polls'> = { finalMs: new Float64Array(), polls: 0 };
+      const drive = (durationS: number) => (tag: string) =>
+        load.groupLoop(tag, GROUP_CLIENTS, durationS, nextGroup(GROUP_ITEMS)).then((r) => ((waits = r), r));
+      await scenario('groups-warm-up', drive(WARM_UP_S));
+      const { result, peakRssMb } = await stack.peakRssDuring(() => scenario('groups', drive(settings.durationS)));
+      const outcome = await groupOutcome(db, 'bench:groups');
+      progress(`groups: one atomic group of ${LARGE_GROUP_ITEMS} items, ${LARGE_GROUP_RUNS} times`);
+      const runsMs: number[] = [];
+      for (let run = 0; run < LARGE_GROUP_RUNS; run++)
+        runsMs.push(await load.oneGroup('bench:large-group', nextGroup(LARGE_GROUP_ITEMS)()));
+      return {
+        ...result,
+        ...outcome,
+        clients: GROUP_CLIENTS,
+        itemsPerGroup: GROUP_ITEMS,
+        clientWaitP50Ms: percentile(waits.finalMs, 0.5),
+        clientWaitP99Ms: percentile(waits.finalMs, 0.99),
+        pollsPerGroup: waits.polls / waits.finalMs.length,
+        ratio: result.completedPerSec / pgbenchTps,
+        rssMb: { api: peakRssMb.api, worker: peakRssMb.worker },
+        largeAtomicGroup: {
+          items: LARGE_GROUP_ITEMS,
+          runsMs,
+          medianMs: percentile(Float64Array.from(runsMs).sort(), 0.5),
+        },
+      };
+    };
+    if (settings.groupsOnly) {
+      const groups = await groupsScenario(reference!.pgbenchTps);
+      await Promise.all([db.end(), load.close()]);
+      console.log(groupsLines(groups, reference!));
+      return verdict([groups], await trialBalance(stack));
+    }
+
     // Unmeasured: lets V8 optimise the hot paths and the pools open their connections first.
     await scenario('warm-up', (tag) => load.closedLoop(tag, settings.clients, WARM_UP_S, uniformTransfer));
     if (settings.webhooksOnly) {
@@ -235,6 +306,8 @@ async function main(): Promise<number> {
       hot: () => ({ payer: pick(seeded.users), payeeAccountId: seeded.merchant.accountId }),
     });
     const longRunCpu = CpuMeter.perPayment(cpuBefore, cpu.read(), longRun.accepted);
+    // Before the webhooks scenarios, whose endpoints stay registered after them.
+    const groups = await groupsScenario(reference.pgbenchTps);
     // Last: from here on every payment's events are recorded and delivered.
     const { alone: webhooks, besideHanging: webhooksBesideHanging } = await webhookScenarios(halfRate);
     await Promise.all([db.end(), load.close()]);
@@ -282,6 +355,7 @@ async function main(): Promise<number> {
         captureP50Ms: percentile(captures!.acceptMs, 0.5),
         captureP99Ms: percentile(captures!.acceptMs, 0.99),
       },
+      groups,
       webhooks: { ...webhooks, besideHanging: webhooksBesideHanging },
       statement,
       reference,
@@ -292,10 +366,27 @@ async function main(): Promise<number> {
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
 
-    return verdict([uniform, atHalfRate, hot, hotPayer, holds, webhooks, webhooksBesideHanging, longRun], ledger);
+    return verdict(
+      [uniform, atHalfRate, hot, hotPayer, holds, groups, webhooks, webhooksBesideHanging, longRun],
+      ledger,
+    );
   } finally {
     await stack.destroy();
   }
+}
+
+interface GroupsResult extends ScenarioResult, GroupOutcome {
+  itemsPerGroup: number;
+  /** 202 → the group seen final by the client's polling. */
+  clientWaitP50Ms: number;
+  clientWaitP99Ms: number;
+  pollsPerGroup: number;
+  /** completed/s (payments) ÷ pgbench tps. */
+  ratio: number;
+  /** Peak resident set during the scenario alone, MiB. */
+  rssMb: { api: number; worker: number };
+  /** POST → seen final, alone on the idle system. */
+  largeAtomicGroup: { items: number; runsMs: number[]; medianMs: number };
 }
 
 /** The run's exit code: 1 when a payment never became final or the ledger does not balance. */
@@ -376,6 +467,7 @@ function printTable(r: {
     captureP50Ms: number;
     captureP99Ms: number;
   };
+  groups: GroupsResult;
   webhooks: ScenarioResult & WebhookMeasure & { besideHanging: ScenarioResult & WebhookMeasure };
   sustained: SustainedResult & { cpuUsPerPayment: Record<string, number> };
   statement: {
@@ -393,6 +485,7 @@ function printTable(r: {
     ['hot: all pay one', r.hot],
     ['hot: one pays all', r.hot.onePaysMany],
     ['holds: authorize, capture', r.holds],
+    [`groups of ${r.groups.itemsPerGroup} (accepted: groups)`, r.groups],
     ['webhooks (half rate)', r.webhooks],
     ['webhooks beside a hanging endpoint', r.webhooks.besideHanging],
   ];
@@ -441,6 +534,7 @@ function printTable(r: {
     `holds: ${r.holds.captures} captured (${n(r.holds.capturesPerSec)}/s), capture p50 ${n(r.holds.captureP50Ms)} ms, p99 ${n(r.holds.captureP99Ms)} ms, ${r.holds.captureErrors} errors` +
       (r.holds.captureErrorSamples.length ? ` (e.g. ${r.holds.captureErrorSamples.join(' | ')})` : ''),
   );
+  console.log(groupsLines(r.groups, r.reference));
   console.log(webhookLine('webhooks', r.webhooks));
   console.log(webhookLine('webhooks, the fast endpoint beside a hanging one', r.webhooks.besideHanging));
   console.log(`CPU per payment, uniform: ${formatCpu(r.uniform)}`);
@@ -459,6 +553,28 @@ function printTable(r: {
   );
   for (const [name, s] of rows)
     if (s.errorSamples.length) console.log(`${name} errors, e.g.: ${s.errorSamples.join(' | ')}`);
+}
+
+function groupsLines(g: GroupsResult, reference: { pgbenchTps: number }): string {
+  const n = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+  return (
+    `groups of ${g.itemsPerGroup} transfers, ${g.clients} clients: ${n(g.completedPerSec, 0)} payments final/s ` +
+    `(${g.completed} completed, ${g.failed} failed; ${n(g.ratio, 2)}× pgbench's ${n(reference.pgbenchTps, 0)} tps), ` +
+    `${n(g.groupsPerSec)} groups/s ` +
+    `(${g.groupsCompleted} completed, ${g.groupsFailed} failed, ${g.groupsPending} pending)` +
+    `\n  group completion (created → processedAt) p50 ${n(g.groupCompletionP50Ms)} ms, ` +
+    `p99 ${n(g.groupCompletionP99Ms)} ms; ` +
+    `client's wait 202 → seen final p50 ${n(g.clientWaitP50Ms)} ms, p99 ${n(g.clientWaitP99Ms)} ms ` +
+    `(${n(g.pollsPerGroup)} polls a group); ` +
+    `POST p50/p99 ${n(g.acceptP50Ms)}/${n(g.acceptP99Ms)} ms, ${g.errors} errors` +
+    (g.errorSamples.length ? ` (e.g. ${g.errorSamples.join(' | ')})` : '') +
+    `\n  peak RSS during it: api ${g.rssMb.api} MB, worker ${g.rssMb.worker} MB; ` +
+    `cores busy ${n(g.coresBusy ?? NaN, 2)}; ` +
+    `CPU per payment ${formatCpu(g)}` +
+    `\n  one atomic group of ${g.largeAtomicGroup.items} items, POST → final: ` +
+    `median ${n(g.largeAtomicGroup.medianMs, 0)} ms ` +
+    `of ${g.largeAtomicGroup.runsMs.map((ms) => n(ms, 0)).join(', ')} ms`
+  );
 }
 
 function webhookLine(name: string, w: ScenarioResult & WebhookMeasure): string {

@@ -37,6 +37,8 @@ export class Stack {
   apiUrl = '';
   workerUrl = '';
   readonly processes: BenchProcess[] = [];
+  /** Peaks before the last `peakRssDuring`, which `peakRssMb` still counts. */
+  private earlierPeaksMb: Record<string, number> = {};
 
   constructor(
     private readonly serverUrl: string,
@@ -81,6 +83,21 @@ export class Stack {
 
   /** Peak resident set of each process so far (VmHWM), in MiB. */
   peakRssMb(): Record<string, number> {
+    const peaks = this.currentPeaksMb();
+    for (const [name, mb] of Object.entries(this.earlierPeaksMb)) peaks[name] = Math.max(peaks[name], mb);
+    return peaks;
+  }
+
+  /** Runs `measured`, and answers each process's peak resident set during it beside its result. */
+  async peakRssDuring<T>(measured: () => Promise<T>): Promise<{ result: T; peakRssMb: Record<string, number> }> {
+    const earlier = this.peakRssMb();
+    this.resetPeakRss();
+    this.earlierPeaksMb = earlier;
+    const result = await measured();
+    return { result, peakRssMb: this.currentPeaksMb() };
+  }
+
+  private currentPeaksMb(): Record<string, number> {
     const peaks: Record<string, number> = {};
     for (const { name, child } of this.processes) {
       try {
@@ -99,6 +116,7 @@ export class Stack {
    * is not the traffic the scenarios measure.
    */
   resetPeakRss(): void {
+    this.earlierPeaksMb = {};
     for (const { child } of this.processes) {
       try {
         writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
