@@ -1,6 +1,18 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { PAYMENT_SNAPSHOT, RECORD_DELIVERIES } from './1795766400800-webhooks.js';
 
+/** Records one event per changed payment (generalised to other subjects later). */
+export const RECORD_PAYMENT_EVENTS = `
+  CREATE FUNCTION webhook_record_events(changed payments[]) RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO webhook_events (type, payment_id, payer_user_id, payee_user_id, data)
+    SELECT 'payment.' || lower(p.status), p.id, p.payer_user_id, p.payee_user_id, ${PAYMENT_SNAPSHOT}
+      FROM unnest(changed) p;
+    IF FOUND THEN
+      PERFORM pg_notify('webhook_deliveries', '');
+    END IF;
+  END $$`;
+
 /**
  * Webhook events: the posting transaction records one compact row per payment event; the fan-out
  * to endpoints happens afterwards, in the worker, in batches.
@@ -55,16 +67,7 @@ export class WebhookEvents1795766401100 implements MigrationInterface {
     );
 
     await db.query(`DROP FUNCTION webhook_record_events(payments[])`);
-    await db.query(`
-      CREATE FUNCTION webhook_record_events(changed payments[]) RETURNS void LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO webhook_events (type, payment_id, payer_user_id, payee_user_id, data)
-        SELECT 'payment.' || lower(p.status), p.id, p.payer_user_id, p.payee_user_id, ${PAYMENT_SNAPSHOT}
-          FROM unnest(changed) p;
-        IF FOUND THEN
-          PERFORM pg_notify('webhook_deliveries', '');
-        END IF;
-      END $$`);
+    await db.query(RECORD_PAYMENT_EVENTS);
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -9,7 +9,7 @@ import { ApiKeys1795766400700 } from './1795766400700-api-keys.js';
 import { Webhooks1795766400800 } from './1795766400800-webhooks.js';
 import { WebhookEvents1795766401100 } from './1795766401100-webhook-events.js';
 import { BackOffice1795766401300 } from './1795766401300-back-office.js';
-
+import { AccountEvents1795766401400 } from './1795766401400-account-events.js';
 import { PaymentGroups1795766401500 } from './1795766401500-payment-groups.js';
 
 /** Every migration, in order: listed explicitly so the same array works compiled and under jest. */
@@ -25,5 +25,6 @@ export const migrations = [
   Webhooks1795766400800,
   WebhookEvents1795766401100,
   BackOffice1795766401300,
+  AccountEvents1795766401400,
   PaymentGroups1795766401500,
 ];

@@ -14,7 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   ledger: ['accounts', 'platform'],
   payments: ['ledger', 'accounts', 'fx', 'platform'],
   events: ['payments', 'accounts', 'users', 'platform'],
-  webhooks: ['payments', 'platform'],
+  webhooks: ['payments', 'accounts', 'platform'],
 };
 
 /**

@@ -250,7 +250,7 @@ describe('OpenAPI document', () => {
     expect(declared).toContain('webhooks');
   });
 
-  it('documents, as OpenAPI 3.1 webhooks, the body every payment event is sent with', () => {
+  it('documents, as OpenAPI 3.1 webhooks, the body every payment and account event is sent with', () => {
     expect(served.openapi).toBe('3.1.0');
     const events = [
       'payment.initiated',
@@ -259,12 +259,17 @@ describe('OpenAPI document', () => {
       'payment.failed',
       'payment.voided',
       'payment.expired',
+      'account.frozen',
+      'account.unfrozen',
+      'account.closed',
     ];
     expect(Object.keys(served.webhooks).sort()).toEqual([...events].sort());
     for (const event of events) {
       const op = served.webhooks[event].post;
-      expect(JSON.stringify(op.requestBody!.content['application/json'].schema)).toContain(
-        '#/components/schemas/WebhookEventDto',
+      const schema = JSON.stringify(op.requestBody!.content['application/json'].schema);
+      expect(schema).toContain('#/components/schemas/WebhookEventDto');
+      expect(schema).toContain(
+        event.startsWith('account.') ? '"#/components/schemas/AccountDto"' : '"#/components/schemas/PaymentDto"',
       );
       expect(op.parameters!.map((p) => p.name)).toEqual(
         expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'Billing-Signature']),
@@ -276,6 +281,11 @@ describe('OpenAPI document', () => {
       'id',
       'type',
     ]);
+    // A webhook's body and GET /events alike: the data is a payment or an account.
+    for (const model of ['WebhookEventDto', 'EventDto'])
+      expect(served.components.schemas[model].properties.data).toMatchObject({
+        oneOf: [{ $ref: '#/components/schemas/PaymentDto' }, { $ref: '#/components/schemas/AccountDto' }],
+      });
   });
 });
 

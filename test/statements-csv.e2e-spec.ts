@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { get, type IncomingMessage } from 'node:http';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { RunningApp } from './support/harness.js';
@@ -205,5 +207,36 @@ describe('CSV statements', () => {
       .parse(text)
       .expect(200);
     expect(parseCsv(stranger.body as string)).toHaveLength(1);
+  });
+  it('closes the cursor and frees its connection when the client goes away mid-download', async () => {
+    const big = new History(db, admin);
+    await big.open(owner);
+    // Far more than the socket buffers hold: the export waits for the client, its transaction open.
+    await big.credits(150_000, 1, '2026-02-01T00:00:00.000Z');
+    const exporting = async () =>
+      (
+        await db.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND state <> 'idle' AND query LIKE 'FETCH % FROM export'`,
+        )
+      )[0].n;
+    const until = async (expected: number) => {
+      for (let waited = 0; (await exporting()) !== expected && waited < 10_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      return exporting();
+    };
+    const req = get(`${api.url}/api/v1/accounts/${big.account}/operations?format=csv`, { headers: owner.auth });
+    try {
+      const res = await new Promise<IncomingMessage>((resolve, reject) =>
+        req.once('response', resolve).once('error', reject),
+      );
+      expect(res.statusCode).toBe(200);
+      await once(res, 'data');
+      res.pause();
+      expect(await until(1)).toBe(1);
+    } finally {
+      req.destroy();
+    }
+    expect(await until(0)).toBe(0);
   });
 });

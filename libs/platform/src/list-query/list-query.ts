@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { InvalidQuery } from '../errors/common.errors.js';
 import { METADATA_KEY, metadataProblem } from '../metadata/metadata.js';
 import { Currencies } from '../money/currencies.js';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { FieldSpec, FieldType, ListSpec, Page, Queryable } from './list-spec.js';
 import { isRealCalendarTime } from '../time/calendar.js';
 
@@ -125,9 +125,9 @@ export class ListQueries {
   ): AsyncIterable<Row[]> {
     // Compiled now, so that a bad query is refused before an answer starts.
     const list = this.compile(spec, queryString, scope?.params ?? [], { unpaged: true });
-    return fetchAll<Row>(
+    return new CursorBatches<Row>(
       db,
-      `DECLARE export NO SCROLL CURSOR FOR ${selectSql(spec, list, scope)}`,
+      `DECLARE export NO SCROLL CURSOR FOR ${selectSql(spec, list, scope, { keys: false })}`,
       list.params,
       batchSize,
     );
@@ -284,38 +284,86 @@ export class ListQueries {
   }
 }
 
-async function* fetchAll<Row>(
-  db: DataSource,
-  declare: string,
-  params: unknown[],
-  batchSize: number,
-): AsyncGenerator<Row[]> {
-  const runner = db.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.startTransaction('REPEATABLE READ');
-    await runner.query(declare, params);
-    for (;;) {
-      const rows = (await runner.query(`FETCH ${batchSize} FROM export`)) as Row[];
-      if (rows.length) yield rows;
-      if (rows.length < batchSize) break;
+/**
+ * A cursor's rows, one FETCH per `next()`. An iterator object rather than an async generator: a
+ * generator suspended at its `yield` keeps its batch alive while the next one is read, and
+ * batches that outlive two scavenges are promoted to V8's old space, which then grows by tens of
+ * megabytes over a long export before a full collection takes them back.
+ */
+class CursorBatches<Row> implements AsyncIterableIterator<Row[]> {
+  private runner?: QueryRunner;
+  private finished = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly declare: string,
+    private readonly params: unknown[],
+    private readonly batchSize: number,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Row[]>> {
+    if (this.finished) return { done: true, value: undefined };
+    try {
+      const runner = this.runner ?? (await this.open());
+      const rows = (await runner.query(`FETCH ${this.batchSize} FROM export`)) as Row[];
+      if (this.finished) return { done: true, value: undefined }; // closed meanwhile
+      if (rows.length < this.batchSize) {
+        await runner.commitTransaction();
+        await this.return();
+      }
+      return rows.length ? { done: false, value: rows } : { done: true, value: undefined };
+    } catch (error) {
+      await this.return();
+      throw error;
     }
-    await runner.commitTransaction();
-  } finally {
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
-    await runner.release();
+  }
+
+  /** Also what a consumer that stops early (the client went away) calls: the cursor closes, the connection is freed. */
+  async return(): Promise<IteratorResult<Row[]>> {
+    this.finished = true;
+    const runner = this.runner;
+    this.runner = undefined;
+    if (runner) {
+      try {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+      } finally {
+        await runner.release();
+      }
+    }
+    return { done: true, value: undefined };
+  }
+
+  private async open(): Promise<QueryRunner> {
+    const runner = this.db.createQueryRunner();
+    this.runner = runner;
+    await runner.connect();
+    await runner.startTransaction('REPEATABLE READ');
+    await runner.query(this.declare, this.params);
+    return runner;
   }
 }
 
-/** The list's SELECT in its sort order, with its keys as `__k0…` (a page's cursor is made of the last row's). */
-function selectSql(spec: ListSpec, list: CompiledList, scope: { sql: string } | undefined): string {
+/**
+ * The list's SELECT in its sort order, with its keys as `__k0…` (a page's cursor is made of the
+ * last row's); an export, which has no cursor, reads them not.
+ */
+function selectSql(
+  spec: ListSpec,
+  list: CompiledList,
+  scope: { sql: string } | undefined,
+  { keys = true } = {},
+): string {
   const where = [...(scope ? [`(${scope.sql})`] : []), ...list.conditions];
   const order = list.sortKeys
     .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}${k.nullable ? ' NULLS LAST' : ''}`)
     .join(', ');
-  const keys = list.sortKeys.map((k, i) => `${k.expr} AS "__k${i}"`).join(', ');
+  const keyColumns = keys ? list.sortKeys.map((k, i) => `, ${k.expr} AS "__k${i}"`).join('') : '';
   return (
-    `SELECT ${spec.select}, ${keys} FROM ${spec.from}` +
+    `SELECT ${spec.select}${keyColumns} FROM ${spec.from}` +
     (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY ${order}`
   );

@@ -7,6 +7,7 @@ import { AppConfig, BatchStatement } from '#platform';
 import { AttemptDelivery, type LeasedDelivery } from '../commands/attempt-delivery/attempt-delivery.command.js';
 import type { AttemptOutcome } from '../domain/retry-policy.js';
 import { DELIVERIES_CHANNEL } from '../domain/webhook-delivery.js';
+import { EVENT_COLUMNS } from '../domain/webhook-event.js';
 import { DeliveryLanes, type Leased } from './delivery-lanes.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 
@@ -17,8 +18,8 @@ const ROUND_GAP_MS = 50;
 const LEASE_MARGIN_MS = 10_000;
 
 /**
- * Fans a batch of pending events out into deliveries, one per endpoint concerned (the payer's, the
- * payee's, every administrator's; enabled, subscribed, and registered before the event), and marks
+ * Fans a batch of pending events out into deliveries, one per endpoint concerned (those of the users
+ * who see the event, every administrator's; enabled, subscribed, and registered before the event), and marks
  * them fanned out, in one transaction: a crash leaves them pending, and the events another worker
  * is fanning out are skipped, not waited for. ON CONFLICT keeps a delivery made meanwhile by a
  * redelivery. Its joins of endpoints and users are planned on every run, for the tables as they are.
@@ -27,12 +28,10 @@ const FAN_OUT = new BatchStatement(
   `WITH batch AS (
      UPDATE webhook_events ev SET fanned_out_at = now()
       WHERE ev.id IN (SELECT id FROM webhook_events WHERE fanned_out_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING ev.id, ev.type, ev.payer_user_id, ev.payee_user_id, ev.created_at
+     RETURNING ev.id, ev.type, ev.user_ids, ev.created_at
    ), targets AS (
      SELECT b.id AS event_id, b.type, b.created_at, e.id AS endpoint_id, e.events, e.created_at AS registered_at
-       FROM batch b JOIN webhook_endpoints e ON e.owner_id = b.payer_user_id AND e.enabled
-     UNION
-     SELECT b.id, b.type, b.created_at, e.id, e.events, e.created_at FROM batch b JOIN webhook_endpoints e ON e.owner_id = b.payee_user_id AND e.enabled
+       FROM batch b JOIN webhook_endpoints e ON e.owner_id = ANY (b.user_ids) AND e.enabled
      UNION
      SELECT b.id, b.type, b.created_at, e.id, e.events, e.created_at
        FROM batch b, users u JOIN webhook_endpoints e ON e.owner_id = u.id AND e.enabled WHERE u.role = 'ADMIN'
@@ -72,7 +71,7 @@ const LEASE = new BatchStatement(
    UPDATE webhook_deliveries d SET leased_until = now() + $5 * interval '1 millisecond'
      FROM due JOIN webhook_events ev ON ev.id = due.event_id JOIN webhook_endpoints e ON e.id = due.endpoint_id
     WHERE d.id = due.id
-   RETURNING d.id, d.endpoint_id, d.leased_until, d.attempts, ev.id AS event_id, ev.type, ev.data AS payment, ev.created_at, e.url,
+   RETURNING d.id, d.endpoint_id, d.leased_until, d.attempts, ${EVENT_COLUMNS}, e.url,
              array_remove(ARRAY[e.secret, CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END], NULL) AS secrets`,
 );
 

@@ -20,7 +20,7 @@ export interface DeliveryRow {
   id: string;
   event_id: string;
   type: string;
-  payment_id: string;
+  payment_id: string | null;
   status: DeliveryStatus;
   attempts: number;
   last_status_code: number | null;
@@ -34,7 +34,7 @@ export interface DeliveryView {
   id: string;
   eventId: string;
   type: string;
-  paymentId: string;
+  paymentId: string | null;
   status: DeliveryStatus;
   attempts: number;
   lastStatusCode: number | null;

@@ -1,30 +1,27 @@
+import { type AccountRow, toAccountView, type AccountView } from '#accounts';
 import type { Currencies } from '#platform';
 import { type PaymentRow, toPaymentView, type PaymentView } from '#payments';
 
-/** What a receiver gets, and what GET /events lists: the payment as GET /payments/:id showed it when the event happened. */
+/**
+ * What a receiver gets, and what GET /events lists: the event's subject as its GET showed it when
+ * the event happened (GET /payments/:id, GET /accounts/:id).
+ */
 export interface WebhookEvent {
   id: string;
   type: string;
   createdAt: string;
-  data: PaymentView;
+  data: PaymentView | AccountView;
 }
 
-/** The payments row as the trigger wrote it into the event (to_jsonb): its timestamps are strings. */
-export type PaymentSnapshot = Omit<PaymentRow, 'created_at' | 'processed_at' | 'expires_at'> & {
-  created_at: string;
-  processed_at: string | null;
-  expires_at: string | null;
-};
-
-/** A `webhook_events` row (alias `ev`) as EVENT_COLUMNS reads it. */
+/** A `webhook_events` row (alias `ev`) as EVENT_COLUMNS reads it; `data` is the subject's row as to_jsonb wrote it. */
 export interface EventRow {
   event_id: string;
   type: string;
   created_at: Date;
-  payment: PaymentSnapshot;
+  data: Record<string, unknown>;
 }
 
-export const EVENT_COLUMNS = 'ev.id AS event_id, ev.type, ev.created_at, ev.data AS payment';
+export const EVENT_COLUMNS = 'ev.id AS event_id, ev.type, ev.created_at, ev.data';
 
 /**
  * The events (alias `ev`) a user may see, or every one for `userId` null (an administrator),
@@ -33,23 +30,35 @@ export const EVENT_COLUMNS = 'ev.id AS event_id, ev.type, ev.created_at, ev.data
 export function eventsVisibleTo(userId: string | null, retentionDays: number): { sql: string; params: unknown[] } {
   const recent = `ev.created_at > now() - $1 * interval '1 day'`;
   if (userId === null) return { sql: recent, params: [retentionDays] };
-  return { sql: `${recent} AND (ev.payer_user_id = $2 OR ev.payee_user_id = $2)`, params: [retentionDays, userId] };
+  // One condition per slot, each served by its own index (see the account-events migration).
+  return { sql: `${recent} AND (ev.user_ids[1] = $2 OR ev.user_ids[2] = $2)`, params: [retentionDays, userId] };
 }
 
-const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+/** A row as to_jsonb wrote it, its timestamps (strings there) made dates again. */
+function withDates<Row>(snapshot: Record<string, unknown>, timestamps: ReadonlyArray<keyof Row & string>): Row {
+  const row: Record<string, unknown> = { ...snapshot };
+  for (const field of timestamps) row[field] = row[field] === null ? null : new Date(row[field] as string);
+  return row as Row;
+}
+
+type Render = (snapshot: Record<string, unknown>, currencies: Currencies) => WebhookEvent['data'];
+
+/** How each kind of subject, the word before the dot of an event's type, is shown. */
+const RENDER: Record<string, Render> = {
+  payment: (snapshot, currencies) =>
+    toPaymentView(withDates<PaymentRow>(snapshot, ['created_at', 'processed_at', 'expires_at']), currencies),
+  account: (snapshot, currencies) =>
+    toAccountView(withDates<AccountRow>(snapshot, ['created_at', 'frozen_at', 'closed_at']), currencies),
+};
 
 export function webhookEvent(event: EventRow, currencies: Currencies): WebhookEvent {
-  const { payment } = event;
-  const row: PaymentRow = {
-    ...payment,
-    created_at: new Date(payment.created_at),
-    processed_at: dateOrNull(payment.processed_at),
-    expires_at: dateOrNull(payment.expires_at),
-  };
+  const subject = event.type.slice(0, event.type.indexOf('.'));
+  const render = RENDER[subject];
+  if (!render) throw new Error(`no renderer for the subject of ${event.type} events`);
   return {
     id: event.event_id,
     type: event.type,
     createdAt: event.created_at.toISOString(),
-    data: toPaymentView(row, currencies),
+    data: render(event.data, currencies),
   };
 }

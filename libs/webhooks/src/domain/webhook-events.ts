@@ -1,9 +1,11 @@
-import { PAYMENT_STATUSES, type PaymentEventType } from '#payments';
+import { ACCOUNT_EVENT_TYPES } from '#accounts';
+import { PAYMENT_STATUSES } from '#payments';
 
-/** Every event a webhook can carry: one per status a payment reaches. */
-export const WEBHOOK_EVENT_TYPES: readonly PaymentEventType[] = PAYMENT_STATUSES.map(
-  (status) => `payment.${status.toLowerCase()}` as PaymentEventType,
-);
+/** One per status a payment reaches. */
+const PAYMENT_EVENT_TYPES: readonly string[] = PAYMENT_STATUSES.map((status) => `payment.${status.toLowerCase()}`);
+
+/** Every event a webhook can carry: `<subject>.<what happened>`. */
+export const WEBHOOK_EVENT_TYPES: readonly string[] = [...PAYMENT_EVENT_TYPES, ...ACCOUNT_EVENT_TYPES];
 
 /** Subscribes an endpoint to every event, those added later included. */
 export const EVERY_EVENT = '*';

@@ -14,10 +14,11 @@ export class EventsController {
 
   @Get()
   @ApiOperation({
-    summary: 'List payment events',
+    summary: 'List events',
     description:
-      'The events of payments the caller pays or is paid (an administrator: of every payment) from the last WEBHOOK_RETENTION_DAYS, ' +
-      'each exactly as webhooks deliver it. Events are recorded while at least one webhook endpoint is enabled.',
+      'The events of payments the caller pays or is paid and of their accounts (an administrator: every event) from the last ' +
+      'WEBHOOK_RETENTION_DAYS, each exactly as webhooks deliver it. Events are recorded while at least one webhook endpoint ' +
+      'is enabled.',
   })
   @ApiListQuery(EVENT_LIST.fields, EVENT_LIST.defaultSort)
   @ApiOkResponse({ type: EventPageDto })

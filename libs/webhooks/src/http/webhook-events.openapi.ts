@@ -1,9 +1,33 @@
-import { ApiProperty, type SchemaObject } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  type ApiPropertyOptions,
+  getSchemaPath,
+  type SchemaObject,
+} from '@nestjs/swagger';
+import type { Type } from '@nestjs/common';
+import { AccountDto } from '#accounts';
 import type { DocumentedWebhooks } from '#platform';
 import { PaymentDto } from '#payments';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-events.js';
 
+/** The schema of each kind of subject, the word before the dot of an event's type. */
+const SUBJECTS: Record<string, Type> = { payment: PaymentDto, account: AccountDto };
+
+const subjectOf = (type: string) => SUBJECTS[type.slice(0, type.indexOf('.'))];
+
+/** An event's `data`, in its body and in GET /events. */
+export const EVENT_DATA: ApiPropertyOptions = {
+  // Given, not reflected: the builds reflect the union differently (as Function, or not at all).
+  type: Object,
+  oneOf: Object.values(SUBJECTS).map((model) => ({ $ref: getSchemaPath(model) })),
+  description:
+    "The event's subject as its GET showed it when the event happened: the payment of a `payment.*` event as " +
+    '`GET /api/v1/payments/{id}`, the account of an `account.*` event as `GET /api/v1/accounts/{id}`',
+};
+
 /** The body of every webhook: `{id, type, createdAt, data}`. */
+@ApiExtraModels(...Object.values(SUBJECTS))
 export class WebhookEventDto {
   @ApiProperty({
     format: 'uuid',
@@ -15,12 +39,7 @@ export class WebhookEventDto {
 
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'date-time', description: 'When the event happened' }) createdAt: string;
-
-  @ApiProperty({
-    type: () => PaymentDto,
-    description: 'The payment as `GET /api/v1/payments/{id}` showed it when the event happened',
-  })
-  data: PaymentDto;
+  @ApiProperty(EVENT_DATA) data: PaymentDto | AccountDto;
 }
 
 const header = (name: string, description: string, schema: object = { type: 'string' }) =>
@@ -53,11 +72,18 @@ const DESCRIPTIONS: Record<string, string> = {
   'payment.failed': 'A payment failed (FAILED); `data.failureReason` says why.',
   'payment.voided': 'A hold was voided (VOIDED).',
   'payment.expired': 'A hold expired uncaptured (EXPIRED).',
+  'account.frozen':
+    'An administrator froze an account, or changed its freeze; `data.frozen` says what it stops and why.',
+  'account.unfrozen': "An administrator lifted an account's freeze.",
+  'account.closed': 'An account was closed, for good (`data.closedAt`).',
 };
 
-/** An event of one type: the one body, its `type` fixed. */
+/** An event of one type: the one body, its `type` fixed and its `data` the subject's. */
 const eventOfType = (type: string): SchemaObject => ({
-  allOf: [{ $ref: '#/components/schemas/WebhookEventDto' }, { properties: { type: { enum: [type] } } }],
+  allOf: [
+    { $ref: getSchemaPath(WebhookEventDto) },
+    { properties: { type: { enum: [type] }, data: { $ref: getSchemaPath(subjectOf(type)) } } },
+  ],
 });
 
 /** An SDK's handler name for an event: `payment.completed` → `onPaymentCompleted`. */
@@ -68,11 +94,11 @@ const handlerName = (type: string) =>
     .join('')}`;
 
 /**
- * What each registered endpoint is sent: `POST <url>`, for every payment event it subscribes to, of
- * the payments its owner pays or is paid (every payment, for an administrator's).
+ * What each registered endpoint is sent: `POST <url>`, for every event it subscribes to, of the
+ * payments its owner pays or is paid and of its owner's accounts (all of them, for an administrator's).
  */
 export const WEBHOOK_EVENTS_DOCUMENTED: DocumentedWebhooks = {
-  models: [WebhookEventDto],
+  models: [WebhookEventDto, ...Object.values(SUBJECTS)],
   webhooks: Object.fromEntries(
     WEBHOOK_EVENT_TYPES.map((type) => [
       type,

@@ -1,17 +1,13 @@
 import { Command } from '@nestjs/cqrs';
 import type { AttemptOutcome } from '../../domain/retry-policy.js';
-import type { PaymentSnapshot } from '../../domain/webhook-event.js';
+import type { EventRow } from '../../domain/webhook-event.js';
 
 /** A leased delivery with what sending it takes: its event, its endpoint's URL and live secrets. */
-export interface LeasedDelivery {
+export interface LeasedDelivery extends EventRow {
   id: string;
   endpoint_id: string;
   leased_until: Date;
   attempts: number;
-  event_id: string;
-  type: string;
-  payment: PaymentSnapshot;
-  created_at: Date;
   url: string;
   secrets: string[];
 }

@@ -12,11 +12,13 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { PaymentDto } from '#payments';
+import type { AccountDto } from '#accounts';
+import type { PaymentDto } from '#payments';
 import { IsMetadata, type Metadata, type MetadataPatch } from '#platform';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../address/webhook-addresses.js';
 import { DELIVERY_STATUSES } from '../../domain/webhook-delivery.js';
 import { SUBSCRIBABLE_EVENTS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
+import { EVENT_DATA } from '../webhook-events.openapi.js';
 
 /** Event ids one redelivery request may name. */
 const MAX_REDELIVERED_IDS = 1000;
@@ -143,7 +145,8 @@ export class WebhookDeliveryDto {
   })
   eventId: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
-  @ApiProperty({ format: 'uuid' }) paymentId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The payment of a `payment.*` event' })
+  paymentId: string | null;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: string;
   @ApiProperty({ type: 'integer', description: 'Attempts made so far' }) attempts: number;
   @ApiProperty({
@@ -198,7 +201,7 @@ export class EventDto {
   @ApiProperty({ format: 'uuid', description: "The event's id: `Billing-Event-Id` of its deliveries" }) id: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ type: PaymentDto, description: 'The payment as it stood when the event happened' }) data: PaymentDto;
+  @ApiProperty(EVENT_DATA) data: PaymentDto | AccountDto;
 }
 
 export class EventPageDto {

@@ -22,7 +22,7 @@ export const DELIVERY_LIST: ListSpec = {
     id: { sql: 'd.id', type: 'uuid' },
     eventId: { sql: 'd.event_id', type: 'uuid' },
     type: { sql: 'ev.type', type: 'enum', values: WEBHOOK_EVENT_TYPES },
-    paymentId: { sql: 'ev.payment_id', type: 'uuid' },
+    paymentId: { sql: 'ev.payment_id', type: 'uuid', nullable: true },
     status: { sql: 'd.status', type: 'enum', values: DELIVERY_STATUSES },
     attempts: { sql: 'd.attempts', type: 'integer' },
     lastStatusCode: { sql: 'd.last_status_code', type: 'integer', nullable: true },

@@ -19,7 +19,7 @@ export const EVENT_LIST: ListSpec = {
   fields: {
     id: { sql: 'ev.id', type: 'uuid' },
     type: { sql: 'ev.type', type: 'enum', values: WEBHOOK_EVENT_TYPES },
-    paymentId: { sql: 'ev.payment_id', type: 'uuid' },
+    paymentId: { sql: 'ev.payment_id', type: 'uuid', nullable: true },
     createdAt: { sql: 'ev.created_at', type: 'timestamp' },
   },
   defaultSort: '-createdAt',
