@@ -9,6 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `conditions` (minor units as strings) are the item's preconditions, checked at posting.
  * - A group is INITIATED until the transaction that posts its payments marks it COMPLETED or
  *   FAILED, with its counts and, when atomic and failed, the failing item and its reason.
+ * - That transaction also records its webhook event (`payment_group.completed` / `.failed`, seen
+ *   by its sender) through `webhook_record`, as the payments and accounts triggers do.
  */
 export class PaymentGroups1795766401500 implements MigrationInterface {
   name = 'PaymentGroups1795766401500';
@@ -57,9 +59,26 @@ export class PaymentGroups1795766401500 implements MigrationInterface {
     await db.query(
       `CREATE UNIQUE INDEX payments_by_group ON payments (group_id, item_index) WHERE group_id IS NOT NULL`,
     );
+    await db.query(`
+      CREATE FUNCTION webhook_payment_groups_settled() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled) THEN
+          PERFORM webhook_record(ARRAY[ROW(
+            'payment_group.' || lower(NEW.status), NEW.id, NULL, ARRAY[NEW.initiator_id],
+            to_jsonb(NEW) - 'request_hash' - 'idempotency_key'
+          )::webhook_event_input]);
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await db.query(`
+      CREATE TRIGGER payment_groups_webhooks_settled AFTER UPDATE OF status ON payment_groups FOR EACH ROW
+      WHEN (OLD.status = 'INITIATED' AND NEW.status <> 'INITIATED') EXECUTE FUNCTION webhook_payment_groups_settled()`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TRIGGER payment_groups_webhooks_settled ON payment_groups`);
+    await db.query(`DROP FUNCTION webhook_payment_groups_settled()`);
+    await db.query(`DELETE FROM webhook_events WHERE type LIKE 'payment\\_group.%'`);
     await db.query(`DROP INDEX payments_by_group`);
     await db.query(`ALTER TABLE payments DROP CONSTRAINT payments_group_item, DROP COLUMN conditions,
                       DROP COLUMN item_index, DROP COLUMN group_id`);

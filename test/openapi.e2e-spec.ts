@@ -250,7 +250,7 @@ describe('OpenAPI document', () => {
     expect(declared).toContain('webhooks');
   });
 
-  it('documents, as OpenAPI 3.1 webhooks, the body every payment and account event is sent with', () => {
+  it('documents, as OpenAPI 3.1 webhooks, the body every payment, account and payment group event is sent with', () => {
     expect(served.openapi).toBe('3.1.0');
     const events = [
       'payment.initiated',
@@ -262,15 +262,20 @@ describe('OpenAPI document', () => {
       'account.frozen',
       'account.unfrozen',
       'account.closed',
+      'payment_group.completed',
+      'payment_group.failed',
     ];
+    const subject: Record<string, string> = {
+      payment: 'PaymentDto',
+      account: 'AccountDto',
+      payment_group: 'PaymentGroupDto',
+    };
     expect(Object.keys(served.webhooks).sort()).toEqual([...events].sort());
     for (const event of events) {
       const op = served.webhooks[event].post;
       const schema = JSON.stringify(op.requestBody!.content['application/json'].schema);
       expect(schema).toContain('#/components/schemas/WebhookEventDto');
-      expect(schema).toContain(
-        event.startsWith('account.') ? '"#/components/schemas/AccountDto"' : '"#/components/schemas/PaymentDto"',
-      );
+      expect(schema).toContain(`"#/components/schemas/${subject[event.slice(0, event.indexOf('.'))]}"`);
       expect(op.parameters!.map((p) => p.name)).toEqual(
         expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'Billing-Signature']),
       );
@@ -281,10 +286,10 @@ describe('OpenAPI document', () => {
       'id',
       'type',
     ]);
-    // A webhook's body and GET /events alike: the data is a payment or an account.
+    // A webhook's body and GET /events alike: the data is a payment, an account or a payment group.
     for (const model of ['WebhookEventDto', 'EventDto'])
       expect(served.components.schemas[model].properties.data).toMatchObject({
-        oneOf: [{ $ref: '#/components/schemas/PaymentDto' }, { $ref: '#/components/schemas/AccountDto' }],
+        oneOf: Object.values(subject).map((name) => ({ $ref: `#/components/schemas/${name}` })),
       });
   });
 });

@@ -21,5 +21,6 @@ export { PaymentsWorkerModule } from './payments-worker.module.js';
 export { PAYMENTS_QUEUE } from './processing/payment-queue.js';
 export { PaymentPostings } from './settlement/payment-postings.js';
 export type { MovedOn, PaymentOutcome } from './settlement/payment-postings.js';
-export { PaymentGroupSettled } from './domain/payment-group.js';
-export type { PaymentGroupEventType, PaymentGroupView } from './domain/payment-group.js';
+export { PAYMENT_GROUP_EVENT_TYPES, PaymentGroupSettled, toPaymentGroupView } from './domain/payment-group.js';
+export type { PaymentGroupEventType, PaymentGroupRow, PaymentGroupView } from './domain/payment-group.js';
+export { PaymentGroupDto } from './http/dto/payment-group.dto.js';

@@ -56,7 +56,8 @@ export function toPaymentGroupView(row: PaymentGroupRow): PaymentGroupView {
   };
 }
 
-export type PaymentGroupEventType = 'payment_group.completed' | 'payment_group.failed';
+export const PAYMENT_GROUP_EVENT_TYPES = ['payment_group.completed', 'payment_group.failed'] as const;
+export type PaymentGroupEventType = (typeof PAYMENT_GROUP_EVENT_TYPES)[number];
 
 /** A group became final; published after the posting's commit, to its initiator. */
 export class PaymentGroupSettled implements IEvent {

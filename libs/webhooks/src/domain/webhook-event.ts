@@ -1,16 +1,23 @@
 import { type AccountRow, toAccountView, type AccountView } from '#accounts';
 import type { Currencies } from '#platform';
-import { type PaymentRow, toPaymentView, type PaymentView } from '#payments';
+import {
+  type PaymentGroupRow,
+  type PaymentGroupView,
+  type PaymentRow,
+  toPaymentGroupView,
+  toPaymentView,
+  type PaymentView,
+} from '#payments';
 
 /**
  * What a receiver gets, and what GET /events lists: the event's subject as its GET showed it when
- * the event happened (GET /payments/:id, GET /accounts/:id).
+ * the event happened (GET /payments/:id, GET /accounts/:id, GET /payment-groups/:id less its payments).
  */
 export interface WebhookEvent {
   id: string;
   type: string;
   createdAt: string;
-  data: PaymentView | AccountView;
+  data: PaymentView | AccountView | PaymentGroupView;
 }
 
 /** A `webhook_events` row (alias `ev`) as EVENT_COLUMNS reads it; `data` is the subject's row as to_jsonb wrote it. */
@@ -49,6 +56,7 @@ const RENDER: Record<string, Render> = {
     toPaymentView(withDates<PaymentRow>(snapshot, ['created_at', 'processed_at', 'expires_at']), currencies),
   account: (snapshot, currencies) =>
     toAccountView(withDates<AccountRow>(snapshot, ['created_at', 'frozen_at', 'closed_at']), currencies),
+  payment_group: (snapshot) => toPaymentGroupView(withDates<PaymentGroupRow>(snapshot, ['created_at', 'processed_at'])),
 };
 
 export function webhookEvent(event: EventRow, currencies: Currencies): WebhookEvent {

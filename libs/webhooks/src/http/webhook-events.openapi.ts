@@ -8,11 +8,11 @@ import {
 import type { Type } from '@nestjs/common';
 import { AccountDto } from '#accounts';
 import type { DocumentedWebhooks } from '#platform';
-import { PaymentDto } from '#payments';
+import { PaymentDto, PaymentGroupDto } from '#payments';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-events.js';
 
 /** The schema of each kind of subject, the word before the dot of an event's type. */
-const SUBJECTS: Record<string, Type> = { payment: PaymentDto, account: AccountDto };
+const SUBJECTS: Record<string, Type> = { payment: PaymentDto, account: AccountDto, payment_group: PaymentGroupDto };
 
 const subjectOf = (type: string) => SUBJECTS[type.slice(0, type.indexOf('.'))];
 
@@ -23,7 +23,8 @@ export const EVENT_DATA: ApiPropertyOptions = {
   oneOf: Object.values(SUBJECTS).map((model) => ({ $ref: getSchemaPath(model) })),
   description:
     "The event's subject as its GET showed it when the event happened: the payment of a `payment.*` event as " +
-    '`GET /api/v1/payments/{id}`, the account of an `account.*` event as `GET /api/v1/accounts/{id}`',
+    '`GET /api/v1/payments/{id}`, the account of an `account.*` event as `GET /api/v1/accounts/{id}`, the group of a ' +
+    '`payment_group.*` event as `GET /api/v1/payment-groups/{id}` less its payments',
 };
 
 /** The body of every webhook: `{id, type, createdAt, data}`. */
@@ -39,7 +40,7 @@ export class WebhookEventDto {
 
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'date-time', description: 'When the event happened' }) createdAt: string;
-  @ApiProperty(EVENT_DATA) data: PaymentDto | AccountDto;
+  @ApiProperty(EVENT_DATA) data: PaymentDto | AccountDto | PaymentGroupDto;
 }
 
 const header = (name: string, description: string, schema: object = { type: 'string' }) =>
@@ -76,6 +77,10 @@ const DESCRIPTIONS: Record<string, string> = {
     'An administrator froze an account, or changed its freeze; `data.frozen` says what it stops and why.',
   'account.unfrozen': "An administrator lifted an account's freeze.",
   'account.closed': 'An account was closed, for good (`data.closedAt`).',
+  'payment_group.completed':
+    "A payment group's payments were posted (COMPLETED); `data.counts` says how many completed and failed.",
+  'payment_group.failed':
+    'An atomic payment group failed and moved nothing (FAILED); `data.failure` says which item, and why.',
 };
 
 /** An event of one type: the one body, its `type` fixed and its `data` the subject's. */

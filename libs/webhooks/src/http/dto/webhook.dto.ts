@@ -13,7 +13,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { AccountDto } from '#accounts';
-import type { PaymentDto } from '#payments';
+import type { PaymentDto, PaymentGroupDto } from '#payments';
 import { IsMetadata, type Metadata, type MetadataPatch } from '#platform';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../address/webhook-addresses.js';
 import { DELIVERY_STATUSES } from '../../domain/webhook-delivery.js';
@@ -201,7 +201,7 @@ export class EventDto {
   @ApiProperty({ format: 'uuid', description: "The event's id: `Billing-Event-Id` of its deliveries" }) id: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty(EVENT_DATA) data: PaymentDto | AccountDto;
+  @ApiProperty(EVENT_DATA) data: PaymentDto | AccountDto | PaymentGroupDto;
 }
 
 export class EventPageDto {
