@@ -5,23 +5,23 @@ import { type ForecastOutcome, ForecastPostings, type Posting } from '#ledger';
 import { type AuthUser, Currencies } from '#platform';
 import { ledgerConditions } from '../domain/conditions.js';
 import { legsOf } from '../domain/legs.js';
-import type { PaymentType } from '../domain/payment.js';
+import type { PaymentView } from '../domain/payment.js';
 import { type PaymentDraft, PaymentIntake } from './payment-intake.js';
 
-export interface ItemQuote {
-  type: PaymentType;
-  fromAccountId: string;
-  toAccountId: string;
-  amount: string;
-  currency: string;
-  commission: string;
-  targetAmount: string;
-  targetCurrency: string;
-  rate: string | null;
-  /** What posting it now would do: COMPLETED, or FAILED with `failureReason`. */
-  outcome: 'COMPLETED' | 'FAILED';
-  failureReason: string | null;
-}
+/** The terms a payment would have, as its view shows them, and what posting it now would do. */
+export type ItemQuote = Pick<
+  PaymentView,
+  | 'type'
+  | 'fromAccountId'
+  | 'toAccountId'
+  | 'amount'
+  | 'currency'
+  | 'commission'
+  | 'targetAmount'
+  | 'targetCurrency'
+  | 'rate'
+  | 'failureReason'
+> & { outcome: 'COMPLETED' | 'FAILED' };
 
 export interface QuotedBalance {
   accountId: string;
