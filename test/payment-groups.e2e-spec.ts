@@ -239,6 +239,8 @@ describe('payment groups', () => {
       ['a manual capture', { items: [transfer(from, to, '1.00', { capture: 'manual' })] }, 'items[0]'],
       ['1,001 items', { items: Array.from({ length: 1001 }, () => transfer(from, to, '0.01')) }, 'items'],
       ['no items', { items: [] }, 'items'],
+      ['a null item', { items: [transfer(from, to, '1.00'), null] }, 'items[1]'],
+      ['an item of type __proto__', { items: [{ type: '__proto__', amount: '1.00' }] }, 'items[0].type'],
       [
         'a bad condition',
         { items: [transfer(from, to, '1.00', { conditions: { toBalanceAtMost: '-1' } })] },

@@ -57,6 +57,8 @@ interface World {
   victimEmptyAccount: string;
   /** A transfer between the victim's own two accounts: theirs to refund. */
   victimTransfer: string;
+  /** A payment group the victim sent. */
+  victimGroup: string;
   victimSpareToken: string;
   victimKey: string;
   attackerKey: string;
@@ -80,6 +82,7 @@ const VICTIM_ID: Record<string, (w: World, param: string) => string> = {
   '/api/v1/payments/{id}/capture': (w) => w.victimHolds[0],
   '/api/v1/payments/{id}/void': (w) => w.victimHolds[1],
   '/api/v1/payments/{id}/refunds': (w) => w.victimTransfer,
+  '/api/v1/payment-groups/{id}': (w) => w.victimGroup,
   '/api/v1/auth/tokens/{id}': (w) => w.victimSpareToken,
   '/api/v1/api-keys/{id}': (w) => w.victimKey,
   '/api/v1/webhook-endpoints/{id}': (w) => w.victimEndpoints[0],
@@ -103,6 +106,17 @@ const VALID_BODY: Record<string, (w: World) => object> = {
   'POST /api/v1/accounts': () => ({ currency: 'USD' }),
   'POST /api/v1/api-keys': () => ({ name: 'matrix' }),
   'POST /api/v1/payments': (w) => ({ fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }),
+  'POST /api/v1/payments/quote': (w) => ({
+    fromAccountId: w.attackerAccount,
+    toAccountId: w.victimAccount,
+    amount: '1.00',
+  }),
+  'POST /api/v1/payment-groups': (w) => ({
+    items: [{ type: 'TRANSFER', fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }],
+  }),
+  'POST /api/v1/payment-groups/quote': (w) => ({
+    items: [{ type: 'TRANSFER', fromAccountId: w.attackerAccount, toAccountId: w.victimAccount, amount: '1.00' }],
+  }),
   'POST /api/v1/withdrawals': (w) => ({ accountId: w.attackerAccount, amount: '1.00', destination: 'wallet-1' }),
   'POST /api/v1/deposits': (w) => ({
     accountId: w.attackerAccount,
@@ -211,6 +225,11 @@ describe('authorisation matrix over every route', () => {
       pay({ capture: 'manual' }),
       pay({ capture: 'manual' }),
     ]);
+    const group = await request(api.url)
+      .post('/api/v1/payment-groups')
+      .set(victim.auth)
+      .send({ items: [{ type: 'TRANSFER', fromAccountId: victimAccount, toAccountId: victimSecond, amount: '0.01' }] })
+      .expect(202);
     await request(api.url).post('/api/v1/admin/sweep').set(admin.auth).send({ olderThanMs: 0 }).expect(200);
     const spare = await request(api.url)
       .post('/api/v1/auth/login')
@@ -239,6 +258,7 @@ describe('authorisation matrix over every route', () => {
       victimHolds: [holds[0].body.id, holds[1].body.id],
       victimEmptyAccount,
       victimTransfer: ownTransfer.body.id,
+      victimGroup: group.body.id,
       victimSpareToken: spare.body.tokenId,
       victimKey: victimKey.id,
       attackerKey: attackerKey.key,

@@ -246,13 +246,12 @@ export class PaymentIntake {
       if (taken >= 0) throw new GroupItemRefused(taken, new ExternalRefReused());
       return { group: inserted, payments: rows as PaymentRow[], created: true };
     });
-    if (stored.created) {
-      await this.queue.enqueue([stored.payments[0].id]);
-      for (const row of stored.payments) await this.answer(row, true);
-    } else if (stored.group.status === 'INITIATED') {
-      await this.queue.enqueue([stored.payments[0].id]);
+    // A repeat of a group whose job was lost (Redis was down) puts it back on the queue, as for a payment.
+    if (stored.group.status === 'INITIATED') await this.queue.enqueue([stored.payments[0].id]);
+    const payments: PaymentView[] = [];
+    for (const row of stored.payments) {
+      payments.push(stored.created ? (await this.answer(row, true)).payment : toPaymentView(row, this.currencies));
     }
-    const payments = stored.payments.map((row) => toPaymentView(row, this.currencies));
     return { group: stored.group, payments, created: stored.created };
   }
 

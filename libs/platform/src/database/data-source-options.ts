@@ -20,8 +20,8 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourc
       statement_timeout: STATEMENT_TIMEOUT_MS,
       application_name: 'billing-gateway',
       // Every statement here is a short OLTP one; PostgreSQL's JIT compiles a plan whose estimated cost
-      // passes jit_above_cost, and on tables without fresh statistics (autovacuum off or lagging) the
-      // estimates of a 100-row read reach it: a group's payments took 18 ms to read, 30 of them compiling.
+      // passes jit_above_cost, which on tables without fresh statistics (autovacuum off or lagging) even
+      // a 100-row read reaches, and compiling then costs far more than running (docs/performance.md, JIT).
       options: '-c jit=off',
     },
   };

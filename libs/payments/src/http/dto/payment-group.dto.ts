@@ -1,5 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -70,6 +70,17 @@ class UnknownItemDto {
 }
 
 const ITEM_SCHEMAS = [TransferItemDto, WithdrawalItemDto, DepositItemDto];
+const ITEM_CLASSES = new Map<unknown, new () => object>(ITEM_TYPES.map((type, i) => [type, ITEM_SCHEMAS[i]]));
+
+/**
+ * An item as the class of its `type` (an unknown type as UnknownItemDto, which refuses it), so that
+ * each is validated as what it says it is. Anything but an object is left as it is, for
+ * `@ValidateNested` to refuse (class-transformer's own discriminator throws on a null item: a 500).
+ */
+function asItemOfItsType(item: unknown): unknown {
+  if (item === null || typeof item !== 'object') return item;
+  return plainToInstance(ITEM_CLASSES.get((item as { type?: unknown }).type) ?? UnknownItemDto, item);
+}
 
 @ApiExtraModels(...ITEM_SCHEMAS)
 export class CreatePaymentGroupDto {
@@ -107,17 +118,7 @@ export class CreatePaymentGroupDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_GROUP_ITEMS)
   @ValidateNested({ each: true })
-  @Type(() => UnknownItemDto, {
-    keepDiscriminatorProperty: true,
-    discriminator: {
-      property: 'type',
-      subTypes: [
-        { name: 'TRANSFER', value: TransferItemDto },
-        { name: 'WITHDRAWAL', value: WithdrawalItemDto },
-        { name: 'DEPOSIT', value: DepositItemDto },
-      ],
-    },
-  })
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(asItemOfItsType) : value))
   items: Array<TransferItemDto | WithdrawalItemDto | DepositItemDto>;
 }
 
