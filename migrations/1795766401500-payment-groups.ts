@@ -43,12 +43,14 @@ export class PaymentGroups1795766401500 implements MigrationInterface {
     );
     // Kept forever, as payments are: their payments name them.
     await db.query(
-      `CREATE TRIGGER payment_groups_permanent BEFORE DELETE OR TRUNCATE ON payment_groups FOR EACH STATEMENT EXECUTE FUNCTION rows_are_permanent()`,
+      `CREATE TRIGGER payment_groups_permanent BEFORE DELETE OR TRUNCATE ON payment_groups
+       FOR EACH STATEMENT EXECUTE FUNCTION rows_are_permanent()`,
     );
     await db.query(`CREATE INDEX payment_groups_by_initiator ON payment_groups (initiator_id, created_at, id)`);
     await db.query(`CREATE INDEX payment_groups_by_time ON payment_groups (created_at, id)`);
     await db.query(
-      `CREATE INDEX payment_groups_metadata ON payment_groups USING gin (metadata jsonb_path_ops) WHERE metadata IS NOT NULL`,
+      `CREATE INDEX payment_groups_metadata ON payment_groups USING gin (metadata jsonb_path_ops)
+        WHERE metadata IS NOT NULL`,
     );
     await db.query(`
       ALTER TABLE payments

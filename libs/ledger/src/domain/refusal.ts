@@ -33,8 +33,8 @@ function holds({ availableAtLeast, balanceAtMost }: Condition, account: LockedAc
  * running balance is checked, as each is written as an operation's balance_after: a value the
  * database cannot hold would fail the whole transaction, so it fails this one payment instead.
  * Funds are what is available: the balance less what live holds reserve, a new hold included.
- * Its conditions are checked first. A frozen account refuses what it is frozen against, but a hold placed before the freeze still
- * settles: its money was promised then.
+ * Its conditions are checked first. A frozen account refuses what it is frozen against, but a hold
+ * placed before the freeze still settles: its money was promised then.
  */
 export function refusalOf(posting: Posting, accounts: ReadonlyMap<string, LockedAccount>): FailureReason | null {
   const balances = new Map<string, bigint>();

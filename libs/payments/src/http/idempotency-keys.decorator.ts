@@ -15,6 +15,8 @@ export const ApiIdempotencyKey = (what = 'payment') =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: `Same key and same body (amounts compared as money) → the same ${what}, charged once; same key, another body → 409. Kept at least 24 h.`,
+    description:
+      `Same key and same body (amounts compared as money) → the same ${what}, charged once; ` +
+      'same key, another body → 409. Kept at least 24 h.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
   });

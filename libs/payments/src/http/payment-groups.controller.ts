@@ -71,7 +71,8 @@ export class PaymentGroupsController {
     summary: 'Quote a payment group',
     description:
       "A dry run of `POST /payment-groups`: each item's terms and outcome, the first item that would fail and why, " +
-      "and the caller's balances after. Stores nothing, consumes no Idempotency-Key; balances may move before the real request.",
+      "and the caller's balances after. Stores nothing, consumes no Idempotency-Key; " +
+      'balances may move before the real request.',
   })
   @ApiOkResponse({ type: PaymentGroupQuoteDto })
   @ApiProblems(ITEM_PROBLEMS)

@@ -41,7 +41,8 @@ import { PostingBacklog } from '../processing/posting-backlog.js';
 const MIN_MS_BETWEEN_INSERTS = 8;
 
 const INSERT_GROUP = new PreparedStatement(
-  `INSERT INTO payment_groups AS g (id, initiator_id, atomic, item_count, description, metadata, idempotency_key, request_hash)
+  `INSERT INTO payment_groups AS g
+     (id, initiator_id, atomic, item_count, description, metadata, idempotency_key, request_hash)
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
    ON CONFLICT DO NOTHING
    RETURNING ${GROUP_COLUMNS}`,

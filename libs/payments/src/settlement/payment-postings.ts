@@ -53,8 +53,10 @@ const SETTLE_GROUPS = new BatchStatement(
      FROM (SELECT group_id,
                   count(*) FILTER (WHERE status = 'COMPLETED') AS completed,
                   count(*) FILTER (WHERE status = 'FAILED') AS failed,
-                  (array_agg(item_index ORDER BY item_index) FILTER (WHERE failure_reason <> 'GROUP_FAILED'))[1] AS culprit_index,
-                  (array_agg(failure_reason ORDER BY item_index) FILTER (WHERE failure_reason <> 'GROUP_FAILED'))[1] AS culprit_reason
+                  (array_agg(item_index ORDER BY item_index)
+                     FILTER (WHERE failure_reason <> 'GROUP_FAILED'))[1] AS culprit_index,
+                  (array_agg(failure_reason ORDER BY item_index)
+                     FILTER (WHERE failure_reason <> 'GROUP_FAILED'))[1] AS culprit_reason
              FROM payments WHERE group_id = ANY($1::uuid[])
             GROUP BY group_id HAVING count(*) FILTER (WHERE status = 'INITIATED') = 0) s
     WHERE g.id = s.group_id AND g.status = 'INITIATED'`,
