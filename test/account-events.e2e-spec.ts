@@ -2,14 +2,8 @@ import request from 'supertest';
 import { deposit, openAccount } from './support/money.js';
 import { registerUser, type TestUser } from './support/users.js';
 import { type ReceivedWebhook, verifySignature } from './support/webhook-receiver.js';
-import { WebhookStack } from './support/webhook-stack.js';
+import { QUICK_WEBHOOK_ENV, WebhookStack } from './support/webhook-stack.js';
 
-const WEBHOOK_ENV = {
-  WEBHOOK_ALLOW_INSECURE: 'true',
-  WEBHOOK_RETRY_BASE_MS: '300',
-  WEBHOOK_TIMEOUT_MS: '1000',
-  WEBHOOK_POLL_INTERVAL_MS: '200',
-};
 const API = '/api/v1/webhook-endpoints';
 const ACCOUNT_EVENTS = ['account.closed', 'account.frozen', 'account.unfrozen'];
 
@@ -24,7 +18,7 @@ interface Event {
 describe('account events', () => {
   const stack = new WebhookStack();
   let running: Awaited<ReturnType<WebhookStack['start']>>;
-  beforeAll(async () => (running = await stack.start(WEBHOOK_ENV)));
+  beforeAll(async () => (running = await stack.start(QUICK_WEBHOOK_ENV)));
   afterAll(async () => running && (await stack.stop(running.api, running.worker)));
   const http = () => request(running.api.url);
 

@@ -3,20 +3,13 @@ import { deposit, openAccount } from './support/money.js';
 import { until } from './support/until.js';
 import { registerUser } from './support/users.js';
 import { verifySignature } from './support/webhook-receiver.js';
-import { WebhookStack } from './support/webhook-stack.js';
-
-const WEBHOOK_ENV = {
-  WEBHOOK_ALLOW_INSECURE: 'true',
-  WEBHOOK_RETRY_BASE_MS: '300',
-  WEBHOOK_TIMEOUT_MS: '1000',
-  WEBHOOK_POLL_INTERVAL_MS: '200',
-};
+import { QUICK_WEBHOOK_ENV, WebhookStack } from './support/webhook-stack.js';
 
 /** payment_group.completed and .failed: recorded with the group's posting, listed and delivered signed to its sender. */
 describe('payment group events', () => {
   const stack = new WebhookStack();
   let running: Awaited<ReturnType<WebhookStack['start']>>;
-  beforeAll(async () => (running = await stack.start(WEBHOOK_ENV)));
+  beforeAll(async () => (running = await stack.start(QUICK_WEBHOOK_ENV)));
   afterAll(async () => running && (await stack.stop(running.api, running.worker)));
   const http = () => request(running.api.url);
 

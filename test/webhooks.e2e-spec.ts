@@ -5,15 +5,9 @@ import { deposit, openAccount, settled } from './support/money.js';
 import { type RunningProcess, startWorkerProcess } from './support/processes.js';
 import { registerUser, type TestUser } from './support/users.js';
 import { type ReceivedWebhook, verifySignature, type WebhookReceiver } from './support/webhook-receiver.js';
-import { WebhookStack } from './support/webhook-stack.js';
+import { QUICK_WEBHOOK_ENV, WebhookStack } from './support/webhook-stack.js';
 
-const WEBHOOK_ENV = {
-  WEBHOOK_ALLOW_INSECURE: 'true',
-  WEBHOOK_RETRY_BASE_MS: '300',
-  WEBHOOK_TIMEOUT_MS: '1000',
-  WEBHOOK_POLL_INTERVAL_MS: '200',
-  WEBHOOK_MAX_ATTEMPTS: '4',
-};
+const WEBHOOK_ENV = { ...QUICK_WEBHOOK_ENV, WEBHOOK_MAX_ATTEMPTS: '4' };
 const API = '/api/v1/webhook-endpoints';
 
 interface Endpoint {

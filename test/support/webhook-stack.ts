@@ -5,6 +5,14 @@ import { type RunningProcess, startWorkerProcess } from './processes.js';
 import { ADMIN_ENV, loginAdmin, type TestUser } from './users.js';
 import { startReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
+/** Deliveries to a local receiver, retried and polled within a test's patience. */
+export const QUICK_WEBHOOK_ENV = {
+  WEBHOOK_ALLOW_INSECURE: 'true',
+  WEBHOOK_RETRY_BASE_MS: '300',
+  WEBHOOK_TIMEOUT_MS: '1000',
+  WEBHOOK_POLL_INTERVAL_MS: '200',
+};
+
 /** A webhooks suite's api (with an administrator) and worker process, and the receivers its tests start. */
 export class WebhookStack {
   private readonly receivers: WebhookReceiver[] = [];

@@ -42,13 +42,15 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
   async execute({ paymentIds }: PostPayments): Promise<PostingSummary> {
     const ids = [...new Set(paymentIds)];
     const found = await FIND_PAYMENTS.run<PaymentRow[]>(this.db, [ids]);
-    const units = await this.unitsOf(found.filter((payment) => payment.status === 'INITIATED'));
+    const initiated = found.filter((payment) => payment.status === 'INITIATED');
+    const units = await this.unitsOf(initiated);
     const pending = units.flatMap((unit) => unit.payments);
     const summary: PostingSummary = {
       completed: 0,
       authorized: 0,
       failed: 0,
-      skipped: Math.max(0, ids.length - pending.length),
+      // Asked for but already final (or unknown); a group brings more payments than were asked for.
+      skipped: ids.length - initiated.length,
       unfinished: [],
     };
     if (!pending.length) return summary;
@@ -56,6 +58,7 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
     const { outcomes: posted, unfinished } = await this.post(units);
     const outcomes = new Map(posted.map((outcome) => [outcome.paymentId, outcome]));
     summary.unfinished = unfinished;
+    const settledGroups = new Set<string>();
     for (const payment of pending) {
       const outcome = outcomes.get(payment.id);
       if (!outcome) continue;
@@ -65,10 +68,10 @@ export class PostPaymentsHandler implements ICommandHandler<PostPayments> {
           outcome.status === 'AUTHORIZED' ? 'authorized' : outcome.status === 'FAILED' ? 'failed' : 'completed'
         ]++;
         this.announcements.announce(payment, outcome);
+        if (payment.group_id) settledGroups.add(payment.group_id);
       }
     }
-    const moved = (unit: Unit) => unit.payments.some((p) => (outcomes.get(p.id)?.status ?? 'SKIPPED') !== 'SKIPPED');
-    await this.announceGroups(units.flatMap((unit) => (unit.group && moved(unit) ? [unit.group.id] : [])));
+    await this.announceGroups([...settledGroups]);
     return summary;
   }
 
