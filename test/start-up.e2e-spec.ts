@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { stripVTControlCharacters } from 'node:util';
 import type { StartScript } from '../scripts/start-command.js';
 import { migrateTestDatabase } from './support/harness.js';
+import { type OwnDatabase, ownDatabase } from './support/own-database.js';
 import {
   type FinishedProcess,
   freePort,
@@ -102,10 +103,19 @@ const ownLines = (running: RunningProcess) =>
     .filter((line) => !/request completed/.test(line));
 
 describe('the start-up logs', () => {
-  beforeAll(() => migrateTestDatabase());
+  // A database and queue of their own: a worker on the run's shared ones would post the other files' payments and
+  // log about them.
+  let database: OwnDatabase;
+  beforeAll(async () => (database = await ownDatabase('startup')));
+  afterAll(() => database.drop());
 
   it('are two readable lines in development (the api and Swagger UI URLs), and a warning if insecure', async () => {
-    const api = await startApiProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info', WEBHOOK_ALLOW_INSECURE: 'true' });
+    const api = await startApiProcess({
+      ...database.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      WEBHOOK_ALLOW_INSECURE: 'true',
+    });
     try {
       const origin = `http://localhost:${new URL(api.url).port}`;
       const line = await lineOf(api, 'api listening on');
@@ -116,7 +126,7 @@ describe('the start-up logs', () => {
       const insecure = lines.filter((l) => l.includes('WEBHOOK_ALLOW_INSECURE'));
       expect(insecure).toEqual([expect.stringContaining('WARN: [Webhooks]')]);
       expect(lines.filter((l) => !l.includes('WARN'))).toEqual([
-        ...(lines.some((l) => l.includes('technical accounts')) ? [expect.stringContaining('technical accounts')] : []),
+        expect.stringMatching(/created \d+ technical accounts/),
         expect.stringContaining('api listening on'),
       ]);
       expect(api.stdout()).not.toMatch(/InstanceLoader|RouterExplorer|RoutesResolver|NestFactory|\/api\/v1\/health/);
@@ -126,7 +136,7 @@ describe('the start-up logs', () => {
   });
 
   it("say nothing of Nest's modules and routes unless LOG_LEVEL=debug, then name /health as it is served", async () => {
-    const env = { NODE_ENV: 'production', LOG_LEVEL: 'debug', JWT_SECRET: 'a-production-secret' };
+    const env = { ...database.env, NODE_ENV: 'production', LOG_LEVEL: 'debug', JWT_SECRET: 'a-production-secret' };
     const worker = await startWorkerProcess(env);
     try {
       await lineOf(worker, 'worker processing payments');
@@ -145,6 +155,7 @@ describe('the start-up logs', () => {
 
   it('are JSON lines in production, the worker saying only where its /health and /metrics are', async () => {
     const worker = await startWorkerProcess({
+      ...database.env,
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       JWT_SECRET: 'a-production-secret',
