@@ -18,4 +18,5 @@ EXPOSE 3000 3001
 # The V8 flags of `npm run start:api` / `start:worker` (see "Production" in the README), in the
 # entrypoint so that a command naming the worker or the migrations keeps them.
 ENTRYPOINT ["node", "--max-old-space-size=1024", "--no-allocation-site-pretenuring"]
-CMD ["dist/apps/api/src/main.js"]
+# The api preloads its threadpool size (apps/api/src/threadpool.cts).
+CMD ["--require", "./dist/apps/api/src/threadpool.cjs", "dist/apps/api/src/main.js"]

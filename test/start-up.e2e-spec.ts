@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { stripVTControlCharacters } from 'node:util';
-import type { StartScript } from '../scripts/start-command.js';
+import { type StartScript, startCommand } from '../scripts/start-command.js';
 import { migrateTestDatabase } from './support/harness.js';
 import { type OwnDatabase, ownDatabase } from './support/own-database.js';
 import {
@@ -174,5 +176,25 @@ describe('the start-up logs', () => {
     } finally {
       await worker.stop();
     }
+  });
+});
+
+describe("the api's threadpool preload", () => {
+  // What the api's node flags add to the worker's: the CommonJS file that sizes libuv's pool before it starts.
+  const workerArgs = startCommand('start:worker').nodeArgs;
+  const preload = startCommand('start:api').nodeArgs.filter((arg) => !workerArgs.includes(arg));
+  const poolSizeWith = (env: Record<string, string>) =>
+    execFileSync(process.execPath, [...preload, '-p', 'process.env.UV_THREADPOOL_SIZE'], {
+      env: { PATH: process.env.PATH, ...env },
+    })
+      .toString()
+      .trim();
+
+  it('sizes the pool to the cores, at least two', () => {
+    expect(poolSizeWith({})).toBe(String(Math.max(2, availableParallelism())));
+  });
+
+  it("keeps an operator's UV_THREADPOOL_SIZE", () => {
+    expect(poolSizeWith({ UV_THREADPOOL_SIZE: '7' })).toBe('7');
   });
 });
