@@ -31,7 +31,10 @@ export class CpuMeter {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const group =
         named.get(pid) ?? (command === 'postgres' ? 'postgres' : command === 'redis-server' ? 'redis' : 'other');
-      reading.set(pid, { group, ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS }); // utime + stime
+      // utime + stime; for PostgreSQL also cutime + cstime: the whole time of the backends the postmaster reaped.
+      const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+      const ticks = utime + stime + (group === 'postgres' ? cutime + cstime : 0);
+      reading.set(pid, { group, ms: ticks * TICK_MS });
     }
     return reading;
   }
@@ -62,7 +65,16 @@ export class CpuMeter {
     const ms: Record<string, number> = {};
     // Never below zero: a pid reused meanwhile must not subtract the previous owner's time.
     for (const [pid, { group, ms: total }] of after)
-      ms[group] = (ms[group] ?? 0) + Math.max(0, total - (before.get(pid)?.ms ?? 0));
+      if (group !== 'postgres') ms[group] = (ms[group] ?? 0) + Math.max(0, total - (before.get(pid)?.ms ?? 0));
+    // A pool closes its idle connections: a backend that exits takes its time out of its own entry and into the
+    // postmaster's, whole. Compared process by process its time would be lost, or counted twice; summed, it is exact.
+    ms.postgres = Math.max(0, CpuMeter.sum(after, 'postgres') - CpuMeter.sum(before, 'postgres'));
     return ms;
+  }
+
+  private static sum(reading: CpuReading, group: string): number {
+    let total = 0;
+    for (const entry of reading.values()) if (entry.group === group) total += entry.ms;
+    return total;
   }
 }

@@ -23,7 +23,7 @@ import {
 import { checkpoint, fillWalSegments, pgbenchReference } from './reference.js';
 import { type BenchAccount, seed, seedStatement } from './seed.js';
 import { Stack } from './stack.js';
-import { sustained, type SustainedResult } from './sustained.js';
+import { sustained, type SustainedResult, type SustainedWindow } from './sustained.js';
 import { registerAdminEndpoint, WebhookReceiver, type WebhookMeasure } from './webhooks.js';
 
 /**
@@ -298,6 +298,8 @@ async function main(): Promise<number> {
     progress(`sustained: ${settings.sustainedS} s uniform, then ${hotPhaseS()} s hot`);
     const cpuBefore = cpu.read();
     const longRun = await sustained(db, load, {
+      databaseUrl: stack.databaseUrl,
+      cpu,
       tag: 'bench:sustained',
       clients: settings.clients,
       durationS: settings.sustainedS,
@@ -448,6 +450,15 @@ function printRound(round: number, s: ScenarioResult, peakRssMb: Record<string, 
 }
 
 /** Each process group's µs of CPU per payment, dearest first. */
+function windowCost({ perPayment, checkpoints }: SustainedWindow): string {
+  if (!perPayment) return 'not measured';
+  const { cpuUs, walBytes, backendWrites } = perPayment;
+  return (
+    `${formatCpu({ cpuUsPerPayment: cpuUs })}; WAL ${walBytes} B, ` +
+    `${backendWrites.toFixed(3)} buffers written by backends; ${checkpoints} checkpoint(s) begun`
+  );
+}
+
 function formatCpu(s: { cpuUsPerPayment?: Record<string, number> }): string {
   const cpu = s.cpuUsPerPayment ?? {};
   const groups = Object.keys(cpu).sort((a, b) => cpu[b] - cpu[a]);
@@ -544,6 +555,7 @@ function printTable(r: {
       sustainedRun.windows
         .map((w) => `${w.phase} ${w.fromS}s ${n(w.completedPerSec, 0)}/s backlog ${n(w.backlogMaxS, 2)} s`)
         .join('; ') +
+      sustainedRun.windows.map((w) => `\n    ${w.phase} ${w.fromS}s per payment: ${windowCost(w)}`).join('') +
       `\n  slowest uniform window ${n(sustainedRun.slowestWindowRatio, 2)}× the first, backlog max ${n(sustainedRun.backlogMaxS, 2)} s, ` +
       `completion p50 ${n(sustainedRun.completionP50Ms)} ms, p99 ${n(sustainedRun.completionP99Ms)} ms, all final ${n(sustainedRun.settleS, 2)} s ` +
       `after the last accepted, ${sustainedRun.errors} errors; CPU per payment ${formatCpu(sustainedRun)}`,

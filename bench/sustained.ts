@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type pg from 'pg';
+import pg from 'pg';
+import { type CpuReading, CpuMeter } from './cpu.js';
 import { type LoadResult, percentile, type Transfer, type TransferLoad } from './load.js';
 
 const WINDOW_S = 30;
@@ -15,6 +16,13 @@ export interface SustainedWindow {
   completedPerSec: number;
   /** The oldest INITIATED payment's age, the largest sampled in the window. */
   backlogMaxS: number;
+  /**
+   * What a payment cost in the window, to tell which process a drift comes from: CPU per process
+   * group (µs), WAL written (bytes), and buffers that PostgreSQL's backends had to write out
+   * themselves to find room (a working set outgrowing shared_buffers); and the checkpoints begun.
+   */
+  perPayment?: { cpuUs: Record<string, number>; walBytes: number; backendWrites: number };
+  checkpoints?: number;
 }
 
 export interface SustainedResult {
@@ -46,6 +54,8 @@ export async function sustained(
   db: pg.Client,
   load: TransferLoad,
   options: {
+    databaseUrl: string;
+    cpu: CpuMeter;
     tag: string;
     clients: number;
     durationS: number;
@@ -55,7 +65,9 @@ export async function sustained(
   },
 ): Promise<SustainedResult> {
   const probe = new BacklogProbe(db);
+  const marks = new MachineMarks(options.databaseUrl, options.cpu);
   const phases: Array<{ phase: SustainedWindow['phase']; tag: string; startedAt: string; load: LoadResult }> = [];
+  await marks.open();
   const sampling = probe.run();
   try {
     for (const [phase, seconds, next] of [
@@ -65,15 +77,18 @@ export async function sustained(
       const tag = `${options.tag}-${phase}`;
       const startedAt = await probe.now();
       probe.phase(phase, performance.now());
+      marks.startPhase(phase);
       phases.push({ phase, tag, startedAt, load: await load.closedLoop(tag, options.clients, seconds, next) });
+      if (phase === 'uniform') await marks.endPhase(phase);
     }
     await drained(
       db,
       phases.map((p) => p.tag),
     );
+    await marks.endPhase('hot');
   } finally {
     probe.stop();
-    await sampling;
+    await Promise.all([sampling, marks.close()]);
   }
   const windows: SustainedWindow[] = [];
   for (const { phase, tag, startedAt, load: result } of phases) {
@@ -86,11 +101,13 @@ export async function sustained(
     );
     for (let w = 0; w < count; w++) {
       const span = w === count - 1 ? result.durationS - w * WINDOW_S : WINDOW_S;
+      const completed = rows.find((r) => r.w === w)?.completed ?? 0;
       windows.push({
         phase,
         fromS: w * WINDOW_S,
-        completedPerSec: (rows.find((r) => r.w === w)?.completed ?? 0) / span,
+        completedPerSec: completed / span,
         backlogMaxS: probe.maxAge(phase, w * WINDOW_S, (w + 1) * WINDOW_S),
+        ...marks.window(phase, w, count, completed),
       });
     }
   }
@@ -187,5 +204,97 @@ class BacklogProbe {
         ageS: age_s ?? 0,
       });
     }
+  }
+}
+
+/** What the machine had done by a moment: CPU per process, and PostgreSQL's WAL, backend writes and checkpoints. */
+interface Mark {
+  cpu: CpuReading;
+  walBytes: number;
+  backendWrites: number;
+  checkpoints: number;
+}
+
+/**
+ * Marks taken at the start of each 30 s window of a phase (on a timer from the phase's start) and
+ * at its end, on a connection of their own: what each window cost, per payment. The windows'
+ * payments are counted by `processedAt`, the marks by the clock: they agree to within a batch.
+ */
+class MachineMarks {
+  private readonly db: pg.Client;
+  private readonly taking: Array<Promise<void>> = [];
+  private readonly marks = new Map<string, Mark>();
+  private ticker?: NodeJS.Timeout;
+
+  constructor(
+    databaseUrl: string,
+    private readonly cpu: CpuMeter,
+  ) {
+    this.db = new pg.Client({ connectionString: databaseUrl });
+  }
+
+  async open(): Promise<void> {
+    await this.db.connect();
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.ticker);
+    return this.db.end();
+  }
+
+  startPhase(phase: SustainedWindow['phase']): void {
+    let w = 0;
+    this.take(phase, w);
+    this.ticker = setInterval(() => this.take(phase, ++w), WINDOW_S * 1000);
+  }
+
+  /** The mark that ends the phase's last window (its drain included). */
+  async endPhase(phase: SustainedWindow['phase']): Promise<void> {
+    clearInterval(this.ticker);
+    this.take(phase, 'end');
+    await Promise.all(this.taking);
+  }
+
+  /** The window's cost per payment, unless a mark of it could not be read. */
+  window(
+    phase: SustainedWindow['phase'],
+    w: number,
+    count: number,
+    payments: number,
+  ): Pick<SustainedWindow, 'perPayment' | 'checkpoints'> {
+    const from = this.marks.get(`${phase}:${w}`);
+    const to = this.marks.get(`${phase}:${w === count - 1 ? 'end' : w + 1}`);
+    if (!from || !to || !payments) return {};
+    return {
+      perPayment: {
+        cpuUs: CpuMeter.perPayment(from.cpu, to.cpu, payments),
+        walBytes: Math.round((to.walBytes - from.walBytes) / payments),
+        backendWrites: (to.backendWrites - from.backendWrites) / payments,
+      },
+      checkpoints: to.checkpoints - from.checkpoints,
+    };
+  }
+
+  private take(phase: SustainedWindow['phase'], w: number | 'end'): void {
+    this.taking.push(
+      this.read().then(
+        (mark) => void this.marks.set(`${phase}:${w}`, mark),
+        () => undefined, // a mark not read leaves its window without figures
+      ),
+    );
+  }
+
+  private async read(): Promise<Mark> {
+    const cpu = this.cpu.read();
+    const { rows } = await this.db.query<{ wal: string; backend: string; checkpoints: string }>(
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::int8::text AS wal, buffers_backend::text AS backend,
+              (checkpoints_timed + checkpoints_req)::text AS checkpoints FROM pg_stat_bgwriter`,
+    );
+    return {
+      cpu,
+      walBytes: Number(rows[0].wal),
+      backendWrites: Number(rows[0].backend),
+      checkpoints: Number(rows[0].checkpoints),
+    };
   }
 }
