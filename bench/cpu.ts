@@ -68,13 +68,15 @@ export class CpuMeter {
       if (group !== 'postgres') ms[group] = (ms[group] ?? 0) + Math.max(0, total - (before.get(pid)?.ms ?? 0));
     // A pool closes its idle connections: a backend that exits takes its time out of its own entry and into the
     // postmaster's, whole. Compared process by process its time would be lost, or counted twice; summed, it is exact.
-    ms.postgres = Math.max(0, CpuMeter.sum(after, 'postgres') - CpuMeter.sum(before, 'postgres'));
+    const postgres = CpuMeter.sum(after, 'postgres');
+    if (postgres !== undefined) ms.postgres = Math.max(0, postgres - (CpuMeter.sum(before, 'postgres') ?? 0));
     return ms;
   }
 
-  private static sum(reading: CpuReading, group: string): number {
-    let total = 0;
-    for (const entry of reading.values()) if (entry.group === group) total += entry.ms;
+  /** The group's total, or undefined when none of its processes runs here (a server elsewhere). */
+  private static sum(reading: CpuReading, group: string): number | undefined {
+    let total: number | undefined;
+    for (const entry of reading.values()) if (entry.group === group) total = (total ?? 0) + entry.ms;
     return total;
   }
 }

@@ -449,7 +449,7 @@ function printRound(round: number, s: ScenarioResult, peakRssMb: Record<string, 
   );
 }
 
-/** Each process group's µs of CPU per payment, dearest first. */
+/** A sustained window's cost per payment, as its marks measured it. */
 function windowCost({ perPayment, checkpoints }: SustainedWindow): string {
   if (!perPayment) return 'not measured';
   const { cpuUs, walBytes, backendWrites } = perPayment;
@@ -459,6 +459,7 @@ function windowCost({ perPayment, checkpoints }: SustainedWindow): string {
   );
 }
 
+/** Each process group's µs of CPU per payment, dearest first. */
 function formatCpu(s: { cpuUsPerPayment?: Record<string, number> }): string {
   const cpu = s.cpuUsPerPayment ?? {};
   const groups = Object.keys(cpu).sort((a, b) => cpu[b] - cpu[a]);
